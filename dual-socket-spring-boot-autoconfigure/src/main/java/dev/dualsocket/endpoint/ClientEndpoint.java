@@ -1,0 +1,194 @@
+package dev.dualsocket.endpoint;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.dualsocket.EndpointRole;
+import dev.dualsocket.SocketRole;
+import dev.dualsocket.event.DualSocketEventListener;
+import dev.dualsocket.link.DualSocketLink;
+import dev.dualsocket.link.Link;
+import dev.dualsocket.link.LinkContext;
+import dev.dualsocket.link.RequestHandler;
+import dev.dualsocket.link.SocketConnector;
+import dev.dualsocket.transport.ChannelKind;
+import dev.dualsocket.transport.ClientHandshakeHandler;
+import dev.dualsocket.transport.ConnectionErrorHandler;
+import dev.dualsocket.transport.Hello;
+import dev.dualsocket.transport.Protocol;
+import dev.dualsocket.transport.TransportResources;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A client endpoint (Host A): one link to one peer, whose two sockets it connects and, when one fails, re-connects.
+ */
+public final class ClientEndpoint implements DualSocketEndpoint, SocketConnector {
+
+	private static final Log logger = LogFactory.getLog(ClientEndpoint.class);
+
+	private static final byte[] NONE = new byte[0];
+
+	private final EndpointSettings settings;
+
+	private final LinkContext context;
+
+	private final Bootstrap bootstrap;
+
+	private final ConnectionErrorHandler errors;
+
+	private volatile @Nullable Link link;
+
+	public ClientEndpoint(EndpointSettings settings, TransportResources transport, DualSocketEventListener events) {
+		if (settings.role() != EndpointRole.CLIENT || settings.linkId() == null) {
+			throw new IllegalArgumentException("Endpoint '" + settings.name() + "' needs role client and a link id");
+		}
+		this.settings = settings;
+		this.context = new LinkContext(settings.name(), EndpointRole.CLIENT, settings.link(), transport, events);
+		this.errors = EndpointSupport.errorHandler(settings.name(), events);
+		this.bootstrap = new Bootstrap().group(transport.eventLoopGroup())
+			.channel(transport.socketChannelType())
+			.option(ChannelOption.TCP_NODELAY, true)
+			.option(ChannelOption.SO_KEEPALIVE, true)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.link().connectTimeout().toMillis());
+	}
+
+	/**
+	 * Starts establishing the link in the background; {@link #request} may be called at once, and waits for the
+	 * link (bounded by the request timeout).
+	 */
+	public synchronized void start() {
+		if (this.link == null) {
+			logger.info("Endpoint '" + this.settings.name() + "' (client) connecting link '" + this.settings.linkId()
+					+ "' to " + this.settings.host() + ":" + this.settings.port());
+			this.link = Link.client(this.context, Objects.requireNonNull(this.settings.linkId()), this);
+		}
+	}
+
+	/**
+	 * Closes the link in order: the peer is told, requests in flight get up to {@code drainTimeout} to finish.
+	 * @param drainTimeout how long to wait for requests in flight
+	 */
+	public synchronized void stop(Duration drainTimeout) {
+		Link current = this.link;
+		if (current != null) {
+			EndpointSupport.closeLinks(this.settings.name(), List.of(current), drainTimeout);
+		}
+	}
+
+	@Override
+	public void connect(Link link, SocketRole socket) throws Exception {
+		Hello hello = new Hello(Protocol.VERSION, ChannelKind.ofClientSocket(socket), link.sessionId(), link.getId(),
+				NONE, NONE);
+		CompletableFuture<Channel> accepted = new CompletableFuture<>();
+		ChannelFuture connecting = this.bootstrap.clone().handler(new ChannelInitializer<Channel>() {
+			@Override
+			protected void initChannel(Channel channel) {
+				EndpointSupport.initPipeline(channel, ClientEndpoint.this.settings.link().maxFrameSize(),
+						new ClientHandshakeHandler(hello, accepted, (ch) -> link.attach(socket, ch)),
+						ClientEndpoint.this.errors);
+			}
+		}).connect(this.settings.host(), this.settings.port());
+		connecting.addListener((future) -> {
+			if (!future.isSuccess()) {
+				accepted.completeExceptionally(future.cause());
+			}
+		});
+		Duration timeout = this.settings.link().connectTimeout();
+		try {
+			accepted.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			connecting.channel().close();
+			throw new ConnectTimeoutException("no handshake answer from " + this.settings.host() + ":"
+					+ this.settings.port() + " within " + timeout.toMillis() + " ms");
+		}
+		catch (ExecutionException ex) {
+			connecting.channel().close();
+			throw (ex.getCause() instanceof Exception cause) ? cause : ex;
+		}
+		catch (InterruptedException ex) {
+			connecting.channel().close();
+			throw ex;
+		}
+	}
+
+	@Override
+	public String getName() {
+		return this.settings.name();
+	}
+
+	@Override
+	public EndpointRole getRole() {
+		return EndpointRole.CLIENT;
+	}
+
+	@Override
+	public CompletableFuture<byte[]> request(byte[] payload) {
+		return requireLink().request(payload);
+	}
+
+	private Link requireLink() {
+		Link current = this.link;
+		if (current == null) {
+			throw new IllegalStateException("Endpoint '" + this.settings.name() + "' is not started");
+		}
+		return current;
+	}
+
+	@Override
+	public DualSocketLink link(String linkId) {
+		return findLink(linkId).orElseThrow(() -> EndpointSupport.noSuchLink(getName(), linkId, links()));
+	}
+
+	@Override
+	public Optional<DualSocketLink> findLink(String linkId) {
+		Link current = this.link;
+		return (current != null && current.getId().equals(linkId)) ? Optional.of(current) : Optional.empty();
+	}
+
+	@Override
+	public Collection<DualSocketLink> links() {
+		Link current = this.link;
+		return (current != null) ? List.of(current) : List.of();
+	}
+
+	@Override
+	public void setRequestHandler(RequestHandler handler) {
+		this.context.setHandler(handler);
+	}
+
+	@Override
+	public void reconnect(String linkId) {
+		((Link) link(linkId)).reconnect("reconnect requested");
+	}
+
+	@Override
+	public boolean isRunning() {
+		Link current = this.link;
+		return current != null && current.getState() != dev.dualsocket.LinkState.CLOSED;
+	}
+
+	/**
+	 * The settings this endpoint was created with.
+	 * @return the settings
+	 */
+	public EndpointSettings getSettings() {
+		return this.settings;
+	}
+
+}

@@ -1,0 +1,78 @@
+package dev.dualsocket.endpoint;
+
+import java.util.Collection;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import dev.dualsocket.EndpointRole;
+import dev.dualsocket.link.DualSocketLink;
+import dev.dualsocket.link.RequestHandler;
+
+/**
+ * One configured endpoint: a client with one link to its peer, or a server with one link per connected client.
+ * Both roles send requests ({@link #request}) and answer them (the {@link RequestHandler}).
+ */
+public interface DualSocketEndpoint {
+
+	/**
+	 * The endpoint's name, as configured under {@code dual-socket.endpoints}.
+	 * @return the name
+	 */
+	String getName();
+
+	/**
+	 * The endpoint's role.
+	 * @return client or server
+	 */
+	EndpointRole getRole();
+
+	/**
+	 * Sends a request on a client endpoint's link. A server endpoint has one link per client: address one with
+	 * {@link #link(String)}.
+	 * @param payload the request payload
+	 * @return the response, as described by {@link DualSocketLink#request(byte[])}
+	 * @throws IllegalStateException on a server endpoint, or before the endpoint started
+	 */
+	CompletableFuture<byte[]> request(byte[] payload);
+
+	/**
+	 * The link with the given id.
+	 * @param linkId the link id
+	 * @return the link
+	 * @throws IllegalArgumentException if the endpoint has no such link; the message lists the links it has
+	 */
+	DualSocketLink link(String linkId);
+
+	/**
+	 * The link with the given id, if the endpoint has it.
+	 * @param linkId the link id
+	 * @return the link, or empty
+	 */
+	Optional<DualSocketLink> findLink(String linkId);
+
+	/**
+	 * The endpoint's links: a client's one link (once started), a server's current links.
+	 * @return the links
+	 */
+	Collection<DualSocketLink> links();
+
+	/**
+	 * Sets what answers the requests peers send to this endpoint.
+	 * @param handler the handler
+	 */
+	void setRequestHandler(RequestHandler handler);
+
+	/**
+	 * Drops a link and establishes it again: a client re-connects both sockets at once; a server closes the link and
+	 * waits for its client to come back.
+	 * @param linkId the link id
+	 */
+	void reconnect(String linkId);
+
+	/**
+	 * Whether the endpoint is started and not stopped.
+	 * @return {@code true} while running
+	 */
+	boolean isRunning();
+
+}

@@ -1,0 +1,80 @@
+package dev.dualsocket.endpoint;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.stream.Collectors;
+
+import dev.dualsocket.event.DualSocketEventListener;
+import dev.dualsocket.event.ProtocolErrorEvent;
+import dev.dualsocket.link.DualSocketLink;
+import dev.dualsocket.link.Link;
+import dev.dualsocket.transport.ConnectionErrorHandler;
+import dev.dualsocket.transport.Connections;
+import dev.dualsocket.transport.FrameDecoder;
+import dev.dualsocket.transport.FrameEncoder;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * What the client and the server endpoint do alike: build a connection's pipeline, report protocol errors, close
+ * their links in order.
+ */
+final class EndpointSupport {
+
+	private static final Log logger = LogFactory.getLog(EndpointSupport.class);
+
+	private EndpointSupport() {
+	}
+
+	/**
+	 * The handler that closes a connection on any error, reporting protocol violations as events.
+	 */
+	static ConnectionErrorHandler errorHandler(String endpoint, DualSocketEventListener events) {
+		return new ConnectionErrorHandler(endpoint, (channel, reason) -> events.onEvent(new ProtocolErrorEvent(endpoint,
+				Connections.linkIdOf(channel), String.valueOf(channel.remoteAddress()), reason, Instant.now())));
+	}
+
+	/**
+	 * The pipeline of a new connection: framing, the handshake, and the error handler last. The link adds its own
+	 * handlers (heartbeat, dispatch) in front of the error handler once the handshake is accepted.
+	 */
+	static void initPipeline(Channel channel, int maxFrameSize, ChannelHandler handshake,
+			ConnectionErrorHandler errors) {
+		channel.pipeline()
+			.addLast("decoder", new FrameDecoder(maxFrameSize))
+			.addLast("encoder", FrameEncoder.INSTANCE)
+			.addLast("handshake", handshake)
+			.addLast(ConnectionErrorHandler.NAME, errors);
+	}
+
+	/**
+	 * Closes links in order: all stop taking requests and tell their peers at once, then in-flight requests get
+	 * until the common deadline to finish, then every socket is closed.
+	 */
+	static void closeLinks(String endpoint, Collection<Link> links, Duration drainTimeout) {
+		links.forEach(Link::beginClose);
+		long deadline = System.nanoTime() + drainTimeout.toNanos();
+		try {
+			for (Link link : links) {
+				if (!link.awaitDrained(deadline)) {
+					logger.info("Endpoint '" + endpoint + "', link '" + link.getId() + "': requests still in flight after "
+							+ drainTimeout.toMillis() + " ms; closing anyway");
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		links.forEach(Link::finishClose);
+	}
+
+	static IllegalArgumentException noSuchLink(String endpoint, String linkId, Collection<? extends DualSocketLink> links) {
+		String known = links.stream().map(DualSocketLink::getId).sorted().collect(Collectors.joining(", "));
+		return new IllegalArgumentException("Endpoint '" + endpoint + "' has no link '" + linkId + "'"
+				+ (known.isEmpty() ? "; it has no links now" : "; its links are: " + known));
+	}
+
+}

@@ -1,0 +1,51 @@
+package dev.dualsocket.link;
+
+import java.util.concurrent.CompletableFuture;
+
+import dev.dualsocket.LinkState;
+
+/**
+ * One link to a peer: two TCP connections, one state. A client endpoint has one link; a server endpoint has one per
+ * connected client.
+ */
+public interface DualSocketLink {
+
+	/**
+	 * The link's id: the {@code link-id} the client presents.
+	 * @return the id
+	 */
+	String getId();
+
+	/**
+	 * The name of the endpoint the link belongs to.
+	 * @return the endpoint name
+	 */
+	String getEndpointName();
+
+	/**
+	 * The link's current state.
+	 * @return the state
+	 */
+	LinkState getState();
+
+	/**
+	 * Sends a request on this side's outbound socket. Many requests may be in flight at once; responses may arrive
+	 * in any order. While the link is {@link LinkState#CONNECTING} or {@link LinkState#RECOVERING} the request waits
+	 * for the outbound socket, bounded by the request timeout; a request in flight on a socket that fails is sent
+	 * again on the recovered socket under the same id, and the peer runs it at most once.
+	 * @param payload the request payload
+	 * @return completes with the response payload, or exceptionally with a
+	 * {@link dev.dualsocket.RemoteRequestException} (the peer answered with an error), a
+	 * {@link dev.dualsocket.RequestTimeoutException} (no response in time) or a
+	 * {@link dev.dualsocket.LinkDisconnectedException} (the link is or went down). Completes on an I/O thread: do
+	 * not block in a dependent stage; use the {@code ...Async} variants for blocking work.
+	 */
+	CompletableFuture<byte[]> request(byte[] payload);
+
+	/**
+	 * What the link looks like now, for health checks and operators.
+	 * @return a snapshot
+	 */
+	LinkSnapshot snapshot();
+
+}

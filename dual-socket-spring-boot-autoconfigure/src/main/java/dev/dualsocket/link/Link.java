@@ -1,0 +1,663 @@
+package dev.dualsocket.link;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.dualsocket.LinkDisconnectedException;
+import dev.dualsocket.LinkState;
+import dev.dualsocket.RemoteRequestException;
+import dev.dualsocket.SocketFailure;
+import dev.dualsocket.SocketRole;
+import dev.dualsocket.event.LinkStateChangedEvent;
+import dev.dualsocket.event.SocketConnectedEvent;
+import dev.dualsocket.event.SocketFailedEvent;
+import dev.dualsocket.link.OutstandingRequests.Outstanding;
+import dev.dualsocket.transport.ConnectionErrorHandler;
+import dev.dualsocket.transport.Connections;
+import dev.dualsocket.transport.ErrorReply;
+import dev.dualsocket.transport.Frame;
+import dev.dualsocket.transport.FrameType;
+import dev.dualsocket.transport.HeartbeatHandler;
+import io.netty.channel.Channel;
+import io.netty.util.Timeout;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A link: two sockets to one peer, one state, the requests in flight each way. The state lives in one field and
+ * changes only through {@link LinkState#canMoveTo(LinkState)}; each change is logged at INFO and published as a
+ * {@link LinkStateChangedEvent}. What is done when a socket fails is up to the role's {@link Recovery}.
+ *
+ * <p>Created by the endpoints ({@link #client} and {@link #server}); the methods that are public but not part of
+ * {@link DualSocketLink} are for them.
+ */
+public final class Link implements DualSocketLink {
+
+	private static final Log logger = LogFactory.getLog(Link.class);
+
+	private final LinkContext context;
+
+	private final String id;
+
+	private final String logPrefix;
+
+	private final LinkSocket outbound;
+
+	private final LinkSocket inbound;
+
+	private final OutstandingRequests outstanding;
+
+	private final AtomicInteger runningHandlers = new AtomicInteger();
+
+	private final Object drainSignal = new Object();
+
+	private volatile ServedRequests served;
+
+	private volatile long sessionId;
+
+	/** The one state field: state, since when, and why. Written under the link's lock. */
+	private volatile Status status;
+
+	/** The peer said it is shutting down: send it nothing new. Cleared by a new session. */
+	private volatile boolean peerClosing;
+
+	private Recovery recovery;
+
+	private Link(LinkContext context, String id, long sessionId) {
+		this.context = context;
+		this.id = id;
+		this.logPrefix = "Endpoint '" + context.endpointName() + "', link '" + id + "': ";
+		this.outbound = new LinkSocket(this, SocketRole.OUTBOUND);
+		this.inbound = new LinkSocket(this, SocketRole.INBOUND);
+		this.outstanding = new OutstandingRequests(context.transport().timer(), context.settings().requestTimeout(),
+				"link '" + id + "' of endpoint '" + context.endpointName() + "'");
+		this.served = new ServedRequests(context.settings().duplicateCacheSize());
+		this.sessionId = sessionId;
+		this.status = new Status(LinkState.CONNECTING, context.now(), "created");
+		this.recovery = NoRecovery.INSTANCE;
+	}
+
+	/**
+	 * Creates a client's link and starts establishing it.
+	 * @param context the endpoint's shared context
+	 * @param id the link id the client presents
+	 * @param connector connects one socket of the link
+	 * @return the link, {@link LinkState#CONNECTING}
+	 */
+	public static Link client(LinkContext context, String id, SocketConnector connector) {
+		Link link = new Link(context, id, 0);
+		link.recovery = new ClientRecovery(link, connector);
+		link.recovery.start();
+		return link;
+	}
+
+	/**
+	 * Creates a server's link for a client's first connection.
+	 * @param context the endpoint's shared context
+	 * @param id the link id the client presented
+	 * @param sessionId the client's session
+	 * @param forget removes the link from its endpoint once it is disconnected for good
+	 * @return the link, {@link LinkState#CONNECTING} until both sockets are attached
+	 */
+	public static Link server(LinkContext context, String id, long sessionId, Runnable forget) {
+		Link link = new Link(context, id, sessionId);
+		link.recovery = new ServerRecovery(link, forget);
+		link.recovery.start();
+		return link;
+	}
+
+	@Override
+	public String getId() {
+		return this.id;
+	}
+
+	@Override
+	public String getEndpointName() {
+		return this.context.endpointName();
+	}
+
+	@Override
+	public LinkState getState() {
+		return this.status.state;
+	}
+
+	/**
+	 * The client's id for the current incarnation of this link.
+	 * @return the session id
+	 */
+	public long sessionId() {
+		return this.sessionId;
+	}
+
+	LinkContext context() {
+		return this.context;
+	}
+
+	// ----------------------------------------------------------------------------------------------------------
+	// Requests this side sends
+	// ----------------------------------------------------------------------------------------------------------
+
+	@Override
+	public CompletableFuture<byte[]> request(byte[] payload) {
+		int maxFrameSize = this.context.settings().maxFrameSize();
+		if (Frame.HEADER_LENGTH + payload.length > maxFrameSize) {
+			return CompletableFuture.failedFuture(new IllegalArgumentException("A request payload of " + payload.length
+					+ " bytes does not fit in max-frame-size of " + maxFrameSize + " bytes"));
+		}
+		if (!acceptsRequests()) {
+			return CompletableFuture.failedFuture(notAccepting());
+		}
+		Outstanding request = this.outstanding.register(payload);
+		// While the outbound socket is down the request waits: attaching the socket sends every outstanding request.
+		this.outbound.send(Frame.request(request.id(), payload));
+		if (!acceptsRequests()) {
+			// Lost a race with a disconnect that failed the outstanding requests before this one was registered.
+			this.outstanding.fail(request.id(), notAccepting());
+		}
+		return request.future();
+	}
+
+	private boolean acceptsRequests() {
+		return this.status.state.acceptsRequests() && !this.peerClosing;
+	}
+
+	private LinkDisconnectedException notAccepting() {
+		Status current = this.status;
+		String why = this.peerClosing ? "the peer is shutting down" : "it is " + current.state + " (" + current.cause + ")";
+		return new LinkDisconnectedException("Link '" + this.id + "' of endpoint '" + this.context.endpointName()
+				+ "' takes no requests: " + why);
+	}
+
+	void onResponse(Frame frame) {
+		Outstanding request = this.outstanding.remove(frame.id());
+		if (request == null) {
+			// A second answer to a request sent twice around a socket failure, or one that already timed out.
+			return;
+		}
+		if (frame.type() == FrameType.RESPONSE) {
+			request.future().complete(frame.payload());
+		}
+		else {
+			request.future().completeExceptionally(ErrorReply.fromFrame(frame).toException());
+		}
+		signalIfClosed();
+	}
+
+	long requestLowWatermark() {
+		return this.outstanding.lowWatermark();
+	}
+
+	private void resendOutstanding(Channel channel) {
+		List<Outstanding> waiting = this.outstanding.inIdOrder();
+		if (waiting.isEmpty()) {
+			return;
+		}
+		logger.debug(this.logPrefix + "sending " + waiting.size() + " outstanding request(s) on the new outbound socket");
+		for (Outstanding request : waiting) {
+			channel.write(Frame.request(request.id(), request.payload()), channel.voidPromise());
+		}
+		channel.flush();
+	}
+
+	// ----------------------------------------------------------------------------------------------------------
+	// Requests the peer sends
+	// ----------------------------------------------------------------------------------------------------------
+
+	void onRequest(Frame request) {
+		ServedRequests cache = this.served;
+		Frame earlier = cache.admit(request.id());
+		if (earlier == ServedRequests.RUNNING) {
+			return;
+		}
+		if (earlier != null) {
+			this.inbound.send(earlier);
+			return;
+		}
+		this.runningHandlers.incrementAndGet();
+		try {
+			this.context.transport().handlerExecutor().execute(() -> serve(request, cache));
+		}
+		catch (RejectedExecutionException ex) {
+			this.runningHandlers.decrementAndGet();
+			cache.abandon(request.id());
+			this.inbound.send(new ErrorReply(RemoteRequestException.Reason.BUSY,
+					"endpoint '" + this.context.endpointName() + "' is busy: its handler queue is full")
+				.toFrame(request.id()));
+		}
+	}
+
+	private void serve(Frame request, ServedRequests cache) {
+		Frame reply;
+		RequestHandler handler = this.context.handler();
+		if (handler == null) {
+			reply = new ErrorReply(RemoteRequestException.Reason.NO_HANDLER,
+					"endpoint '" + this.context.endpointName() + "' has no request handler")
+				.toFrame(request.id());
+		}
+		else {
+			try {
+				byte[] response = handler
+					.handle(new IncomingRequest(this.context.endpointName(), this.id, request.id(), request.payload()));
+				reply = Frame.response(request.id(), response);
+			}
+			catch (Throwable ex) {
+				if (logger.isDebugEnabled()) {
+					logger.debug(this.logPrefix + "handler failed for request " + request.id(), ex);
+				}
+				reply = new ErrorReply(RemoteRequestException.Reason.HANDLER_FAILED,
+						ex.getClass().getSimpleName() + ": " + ex.getMessage())
+					.toFrame(request.id());
+			}
+		}
+		cache.complete(request.id(), reply);
+		// If the inbound socket is down now, the peer sends the request again and gets this reply from the cache.
+		this.inbound.send(reply);
+		this.runningHandlers.decrementAndGet();
+		signalIfClosed();
+	}
+
+	void forgetServedBelow(long watermark) {
+		this.served.forgetBelow(watermark);
+	}
+
+	// ----------------------------------------------------------------------------------------------------------
+	// Sockets
+	// ----------------------------------------------------------------------------------------------------------
+
+	LinkSocket socket(SocketRole role) {
+		return (role == SocketRole.OUTBOUND) ? this.outbound : this.inbound;
+	}
+
+	boolean isUp(SocketRole role) {
+		return socket(role).isUp();
+	}
+
+	/**
+	 * Attaches a connection whose handshake succeeded to one of the sockets, replacing (and closing) any connection
+	 * attached before. Runs on the connection's event loop, before any frame after the handshake is read.
+	 * @param role which socket
+	 * @param channel the connection
+	 * @throws LinkDisconnectedException if the link is disconnected or closed
+	 */
+	public void attach(SocketRole role, Channel channel) {
+		LinkSocket socket = socket(role);
+		List<CompletableFuture<Boolean>> waiters;
+		Channel previous;
+		synchronized (this) {
+			LinkState state = this.status.state;
+			if (!state.acceptsRequests() || !channel.isActive()) {
+				throw new LinkDisconnectedException(
+						"Link '" + this.id + "' is " + state + "; the new " + role.label() + " connection is closed");
+			}
+			Connections.label(channel, this.id, role);
+			LinkSettings settings = this.context.settings();
+			HeartbeatHandler heartbeat = new HeartbeatHandler(settings.heartbeatInterval(),
+					settings.heartbeatTimeout(), socket);
+			channel.pipeline().addBefore(ConnectionErrorHandler.NAME, "heartbeat", heartbeat);
+			channel.pipeline().addBefore(ConnectionErrorHandler.NAME, "link", new LinkChannelHandler(this, role));
+			previous = socket.attach(channel, heartbeat, this.context.now());
+			waiters = new ArrayList<>(socket.attachWaiters());
+			socket.attachWaiters().clear();
+			if (logger.isDebugEnabled()) {
+				logger.debug(this.logPrefix + role.label() + " socket connected " + channel.localAddress() + " -> "
+						+ channel.remoteAddress());
+			}
+			this.context.publish(new SocketConnectedEvent(this.context.endpointName(), this.id, role,
+					channel.localAddress(), channel.remoteAddress(), this.context.now()));
+		}
+		if (previous != null && previous != channel) {
+			// Replaced before its failure was seen here; it is no longer this socket, so its close reports nothing.
+			previous.close();
+		}
+		this.context.transport().interfaceMonitor().watch(channel);
+		if (role == SocketRole.OUTBOUND) {
+			resendOutstanding(channel);
+		}
+		waiters.forEach((waiter) -> waiter.complete(true));
+		this.recovery.socketAttached(role);
+	}
+
+	/**
+	 * A connection closed. If it was attached, the socket has failed (or the peer closed it in order).
+	 */
+	void socketClosed(SocketRole role, Channel channel) {
+		SocketFailure failure = Connections.failureOf(channel);
+		LinkSocket socket = socket(role);
+		boolean peerClosed;
+		synchronized (this) {
+			if (!socket.detach(channel)) {
+				return;
+			}
+			peerClosed = this.peerClosing;
+			if (!peerClosed) {
+				socket.recordFailure(failure, this.context.now());
+				logger.info(this.logPrefix + role.label() + " socket failed (" + failure + ")");
+				this.context.publish(new SocketFailedEvent(this.context.endpointName(), this.id, role, failure,
+						this.context.now()));
+			}
+		}
+		if (peerClosed) {
+			disconnect(StateChange.because(StateChange.PEER_CLOSED).then(this.recovery.planAfterPeerClosed()));
+			return;
+		}
+		this.recovery.socketFailed(role, failure);
+	}
+
+	/**
+	 * Detaches and closes a socket's connection, if any; its close reports no failure.
+	 */
+	void closeSocket(SocketRole role) {
+		Channel channel;
+		synchronized (this) {
+			channel = socket(role).detach();
+		}
+		if (channel != null) {
+			channel.close();
+		}
+	}
+
+	CompletableFuture<Boolean> probe(SocketRole role, Duration timeout) {
+		return socket(role).probe(timeout);
+	}
+
+	/**
+	 * Waits for a connection to be attached to a socket (blocks 745 and 835-840 of Figs. 7 and 8).
+	 * @return {@code true} once attached (at once if it already is), {@code false} when the timeout passes first
+	 */
+	CompletableFuture<Boolean> awaitAttached(SocketRole role, Duration timeout) {
+		CompletableFuture<Boolean> attached = new CompletableFuture<>();
+		LinkSocket socket = socket(role);
+		synchronized (this) {
+			if (socket.isUp()) {
+				return CompletableFuture.completedFuture(true);
+			}
+			socket.attachWaiters().add(attached);
+		}
+		Timeout expiry = this.context.transport().timer().newTimeout((expired) -> {
+			synchronized (this) {
+				socket.attachWaiters().remove(attached);
+			}
+			attached.complete(false);
+		}, timeout.toNanos(), TimeUnit.NANOSECONDS);
+		attached.thenRun(expiry::cancel);
+		return attached;
+	}
+
+	void onPeerClosing(String reason) {
+		if (!this.peerClosing) {
+			this.peerClosing = true;
+			logger.info(this.logPrefix + "peer is shutting down (" + reason
+					+ "); no new requests go to it, requests in flight are still answered");
+		}
+	}
+
+	// ----------------------------------------------------------------------------------------------------------
+	// State
+	// ----------------------------------------------------------------------------------------------------------
+
+	/**
+	 * Moves from one state to another if the link is in the first.
+	 * @return whether the link was in {@code from} and moved
+	 */
+	synchronized boolean transition(LinkState from, LinkState to, StateChange change) {
+		if (this.status.state != from) {
+			return false;
+		}
+		moveTo(to, change);
+		return true;
+	}
+
+	/**
+	 * Completes an establishment: {@code CONNECTING} to {@code NORMAL}, if both sockets are attached.
+	 * @return whether the link is now {@code NORMAL}
+	 */
+	synchronized boolean completeEstablishment(StateChange change) {
+		if (this.status.state != LinkState.CONNECTING || !this.outbound.isUp() || !this.inbound.isUp()) {
+			return false;
+		}
+		moveTo(LinkState.NORMAL, change);
+		return true;
+	}
+
+	/**
+	 * Gives the link up: {@code DISCONNECTED}, both sockets closed, every outstanding request failed at once with a
+	 * {@link LinkDisconnectedException}. Then the role's recovery decides what comes next.
+	 */
+	void disconnect(StateChange change) {
+		Channel out;
+		Channel in;
+		synchronized (this) {
+			LinkState state = this.status.state;
+			if (state == LinkState.DISCONNECTED || state == LinkState.CLOSED) {
+				return;
+			}
+			moveTo(LinkState.DISCONNECTED, change);
+			out = this.outbound.detach();
+			in = this.inbound.detach();
+		}
+		closeQuietly(out);
+		closeQuietly(in);
+		this.outstanding.failAll(() -> new LinkDisconnectedException("Link '" + this.id + "' of endpoint '"
+				+ this.context.endpointName() + "' disconnected: " + change.cause()));
+		// A procedure still waiting for a socket to come back has nothing left to wait for.
+		cancelAttachWaiters(this.outbound);
+		cancelAttachWaiters(this.inbound);
+		this.recovery.disconnected(change);
+	}
+
+	private void cancelAttachWaiters(LinkSocket socket) {
+		List<CompletableFuture<Boolean>> waiters;
+		synchronized (this) {
+			waiters = new ArrayList<>(socket.attachWaiters());
+			socket.attachWaiters().clear();
+		}
+		waiters.forEach((waiter) -> waiter.complete(false));
+	}
+
+	/**
+	 * Starts a new session of the link: the peer's earlier requests are forgotten and it is no longer closing.
+	 * @param sessionId the new session's id
+	 */
+	synchronized void beginSession(long sessionId) {
+		this.sessionId = sessionId;
+		this.served = new ServedRequests(this.context.settings().duplicateCacheSize());
+		this.peerClosing = false;
+	}
+
+	/**
+	 * Takes a server's link into a client's new session: whatever the old session was doing is given up, and the
+	 * link waits for the new session's two sockets.
+	 * @param sessionId the new session's id
+	 * @param cause why, for the log and events
+	 * @return {@code false} if the link is closed and a new one must be made
+	 */
+	public boolean restart(long sessionId, String cause) {
+		disconnect(StateChange.because(cause).then("wait for the new session's sockets"));
+		synchronized (this) {
+			if (!transition(LinkState.DISCONNECTED, LinkState.CONNECTING,
+					StateChange.because("new session from the client").then("wait for both sockets"))) {
+				return false;
+			}
+			beginSession(sessionId);
+		}
+		this.recovery.start();
+		return true;
+	}
+
+	/** Status at the moment of the call; a later change makes a different object. */
+	Object statusToken() {
+		return this.status;
+	}
+
+	boolean statusIs(Object token) {
+		return this.status == token;
+	}
+
+	private void moveTo(LinkState to, StateChange change) {
+		Status from = this.status;
+		if (!from.state.canMoveTo(to)) {
+			throw new IllegalStateException(
+					this.logPrefix + "no transition from " + from.state + " to " + to + " (" + change.cause() + ")");
+		}
+		Instant now = this.context.now();
+		this.status = new Status(to, now, change.cause());
+		if (logger.isInfoEnabled()) {
+			StringBuilder line = new StringBuilder(this.logPrefix).append(from.state)
+				.append(" -> ")
+				.append(to)
+				.append(" (")
+				.append(change.cause())
+				.append(')');
+			if (change.procedure() != null) {
+				line.append(" [").append(change.procedure().figure()).append(']');
+			}
+			if (!change.next().isEmpty()) {
+				line.append("; next: ").append(change.next());
+			}
+			logger.info(line);
+		}
+		this.context.publish(new LinkStateChangedEvent(this.context.endpointName(), this.id, from.state, to,
+				change.cause(), change.socket(), change.procedure(), now));
+	}
+
+	// ----------------------------------------------------------------------------------------------------------
+	// Shutdown
+	// ----------------------------------------------------------------------------------------------------------
+
+	/**
+	 * First step of an orderly close: the link goes {@code CLOSED} and takes no new requests, its procedures stop,
+	 * and the peer is told (a CLOSE frame on both sockets) to send nothing new. Requests in flight either way go on.
+	 */
+	public void beginClose() {
+		synchronized (this) {
+			if (this.status.state == LinkState.CLOSED) {
+				return;
+			}
+			moveTo(LinkState.CLOSED, StateChange.because("endpoint stopped")
+				.then("finish the requests in flight, then close both sockets"));
+		}
+		this.recovery.stop();
+		this.outbound.send(Frame.close("endpoint '" + this.context.endpointName() + "' is stopping"));
+		this.inbound.send(Frame.close("endpoint '" + this.context.endpointName() + "' is stopping"));
+	}
+
+	/**
+	 * Waits until no request is in flight either way, or until the deadline.
+	 * @param deadlineNanos {@link System#nanoTime()} after which to stop waiting
+	 * @return whether everything finished
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	public boolean awaitDrained(long deadlineNanos) throws InterruptedException {
+		synchronized (this.drainSignal) {
+			while (!isDrained()) {
+				long left = deadlineNanos - System.nanoTime();
+				if (left <= 0) {
+					return false;
+				}
+				TimeUnit.NANOSECONDS.timedWait(this.drainSignal, left);
+			}
+			return true;
+		}
+	}
+
+	private boolean isDrained() {
+		return this.outstanding.isEmpty() && this.runningHandlers.get() == 0;
+	}
+
+	private void signalIfClosed() {
+		if (this.status.state == LinkState.CLOSED) {
+			synchronized (this.drainSignal) {
+				this.drainSignal.notifyAll();
+			}
+		}
+	}
+
+	/**
+	 * Last step of an orderly close: both sockets closed, whatever is still outstanding failed.
+	 */
+	public void finishClose() {
+		Channel out;
+		Channel in;
+		synchronized (this) {
+			out = this.outbound.detach();
+			in = this.inbound.detach();
+		}
+		closeQuietly(out);
+		closeQuietly(in);
+		this.outstanding.failAll(() -> new LinkDisconnectedException(
+				"Link '" + this.id + "' of endpoint '" + this.context.endpointName() + "' was closed"));
+	}
+
+	/**
+	 * Drops the link and establishes it anew (client), or drops it and waits for the client to come back (server).
+	 * @param cause why, for the log and events
+	 */
+	public void reconnect(String cause) {
+		this.recovery.reconnect(cause);
+	}
+
+	private static void closeQuietly(@Nullable Channel channel) {
+		if (channel != null) {
+			channel.close();
+		}
+	}
+
+	@Override
+	public LinkSnapshot snapshot() {
+		Status current = this.status;
+		return new LinkSnapshot(this.context.endpointName(), this.id, this.context.role(), current.state,
+				current.since, current.cause, this.outbound.snapshot(), this.inbound.snapshot(),
+				this.outstanding.size());
+	}
+
+	@Override
+	public String toString() {
+		return "Link[" + this.context.endpointName() + "/" + this.id + " " + this.status.state + "]";
+	}
+
+	private record Status(LinkState state, Instant since, String cause) {
+	}
+
+	private enum NoRecovery implements Recovery {
+
+		INSTANCE;
+
+		@Override
+		public void start() {
+		}
+
+		@Override
+		public void socketFailed(SocketRole socket, SocketFailure failure) {
+		}
+
+		@Override
+		public void socketAttached(SocketRole socket) {
+		}
+
+		@Override
+		public void disconnected(StateChange change) {
+		}
+
+		@Override
+		public void reconnect(String cause) {
+		}
+
+		@Override
+		public String planAfterPeerClosed() {
+			return "";
+		}
+
+		@Override
+		public void stop() {
+		}
+
+	}
+
+}

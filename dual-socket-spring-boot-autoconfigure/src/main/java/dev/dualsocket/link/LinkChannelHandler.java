@@ -1,0 +1,57 @@
+package dev.dualsocket.link;
+
+import java.nio.charset.StandardCharsets;
+
+import dev.dualsocket.SocketRole;
+import dev.dualsocket.transport.Frame;
+import dev.dualsocket.transport.ProtocolViolationException;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+/**
+ * Hands the frames of one attached connection to its link, and tells the link when the connection is gone.
+ * Requests may only arrive on an inbound socket and responses only on an outbound one; anything else breaks the
+ * protocol.
+ */
+final class LinkChannelHandler extends ChannelInboundHandlerAdapter {
+
+	private final Link link;
+
+	private final SocketRole role;
+
+	LinkChannelHandler(Link link, SocketRole role) {
+		this.link = link;
+		this.role = role;
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		Frame frame = (Frame) msg;
+		switch (frame.type()) {
+			case REQUEST -> {
+				expect(SocketRole.INBOUND, frame);
+				this.link.onRequest(frame);
+			}
+			case RESPONSE, ERROR -> {
+				expect(SocketRole.OUTBOUND, frame);
+				this.link.onResponse(frame);
+			}
+			case CLOSE -> this.link.onPeerClosing(new String(frame.payload(), StandardCharsets.UTF_8));
+			default -> throw new ProtocolViolationException(frame.type() + " after the handshake");
+		}
+	}
+
+	private void expect(SocketRole expected, Frame frame) {
+		if (this.role != expected) {
+			throw new ProtocolViolationException(
+					frame.type() + " arrived on the " + this.role.label() + " socket; it belongs on the other one");
+		}
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+		this.link.socketClosed(this.role, ctx.channel());
+		super.channelInactive(ctx);
+	}
+
+}

@@ -1,0 +1,197 @@
+package dev.dualsocket.link;
+
+import java.time.Duration;
+
+/**
+ * Everything that governs one link's timing and recovery. Immutable; {@link #builder()} starts from the defaults.
+ *
+ * @param heartbeatInterval how often each socket sends a heartbeat
+ * @param heartbeatTimeout how long a socket may stay silent, or leave a heartbeat unanswered, before it has failed
+ * @param requestTimeout how long a request waits for its response
+ * @param connectTimeout how long a client waits for a connection and its handshake; also how long a server waits
+ * for the handshake of a new connection
+ * @param maxFrameSize the largest frame accepted or sent, in bytes from the type byte to the end of the payload
+ * @param duplicateCacheSize most responses a link keeps per session to answer re-sent requests without running them
+ * again
+ * @param reconnect how a client re-connects
+ * @param recovery the bounds of the recovery procedures
+ */
+public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout, Duration requestTimeout,
+		Duration connectTimeout, int maxFrameSize, int duplicateCacheSize, Reconnect reconnect, Recovery recovery) {
+
+	/**
+	 * How a client re-connects.
+	 *
+	 * @param maxAttempts attempts to re-connect one socket inside a recovery procedure
+	 * @param initialBackoff wait before the second attempt
+	 * @param multiplier factor by which the wait grows after each attempt
+	 * @param maxBackoff longest wait between two attempts
+	 * @param jitter whether each wait is randomised (between the wait and the wait times the multiplier)
+	 * @param afterDisconnect how a client re-establishes a whole link after it went disconnected
+	 */
+	public record Reconnect(int maxAttempts, Duration initialBackoff, double multiplier, Duration maxBackoff,
+			boolean jitter, AfterDisconnect afterDisconnect) {
+	}
+
+	/**
+	 * How a client re-establishes a whole link after it went disconnected. The same interval and attempt limit
+	 * govern the first establishment when the endpoint starts.
+	 *
+	 * @param enabled whether a disconnected link is re-established at all
+	 * @param interval wait before each attempt
+	 * @param maxAttempts attempts before giving up; -1 for no limit
+	 */
+	public record AfterDisconnect(boolean enabled, Duration interval, int maxAttempts) {
+
+		public static final int UNLIMITED = -1;
+
+	}
+
+	/**
+	 * The bounds of the recovery procedures.
+	 *
+	 * @param probeTimeout how long the probe of the other socket waits for its answer (Figs. 5 and 7)
+	 * @param waitTimeout how long a server waits for the client to re-connect a socket (Figs. 7 and 8), for a new
+	 * link's second socket, and before it forgets a disconnected link
+	 * @param timeout how long a failure waits for a procedure already running on the link to finish (Figs. 6 and 8)
+	 */
+	public record Recovery(Duration probeTimeout, Duration waitTimeout, Duration timeout) {
+	}
+
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	public Builder toBuilder() {
+		return new Builder(this);
+	}
+
+	/**
+	 * Builds {@link LinkSettings}, starting from the defaults of the design: heartbeat every 1 s with a 3 s timeout,
+	 * requests time out after 5 s, 5 re-connect attempts from 100 ms doubling to at most 5 s, re-establishment every
+	 * 5 s without limit, probe timeout 1 s, wait timeout 10 s, recovery timeout 30 s, 1 MiB frames.
+	 */
+	public static final class Builder {
+
+		private Duration heartbeatInterval = Duration.ofSeconds(1);
+
+		private Duration heartbeatTimeout = Duration.ofSeconds(3);
+
+		private Duration requestTimeout = Duration.ofSeconds(5);
+
+		private Duration connectTimeout = Duration.ofSeconds(5);
+
+		private int maxFrameSize = 1024 * 1024;
+
+		private int duplicateCacheSize = 10_000;
+
+		private int maxAttempts = 5;
+
+		private Duration initialBackoff = Duration.ofMillis(100);
+
+		private double multiplier = 2.0;
+
+		private Duration maxBackoff = Duration.ofSeconds(5);
+
+		private boolean jitter = true;
+
+		private boolean reestablish = true;
+
+		private Duration reestablishInterval = Duration.ofSeconds(5);
+
+		private int reestablishMaxAttempts = AfterDisconnect.UNLIMITED;
+
+		private Duration probeTimeout = Duration.ofSeconds(1);
+
+		private Duration waitTimeout = Duration.ofSeconds(10);
+
+		private Duration recoveryTimeout = Duration.ofSeconds(30);
+
+		private Builder() {
+		}
+
+		private Builder(LinkSettings settings) {
+			this.heartbeatInterval = settings.heartbeatInterval;
+			this.heartbeatTimeout = settings.heartbeatTimeout;
+			this.requestTimeout = settings.requestTimeout;
+			this.connectTimeout = settings.connectTimeout;
+			this.maxFrameSize = settings.maxFrameSize;
+			this.duplicateCacheSize = settings.duplicateCacheSize;
+			this.maxAttempts = settings.reconnect.maxAttempts;
+			this.initialBackoff = settings.reconnect.initialBackoff;
+			this.multiplier = settings.reconnect.multiplier;
+			this.maxBackoff = settings.reconnect.maxBackoff;
+			this.jitter = settings.reconnect.jitter;
+			this.reestablish = settings.reconnect.afterDisconnect.enabled;
+			this.reestablishInterval = settings.reconnect.afterDisconnect.interval;
+			this.reestablishMaxAttempts = settings.reconnect.afterDisconnect.maxAttempts;
+			this.probeTimeout = settings.recovery.probeTimeout;
+			this.waitTimeout = settings.recovery.waitTimeout;
+			this.recoveryTimeout = settings.recovery.timeout;
+		}
+
+		public Builder heartbeat(Duration interval, Duration timeout) {
+			this.heartbeatInterval = interval;
+			this.heartbeatTimeout = timeout;
+			return this;
+		}
+
+		public Builder requestTimeout(Duration requestTimeout) {
+			this.requestTimeout = requestTimeout;
+			return this;
+		}
+
+		public Builder connectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+			return this;
+		}
+
+		public Builder maxFrameSize(int maxFrameSize) {
+			this.maxFrameSize = maxFrameSize;
+			return this;
+		}
+
+		public Builder duplicateCacheSize(int duplicateCacheSize) {
+			this.duplicateCacheSize = duplicateCacheSize;
+			return this;
+		}
+
+		public Builder reconnect(int maxAttempts, Duration initialBackoff, double multiplier, Duration maxBackoff) {
+			this.maxAttempts = maxAttempts;
+			this.initialBackoff = initialBackoff;
+			this.multiplier = multiplier;
+			this.maxBackoff = maxBackoff;
+			return this;
+		}
+
+		public Builder jitter(boolean jitter) {
+			this.jitter = jitter;
+			return this;
+		}
+
+		public Builder afterDisconnect(boolean enabled, Duration interval, int maxAttempts) {
+			this.reestablish = enabled;
+			this.reestablishInterval = interval;
+			this.reestablishMaxAttempts = maxAttempts;
+			return this;
+		}
+
+		public Builder recovery(Duration probeTimeout, Duration waitTimeout, Duration timeout) {
+			this.probeTimeout = probeTimeout;
+			this.waitTimeout = waitTimeout;
+			this.recoveryTimeout = timeout;
+			return this;
+		}
+
+		public LinkSettings build() {
+			return new LinkSettings(this.heartbeatInterval, this.heartbeatTimeout, this.requestTimeout,
+					this.connectTimeout, this.maxFrameSize, this.duplicateCacheSize,
+					new Reconnect(this.maxAttempts, this.initialBackoff, this.multiplier, this.maxBackoff, this.jitter,
+							new AfterDisconnect(this.reestablish, this.reestablishInterval,
+									this.reestablishMaxAttempts)),
+					new Recovery(this.probeTimeout, this.waitTimeout, this.recoveryTimeout));
+		}
+
+	}
+
+}

@@ -1,0 +1,23 @@
+package dev.dualsocket.link;
+
+import java.time.Instant;
+
+import dev.dualsocket.EndpointRole;
+import dev.dualsocket.LinkState;
+
+/**
+ * One link at one moment.
+ *
+ * @param endpoint the endpoint's name
+ * @param linkId the link's id
+ * @param role the endpoint's role
+ * @param state the link's state
+ * @param since when it entered that state
+ * @param cause why it entered that state
+ * @param outbound the outbound socket
+ * @param inbound the inbound socket
+ * @param requestsInFlight requests sent (or waiting to be sent) and not yet answered
+ */
+public record LinkSnapshot(String endpoint, String linkId, EndpointRole role, LinkState state, Instant since,
+		String cause, SocketSnapshot outbound, SocketSnapshot inbound, int requestsInFlight) {
+}

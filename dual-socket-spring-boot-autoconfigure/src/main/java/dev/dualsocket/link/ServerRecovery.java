@@ -1,0 +1,210 @@
+package dev.dualsocket.link;
+
+import static dev.dualsocket.LinkState.CLOSED;
+import static dev.dualsocket.LinkState.CONNECTING;
+import static dev.dualsocket.LinkState.DISCONNECTED;
+import static dev.dualsocket.LinkState.NORMAL;
+import static dev.dualsocket.LinkState.RECOVERING;
+import static dev.dualsocket.RecoveryProcedure.LINK_ESTABLISHMENT;
+import static dev.dualsocket.RecoveryProcedure.SERVER_INBOUND;
+import static dev.dualsocket.RecoveryProcedure.SERVER_OUTBOUND;
+import static dev.dualsocket.SocketRole.INBOUND;
+import static dev.dualsocket.SocketRole.OUTBOUND;
+import static dev.dualsocket.link.StateChange.because;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.dualsocket.LinkState;
+import dev.dualsocket.SocketFailure;
+import dev.dualsocket.SocketRole;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * The server's side of a link (Host B of the source patent): pairs a client's two sockets into a link, runs the
+ * recovery procedures of Fig. 7 (inbound socket failed) and Fig. 8 (outbound socket failed), and forgets a link that
+ * stays disconnected. The server never dials out; it waits, bounded by {@code recovery.wait-timeout}, for the client
+ * to re-connect. The procedures hold no thread while they wait.
+ */
+final class ServerRecovery implements Recovery {
+
+	private static final Log logger = LogFactory.getLog(ServerRecovery.class);
+
+	private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+	private final Link link;
+
+	private final Runnable forget;
+
+	private final LinkSettings.Recovery settings;
+
+	private final ProcedureSequencer sequencer;
+
+	ServerRecovery(Link link, Runnable forget) {
+		this.link = link;
+		this.forget = forget;
+		this.settings = link.context().settings().recovery();
+		this.sequencer = new ProcedureSequencer(link.context().transport().timer(), this.settings.timeout(),
+				() -> link.disconnect(because("a recovery procedure did not finish within recovery.timeout ("
+						+ this.settings.timeout().toMillis() + " ms)").then(planAfterDisconnect())));
+	}
+
+	@Override
+	public void start() {
+		Object connecting = this.link.statusToken();
+		after(this.settings.waitTimeout(), () -> {
+			if (this.link.statusIs(connecting)) {
+				this.link.disconnect(because("the client did not connect both sockets within wait-timeout ("
+						+ this.settings.waitTimeout().toMillis() + " ms)").then(planAfterDisconnect()));
+			}
+		});
+	}
+
+	@Override
+	public void socketFailed(SocketRole socket, SocketFailure failure) {
+		LinkState state = this.link.getState();
+		if (state == CONNECTING) {
+			this.link.disconnect(because(socket.label() + " socket failed before the link was established: " + failure)
+				.on(socket)
+				.then(planAfterDisconnect()));
+		}
+		else if (state == NORMAL || state == RECOVERING) {
+			ProcedureSequencer.Procedure procedure = (socket == INBOUND) ? () -> recoverInbound(failure)
+					: () -> recoverOutbound(failure);
+			if (!this.sequencer.submit(socket.name(), procedure, true)) {
+				logger.info(prefix() + socket.label() + " socket failed while another procedure runs; it waits for that "
+						+ "one to finish, at most " + this.settings.timeout().toMillis() + " ms");
+			}
+		}
+	}
+
+	/**
+	 * Fig. 7: the server's inbound socket failed.
+	 */
+	private CompletableFuture<Void> recoverInbound(SocketFailure failure) {
+		if (this.link.isUp(INBOUND)) {
+			return DONE; // the client re-connected it already
+		}
+		// Blocks 710-715: a problem was detected while listening; attempting to recover.
+		if (!this.link.transition(NORMAL, RECOVERING, because("inbound socket failed: " + failure).on(INBOUND)
+			.in(SERVER_INBOUND)
+			.then("probe the outbound socket"))) {
+			return DONE;
+		}
+		// Block 720: can the host still communicate on the outbound socket?
+		return this.link.probe(OUTBOUND, this.settings.probeTimeout()).thenCompose((answered) -> {
+			if (!answered) {
+				this.link.closeSocket(OUTBOUND); // block 725
+				this.link.disconnect(because("the outbound socket did not answer the probe").on(OUTBOUND) // block 730
+					.in(SERVER_INBOUND)
+					.then(planAfterDisconnect()));
+				return DONE;
+			}
+			// Block 745: wait for the client to re-connect the inbound socket.
+			return this.link.awaitAttached(INBOUND, this.settings.waitTimeout()).thenAccept((reattached) -> {
+				if (reattached) {
+					this.link.transition(RECOVERING, NORMAL, // block 735
+							because("the client re-connected the inbound socket").on(INBOUND).in(SERVER_INBOUND));
+				}
+				else {
+					this.link.closeSocket(OUTBOUND); // block 725
+					this.link.disconnect(because("the client did not re-connect the inbound socket within wait-timeout ("
+							+ this.settings.waitTimeout().toMillis() + " ms)") // block 730
+						.on(INBOUND)
+						.in(SERVER_INBOUND)
+						.then(planAfterDisconnect()));
+				}
+			});
+		});
+	}
+
+	/**
+	 * Fig. 8: the server's outbound socket failed.
+	 */
+	private CompletableFuture<Void> recoverOutbound(SocketFailure failure) {
+		// Blocks 810-820: if another procedure was running, the sequencer made this one wait until it finished.
+		if (this.link.isUp(OUTBOUND)) {
+			return DONE;
+		}
+		// Block 825: attempting to recover.
+		if (!this.link.transition(NORMAL, RECOVERING, because("outbound socket failed: " + failure).on(OUTBOUND)
+			.in(SERVER_OUTBOUND)
+			.then("wait for the client to re-connect it"))) {
+			return DONE;
+		}
+		// Blocks 835-840: wait for the client to re-connect the socket.
+		return this.link.awaitAttached(OUTBOUND, this.settings.waitTimeout()).thenAccept((reattached) -> {
+			if (reattached) {
+				this.link.transition(RECOVERING, NORMAL, // block 855
+						because("the client re-connected the outbound socket").on(OUTBOUND).in(SERVER_OUTBOUND));
+			}
+			else {
+				this.link.closeSocket(INBOUND); // block 845
+				this.link.disconnect(because("the client did not re-connect the outbound socket within wait-timeout ("
+						+ this.settings.waitTimeout().toMillis() + " ms)") // block 850
+					.on(OUTBOUND)
+					.in(SERVER_OUTBOUND)
+					.then(planAfterDisconnect()));
+			}
+		});
+	}
+
+	@Override
+	public void socketAttached(SocketRole socket) {
+		if (this.link.getState() == CONNECTING) {
+			this.link.completeEstablishment(because("the client connected both sockets").in(LINK_ESTABLISHMENT));
+		}
+	}
+
+	@Override
+	public void disconnected(StateChange change) {
+		Duration window = change.isPeerClosed() ? Duration.ZERO : this.settings.waitTimeout();
+		Object disconnected = this.link.statusToken();
+		after(window, () -> {
+			synchronized (this.link) {
+				if (!this.link.statusIs(disconnected) || !this.link.transition(DISCONNECTED, CLOSED,
+						because(change.isPeerClosed() ? "the client shut down" : "the client did not come back within "
+								+ "wait-timeout (" + window.toMillis() + " ms)").then("forget the link"))) {
+					return;
+				}
+			}
+			this.forget.run();
+		});
+	}
+
+	@Override
+	public void reconnect(String cause) {
+		this.link.disconnect(because(cause).then("wait for the client to re-establish the link"));
+	}
+
+	@Override
+	public String planAfterPeerClosed() {
+		return "forget the link";
+	}
+
+	private String planAfterDisconnect() {
+		return "forget the link unless the client re-establishes it within " + this.settings.waitTimeout().toMillis()
+				+ " ms";
+	}
+
+	@Override
+	public void stop() {
+		this.sequencer.stop();
+	}
+
+	private void after(Duration delay, Runnable action) {
+		if (delay.isZero()) {
+			action.run();
+			return;
+		}
+		this.link.context().transport().timer().newTimeout((timeout) -> action.run(), delay.toNanos(),
+				TimeUnit.NANOSECONDS);
+	}
+
+	private String prefix() {
+		return "Endpoint '" + this.link.getEndpointName() + "', link '" + this.link.getId() + "': ";
+	}
+
+}

@@ -1,0 +1,71 @@
+package dev.dualsocket.transport;
+
+import java.io.IOException;
+
+import dev.dualsocket.FailureCause;
+import dev.dualsocket.SocketFailure;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Last handler of every pipeline: closes a connection on which anything went wrong, after recording why. A protocol
+ * violation is logged at WARN with the peer and the reason, and reported; an I/O error is an expected network fault
+ * and is logged at DEBUG without a stack trace, since the link reports the socket failure itself.
+ */
+@Sharable
+public final class ConnectionErrorHandler extends ChannelInboundHandlerAdapter {
+
+	/** The name of this handler in every pipeline; link handlers are added before it. */
+	public static final String NAME = "errors";
+
+	private static final Log logger = LogFactory.getLog(ConnectionErrorHandler.class);
+
+	private final String endpoint;
+
+	private final ProtocolErrorReporter reporter;
+
+	public ConnectionErrorHandler(String endpoint, ProtocolErrorReporter reporter) {
+		this.endpoint = endpoint;
+		this.reporter = reporter;
+	}
+
+	@Override
+	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		Channel channel = ctx.channel();
+		if (cause instanceof DecoderException) {
+			String reason = reasonOf(cause);
+			if (Connections.recordedFailureOf(channel) == null && channel.isOpen()) {
+				logger.warn("Endpoint '" + this.endpoint + "': closing connection " + Connections.describe(channel)
+						+ ": " + reason + ". Other connections are not affected.");
+				this.reporter.protocolError(channel, reason);
+			}
+			Connections.fail(channel, new SocketFailure(FailureCause.PROTOCOL_ERROR, reason));
+		}
+		else if (cause instanceof IOException) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("Endpoint '" + this.endpoint + "': I/O error on connection " + Connections.describe(channel)
+						+ ": " + cause);
+			}
+			Connections.fail(channel, new SocketFailure(FailureCause.IO_ERROR, String.valueOf(cause.getMessage())));
+		}
+		else {
+			logger.warn("Endpoint '" + this.endpoint + "': unexpected error on connection "
+					+ Connections.describe(channel) + "; closing it", cause);
+			Connections.fail(channel, new SocketFailure(FailureCause.IO_ERROR, String.valueOf(cause)));
+		}
+	}
+
+	private static String reasonOf(Throwable cause) {
+		Throwable reason = cause;
+		while (!(reason instanceof ProtocolViolationException) && reason.getCause() != null) {
+			reason = reason.getCause();
+		}
+		return String.valueOf(reason.getMessage());
+	}
+
+}

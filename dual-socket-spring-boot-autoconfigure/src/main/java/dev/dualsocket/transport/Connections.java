@@ -1,0 +1,95 @@
+package dev.dualsocket.transport;
+
+import dev.dualsocket.FailureCause;
+import dev.dualsocket.SocketFailure;
+import dev.dualsocket.SocketRole;
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Records why a connection is being closed, so that whoever sees it close can report the real cause rather than
+ * a bare end of stream.
+ */
+public final class Connections {
+
+	private static final AttributeKey<SocketFailure> FAILURE = AttributeKey.valueOf(Connections.class, "failure");
+
+	private static final AttributeKey<String> LINK_ID = AttributeKey.valueOf(Connections.class, "link");
+
+	private static final AttributeKey<SocketRole> SOCKET = AttributeKey.valueOf(Connections.class, "socket");
+
+	private Connections() {
+	}
+
+	/**
+	 * Closes a connection because it failed. The first recorded cause wins.
+	 * @param channel the connection
+	 * @param failure why it failed
+	 */
+	public static void fail(Channel channel, SocketFailure failure) {
+		channel.attr(FAILURE).setIfAbsent(failure);
+		channel.close();
+	}
+
+	/**
+	 * Notes why a connection is about to close without closing it.
+	 * @param channel the connection
+	 * @param failure why it will close
+	 */
+	public static void noteFailure(Channel channel, SocketFailure failure) {
+		channel.attr(FAILURE).setIfAbsent(failure);
+	}
+
+	/**
+	 * Why a closed connection closed.
+	 * @param channel the connection
+	 * @return the recorded failure, or an end of stream when none was recorded
+	 */
+	public static SocketFailure failureOf(Channel channel) {
+		SocketFailure failure = channel.attr(FAILURE).get();
+		return (failure != null) ? failure : new SocketFailure(FailureCause.END_OF_STREAM, "connection closed by peer");
+	}
+
+	/**
+	 * The recorded failure, if any.
+	 * @param channel the connection
+	 * @return the failure or {@code null}
+	 */
+	public static @Nullable SocketFailure recordedFailureOf(Channel channel) {
+		return channel.attr(FAILURE).get();
+	}
+
+	/**
+	 * Notes which link and socket a connection carries, for log lines and events about it.
+	 * @param channel the connection
+	 * @param linkId the link
+	 * @param socket the socket, from this side's point of view
+	 */
+	public static void label(Channel channel, String linkId, SocketRole socket) {
+		channel.attr(LINK_ID).set(linkId);
+		channel.attr(SOCKET).set(socket);
+	}
+
+	/**
+	 * The link a connection carries.
+	 * @param channel the connection
+	 * @return the link id, or {@code null} before the connection joined a link
+	 */
+	public static @Nullable String linkIdOf(Channel channel) {
+		return channel.attr(LINK_ID).get();
+	}
+
+	/**
+	 * Describes a connection for a log line: its peer's address and, once known, the link and socket it carries.
+	 * @param channel the connection
+	 * @return for example {@code "/127.0.0.1:51234 (link orders-1, inbound socket)"}
+	 */
+	public static String describe(Channel channel) {
+		String linkId = channel.attr(LINK_ID).get();
+		SocketRole socket = channel.attr(SOCKET).get();
+		String peer = String.valueOf(channel.remoteAddress());
+		return (linkId != null && socket != null) ? peer + " (link " + linkId + ", " + socket.label() + " socket)" : peer;
+	}
+
+}

@@ -1,0 +1,53 @@
+package dev.dualsocket.transport;
+
+/**
+ * One frame: a type, a 64-bit id (request id, heartbeat nonce, or zero) and a payload.
+ *
+ * @param type the kind of frame
+ * @param id the request id, the heartbeat nonce, or zero
+ * @param payload the payload; never {@code null}, possibly empty
+ */
+public record Frame(FrameType type, long id, byte[] payload) {
+
+	private static final byte[] EMPTY = new byte[0];
+
+	/** Bytes of the header after the length prefix: type, flags, id. */
+	public static final int HEADER_LENGTH = 1 + 1 + 8;
+
+	/** Bytes of the length prefix. */
+	public static final int LENGTH_PREFIX = 4;
+
+	public static Frame request(long id, byte[] payload) {
+		return new Frame(FrameType.REQUEST, id, payload);
+	}
+
+	public static Frame response(long id, byte[] payload) {
+		return new Frame(FrameType.RESPONSE, id, payload);
+	}
+
+	public static Frame heartbeat(long nonce, byte[] payload) {
+		return new Frame(FrameType.HEARTBEAT, nonce, payload);
+	}
+
+	public static Frame heartbeatAck(long nonce) {
+		return new Frame(FrameType.HEARTBEAT_ACK, nonce, EMPTY);
+	}
+
+	public static Frame close(String reason) {
+		return new Frame(FrameType.CLOSE, 0, Wire.utf8(reason));
+	}
+
+	/**
+	 * Size of this frame on the wire, length prefix included.
+	 * @return the encoded size in bytes
+	 */
+	public int encodedLength() {
+		return LENGTH_PREFIX + HEADER_LENGTH + this.payload.length;
+	}
+
+	@Override
+	public String toString() {
+		return this.type + "[id=" + this.id + ", " + this.payload.length + " bytes]";
+	}
+
+}

@@ -1,0 +1,67 @@
+package dev.dualsocket.transport;
+
+import java.util.List;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+
+/**
+ * Cuts the byte stream into {@link Frame}s. A frame whose declared length exceeds the maximum frame size is
+ * refused from its length prefix alone, before any memory is allocated for it; a length shorter than the header or an
+ * unknown type is refused too. After a refusal the decoder drops everything else that arrives on the connection,
+ * which the error handler closes.
+ */
+public final class FrameDecoder extends ByteToMessageDecoder {
+
+	private final int maxFrameSize;
+
+	private boolean refused;
+
+	/**
+	 * Creates a decoder.
+	 * @param maxFrameSize the largest frame accepted, counted from the type byte to the end of the payload
+	 */
+	public FrameDecoder(int maxFrameSize) {
+		this.maxFrameSize = maxFrameSize;
+	}
+
+	@Override
+	protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+		if (this.refused) {
+			in.skipBytes(in.readableBytes());
+			return;
+		}
+		if (in.readableBytes() < Frame.LENGTH_PREFIX) {
+			return;
+		}
+		int start = in.readerIndex();
+		long length = in.getUnsignedInt(start);
+		if (length > this.maxFrameSize) {
+			throw refuse("frame of " + length + " bytes exceeds max-frame-size of " + this.maxFrameSize + " bytes");
+		}
+		if (length < Frame.HEADER_LENGTH) {
+			throw refuse("frame length " + length + " is shorter than the " + Frame.HEADER_LENGTH + "-byte header");
+		}
+		if (in.readableBytes() < Frame.LENGTH_PREFIX + length) {
+			return;
+		}
+		int typeCode = in.getUnsignedByte(start + Frame.LENGTH_PREFIX);
+		FrameType type = FrameType.ofCode(typeCode);
+		if (type == null) {
+			throw refuse(String.format("unknown frame type 0x%02x", typeCode));
+		}
+		// The flags byte (start + 5) is reserved: senders write 0, receivers ignore it.
+		long id = in.getLong(start + Frame.LENGTH_PREFIX + 2);
+		byte[] payload = new byte[(int) length - Frame.HEADER_LENGTH];
+		in.getBytes(start + Frame.LENGTH_PREFIX + Frame.HEADER_LENGTH, payload);
+		in.skipBytes(Frame.LENGTH_PREFIX + (int) length);
+		out.add(new Frame(type, id, payload));
+	}
+
+	private ProtocolViolationException refuse(String reason) {
+		this.refused = true;
+		return new ProtocolViolationException(reason);
+	}
+
+}

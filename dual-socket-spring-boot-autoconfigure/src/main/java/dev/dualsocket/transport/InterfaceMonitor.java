@@ -1,0 +1,80 @@
+package dev.dualsocket.transport;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.dualsocket.FailureCause;
+import dev.dualsocket.SocketFailure;
+import io.netty.channel.Channel;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Fails the connections whose network interface went down (claim 6 (a) of the source patent: the communication
+ * medium was disconnected). A connection is watched from the moment it joins a link; each poll looks up, once per
+ * distinct local address, the interface that carries it, and fails every connection on an interface that is down or
+ * that no longer has the address.
+ */
+public final class InterfaceMonitor {
+
+	private static final Log logger = LogFactory.getLog(InterfaceMonitor.class);
+
+	private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * Watches a connection until it closes.
+	 * @param channel the connection
+	 */
+	public void watch(Channel channel) {
+		if (this.channels.add(channel)) {
+			channel.closeFuture().addListener((future) -> this.channels.remove(channel));
+		}
+	}
+
+	/**
+	 * Checks every watched connection's interface once.
+	 */
+	public void poll() {
+		Map<InetAddress, List<Channel>> byAddress = new HashMap<>();
+		for (Channel channel : this.channels) {
+			if (channel.localAddress() instanceof InetSocketAddress local && channel.isActive()) {
+				byAddress.computeIfAbsent(local.getAddress(), (address) -> new ArrayList<>()).add(channel);
+			}
+		}
+		byAddress.forEach((address, onAddress) -> {
+			String down = whyDown(address);
+			if (down != null) {
+				logger.info("Failing " + onAddress.size() + " connection(s) on " + address.getHostAddress() + ": " + down);
+				SocketFailure failure = new SocketFailure(FailureCause.INTERFACE_DOWN, down);
+				onAddress.forEach((channel) -> Connections.fail(channel, failure));
+			}
+		});
+	}
+
+	private static @Nullable String whyDown(InetAddress address) {
+		try {
+			NetworkInterface networkInterface = NetworkInterface.getByInetAddress(address);
+			if (networkInterface == null) {
+				return "address " + address.getHostAddress() + " is no longer assigned to any network interface";
+			}
+			if (!networkInterface.isUp()) {
+				return "network interface " + networkInterface.getName() + " is down";
+			}
+			return null;
+		}
+		catch (SocketException ex) {
+			logger.debug("Could not read the state of the interface of " + address + ": " + ex.getMessage());
+			return null;
+		}
+	}
+
+}

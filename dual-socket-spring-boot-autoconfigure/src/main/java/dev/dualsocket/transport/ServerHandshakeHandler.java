@@ -1,0 +1,107 @@
+package dev.dualsocket.transport;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Takes the first frame of an accepted connection, which must be a {@link Hello} in a version this server speaks,
+ * and asks the endpoint what to do with it. A connection that sends anything else, or nothing within the handshake
+ * timeout, is closed as a protocol violation.
+ */
+public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
+
+	private static final Log logger = LogFactory.getLog(ServerHandshakeHandler.class);
+
+	private final Acceptor acceptor;
+
+	private final Duration timeout;
+
+	private @Nullable ScheduledFuture<?> expiry;
+
+	public ServerHandshakeHandler(Acceptor acceptor, Duration timeout) {
+		this.acceptor = acceptor;
+		this.timeout = timeout;
+	}
+
+	@Override
+	public void channelActive(ChannelHandlerContext ctx) throws Exception {
+		this.expiry = ctx.executor().schedule(() -> ctx.fireExceptionCaught(new ProtocolViolationException(
+				"no HELLO within " + this.timeout.toMillis() + " ms of connecting")), this.timeout.toNanos(),
+				TimeUnit.NANOSECONDS);
+		super.channelActive(ctx);
+	}
+
+	@Override
+	public void handlerRemoved(ChannelHandlerContext ctx) {
+		cancelExpiry();
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+		cancelExpiry();
+		super.channelInactive(ctx);
+	}
+
+	private void cancelExpiry() {
+		if (this.expiry != null) {
+			this.expiry.cancel(false);
+		}
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		Frame frame = (Frame) msg;
+		if (frame.type() != FrameType.HELLO) {
+			throw new ProtocolViolationException("expected HELLO as the first frame, got " + frame.type());
+		}
+		int version = Hello.versionOf(frame);
+		if (version != Protocol.VERSION) {
+			String reason = "unsupported protocol version " + version + " (this server speaks " + Protocol.VERSION + ")";
+			cancelExpiry();
+			ctx.writeAndFlush(new HelloReject(HelloReject.Reason.UNSUPPORTED_VERSION, reason).toFrame())
+				.addListener((future) -> ctx.fireExceptionCaught(new ProtocolViolationException(reason)));
+			return;
+		}
+		Hello hello = Hello.fromFrame(frame);
+		HandshakeDecision decision = this.acceptor.accept(hello, ctx.channel());
+		HelloReject rejection = decision.rejection();
+		if (rejection != null) {
+			logger.info("Refused connection " + Connections.describe(ctx.channel()) + " for link '" + hello.linkId()
+					+ "': " + rejection.message());
+			ctx.writeAndFlush(rejection.toFrame()).addListener((future) -> ctx.close());
+			ctx.pipeline().remove(this);
+			return;
+		}
+		ctx.writeAndFlush(new HelloAccept(Protocol.VERSION, new byte[0]).toFrame());
+		ctx.pipeline().remove(this);
+		Runnable attach = decision.attach();
+		if (attach != null) {
+			attach.run();
+		}
+	}
+
+	/**
+	 * Decides what to do with a client's handshake.
+	 */
+	@FunctionalInterface
+	public interface Acceptor {
+
+		/**
+		 * Called on the connection's event loop with the client's handshake.
+		 * @param hello the handshake
+		 * @param channel the connection
+		 * @return what to do
+		 */
+		HandshakeDecision accept(Hello hello, Channel channel);
+
+	}
+
+}

@@ -1,0 +1,150 @@
+package dev.dualsocket.transport;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timer;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * The threads and timers that every link of an application shares, so that the cost of a link is memory, not
+ * threads: the event loops that do all socket I/O, one timer for request and recovery deadlines, a bounded pool that
+ * runs request handlers off the event loops, a pool for the client's blocking re-connect procedures (threads exist
+ * only while a procedure runs), and one thread that watches network interfaces.
+ */
+public final class TransportResources implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(TransportResources.class);
+
+	private final EventLoopGroup eventLoopGroup;
+
+	private final boolean nativeTransport;
+
+	private final Timer timer;
+
+	private final ThreadPoolExecutor handlerExecutor;
+
+	private final ExecutorService recoveryExecutor;
+
+	private final ScheduledExecutorService monitorExecutor;
+
+	private final InterfaceMonitor interfaceMonitor = new InterfaceMonitor();
+
+	private TransportResources(TransportSettings settings) {
+		this.nativeTransport = settings.nativeTransport() && Epoll.isAvailable();
+		IoHandlerFactory ioHandlerFactory = this.nativeTransport ? EpollIoHandler.newFactory()
+				: NioIoHandler.newFactory();
+		this.eventLoopGroup = new MultiThreadIoEventLoopGroup(settings.ioThreads(), threads("dual-socket-io"),
+				ioHandlerFactory);
+		this.timer = new HashedWheelTimer(threads("dual-socket-timer"), 10, TimeUnit.MILLISECONDS);
+		this.handlerExecutor = new ThreadPoolExecutor(settings.handlerThreads(), settings.handlerThreads(), 60,
+				TimeUnit.SECONDS, new LinkedBlockingQueue<>(settings.handlerQueueCapacity()),
+				threads("dual-socket-handler"));
+		this.handlerExecutor.allowCoreThreadTimeOut(true);
+		this.recoveryExecutor = Executors.newCachedThreadPool(threads("dual-socket-recovery"));
+		this.monitorExecutor = Executors.newSingleThreadScheduledExecutor(threads("dual-socket-monitor"));
+		long poll = settings.interfacePollInterval().toMillis();
+		this.monitorExecutor.scheduleWithFixedDelay(this::pollInterfaces, poll, poll, TimeUnit.MILLISECONDS);
+		logger.debug("Transport started with " + (this.nativeTransport ? "native epoll" : "NIO") + " I/O");
+	}
+
+	/**
+	 * Starts the shared threads.
+	 * @param settings thread counts and polling interval
+	 * @return the running resources
+	 */
+	public static TransportResources create(TransportSettings settings) {
+		return new TransportResources(settings);
+	}
+
+	private static ThreadFactory threads(String prefix) {
+		return new DefaultThreadFactory(prefix, true);
+	}
+
+	private void pollInterfaces() {
+		try {
+			this.interfaceMonitor.poll();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Network interface check failed; will try again", ex);
+		}
+	}
+
+	public EventLoopGroup eventLoopGroup() {
+		return this.eventLoopGroup;
+	}
+
+	public Class<? extends SocketChannel> socketChannelType() {
+		return this.nativeTransport ? EpollSocketChannel.class : NioSocketChannel.class;
+	}
+
+	public Class<? extends ServerSocketChannel> serverSocketChannelType() {
+		return this.nativeTransport ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+	}
+
+	/**
+	 * Whether I/O uses the native epoll transport.
+	 * @return {@code true} for epoll, {@code false} for NIO
+	 */
+	public boolean isNativeTransport() {
+		return this.nativeTransport;
+	}
+
+	/**
+	 * The timer for request timeouts and recovery deadlines (10 ms resolution).
+	 * @return the timer
+	 */
+	public Timer timer() {
+		return this.timer;
+	}
+
+	/**
+	 * The bounded pool that runs request handlers; it rejects work when its queue is full.
+	 * @return the executor
+	 */
+	public ExecutorService handlerExecutor() {
+		return this.handlerExecutor;
+	}
+
+	/**
+	 * The pool for blocking recovery procedures.
+	 * @return the executor
+	 */
+	public ExecutorService recoveryExecutor() {
+		return this.recoveryExecutor;
+	}
+
+	public InterfaceMonitor interfaceMonitor() {
+		return this.interfaceMonitor;
+	}
+
+	@Override
+	public void close() {
+		this.monitorExecutor.shutdownNow();
+		this.recoveryExecutor.shutdownNow();
+		this.eventLoopGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+		this.handlerExecutor.shutdown();
+		this.timer.stop();
+	}
+
+}

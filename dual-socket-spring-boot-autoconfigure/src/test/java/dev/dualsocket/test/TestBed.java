@@ -1,0 +1,93 @@
+package dev.dualsocket.test;
+
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.dualsocket.LinkState;
+import dev.dualsocket.endpoint.ClientEndpoint;
+import dev.dualsocket.endpoint.DualSocketEndpoint;
+import dev.dualsocket.endpoint.EndpointSettings;
+import dev.dualsocket.endpoint.ServerEndpoint;
+import dev.dualsocket.link.DualSocketLink;
+import dev.dualsocket.link.LinkSettings;
+import dev.dualsocket.transport.TransportResources;
+import dev.dualsocket.transport.TransportSettings;
+
+/**
+ * Real endpoints on 127.0.0.1 sharing one transport, with every event recorded; closes them all.
+ */
+public final class TestBed implements AutoCloseable {
+
+	/** Fast timing for tests: heartbeat every 200 ms, failed after 600 ms of silence. */
+	public static final LinkSettings FAST = LinkSettings.builder()
+		.heartbeat(Duration.ofMillis(200), Duration.ofMillis(600))
+		.requestTimeout(Duration.ofSeconds(10))
+		.connectTimeout(Duration.ofSeconds(2))
+		.reconnect(5, Duration.ofMillis(20), 2.0, Duration.ofMillis(200))
+		.afterDisconnect(true, Duration.ofMillis(200), LinkSettings.AfterDisconnect.UNLIMITED)
+		.recovery(Duration.ofMillis(500), Duration.ofSeconds(3), Duration.ofSeconds(10))
+		.build();
+
+	public final RecordingEvents events = new RecordingEvents();
+
+	public final TransportResources transport;
+
+	private final List<DualSocketEndpoint> endpoints = new ArrayList<>();
+
+	public TestBed() {
+		this(TransportSettings.defaults());
+	}
+
+	public TestBed(TransportSettings settings) {
+		this.transport = TransportResources.create(settings);
+	}
+
+	public ServerEndpoint server(String name, LinkSettings settings) {
+		ServerEndpoint server = new ServerEndpoint(EndpointSettings.server(name, "127.0.0.1", 0, settings), this.transport,
+				this.events);
+		server.start();
+		this.endpoints.add(server);
+		return server;
+	}
+
+	public ClientEndpoint client(String name, String linkId, int port, LinkSettings settings) {
+		ClientEndpoint client = new ClientEndpoint(
+				EndpointSettings.client(name, "127.0.0.1", port, linkId, settings), this.transport, this.events);
+		client.start();
+		this.endpoints.add(client);
+		return client;
+	}
+
+	/**
+	 * Waits until a link is {@code NORMAL}.
+	 */
+	public static void awaitNormal(DualSocketLink link) {
+		await().atMost(Duration.ofSeconds(10)).until(() -> link.getState() == LinkState.NORMAL);
+	}
+
+	/**
+	 * Waits until the server has a {@code NORMAL} link with the given id, and returns it.
+	 */
+	public static DualSocketLink awaitServerLink(ServerEndpoint server, String linkId) {
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> server.findLink(linkId).map((link) -> link.getState() == LinkState.NORMAL).orElse(false));
+		return server.link(linkId);
+	}
+
+	@Override
+	public void close() {
+		for (DualSocketEndpoint endpoint : this.endpoints) {
+			if (endpoint instanceof ClientEndpoint client) {
+				client.stop(Duration.ZERO);
+			}
+			else if (endpoint instanceof ServerEndpoint server) {
+				server.stop(Duration.ZERO);
+			}
+		}
+		this.transport.close();
+	}
+
+}
