@@ -6,6 +6,7 @@ import dev.dualsocket.LinkDisconnectedException;
 import dev.dualsocket.RecoveryProcedure;
 import dev.dualsocket.SocketRole;
 import dev.dualsocket.event.ReconnectAttemptEvent;
+import dev.dualsocket.transport.Connections;
 import dev.dualsocket.transport.HandshakeRejectedException;
 import dev.dualsocket.transport.HelloReject;
 import org.apache.commons.logging.Log;
@@ -172,7 +173,7 @@ final class ReconnectPolicy {
 			SocketRole socket = (SocketRole) context.getAttribute(SOCKET);
 			Object delay = context.getAttribute(DELAY);
 			Duration backOff = (delay instanceof Long millis) ? Duration.ofMillis(millis) : Duration.ZERO;
-			String message = (error != null) ? String.valueOf(error.getMessage()) : null;
+			String message = (error != null) ? Connections.describeError(error) : null;
 			LinkContext linkContext = ReconnectPolicy.this.link.context();
 			if (error != null && logger.isInfoEnabled()) {
 				String what = (socket != null) ? "re-connect the " + socket.label() + " socket" : "establish the link";

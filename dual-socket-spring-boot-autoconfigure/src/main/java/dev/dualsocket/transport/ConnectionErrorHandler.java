@@ -51,7 +51,7 @@ public final class ConnectionErrorHandler extends ChannelInboundHandlerAdapter {
 				logger.debug("Endpoint '" + this.endpoint + "': I/O error on connection " + Connections.describe(channel)
 						+ ": " + cause);
 			}
-			Connections.fail(channel, new SocketFailure(FailureCause.IO_ERROR, String.valueOf(cause.getMessage())));
+			Connections.fail(channel, new SocketFailure(FailureCause.IO_ERROR, Connections.describeError(cause)));
 		}
 		else {
 			logger.warn("Endpoint '" + this.endpoint + "': unexpected error on connection "

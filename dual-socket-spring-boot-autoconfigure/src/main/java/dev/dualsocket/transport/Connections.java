@@ -1,5 +1,7 @@
 package dev.dualsocket.transport;
 
+import java.util.regex.Pattern;
+
 import dev.dualsocket.FailureCause;
 import dev.dualsocket.SocketFailure;
 import dev.dualsocket.SocketRole;
@@ -14,6 +16,8 @@ import org.jspecify.annotations.Nullable;
 public final class Connections {
 
 	private static final AttributeKey<SocketFailure> FAILURE = AttributeKey.valueOf(Connections.class, "failure");
+
+	private static final Pattern NATIVE_PREFIX = Pattern.compile("^\\w+\\(\\.\\.\\) failed with error\\(-?\\d+\\): ");
 
 	private static final AttributeKey<String> LINK_ID = AttributeKey.valueOf(Connections.class, "link");
 
@@ -90,6 +94,20 @@ public final class Connections {
 		SocketRole socket = channel.attr(SOCKET).get();
 		String peer = String.valueOf(channel.remoteAddress());
 		return (linkId != null && socket != null) ? peer + " (link " + linkId + ", " + socket.label() + " socket)" : peer;
+	}
+
+	/**
+	 * Describes an error in the operating system's words, without the native transport's system-call prefix
+	 * ({@code "recvAddress(..) failed with error(-104): "}), falling back to the exception's type.
+	 * @param error the error
+	 * @return for example {@code "Connection reset by peer"}
+	 */
+	public static String describeError(Throwable error) {
+		String message = error.getMessage();
+		if (message == null || message.isBlank()) {
+			return error.getClass().getSimpleName();
+		}
+		return NATIVE_PREFIX.matcher(message).replaceFirst("");
 	}
 
 }

@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -126,6 +125,12 @@ public final class FaultProxy implements AutoCloseable {
 
 		private volatile boolean blackHoled;
 
+		private volatile boolean cut;
+
+		private volatile boolean closedByClient;
+
+		private volatile boolean closedByUpstream;
+
 		Connection(Socket client, Socket upstream) {
 			this.client = client;
 			this.upstream = upstream;
@@ -133,8 +138,8 @@ public final class FaultProxy implements AutoCloseable {
 		}
 
 		void start() throws IOException {
-			pump(this.client.getInputStream(), this.upstream.getOutputStream(), "up");
-			pump(this.upstream.getInputStream(), this.client.getOutputStream(), "down");
+			pump(this.client.getInputStream(), this.upstream.getOutputStream(), true);
+			pump(this.upstream.getInputStream(), this.client.getOutputStream(), false);
 		}
 
 		public int clientPort() {
@@ -143,6 +148,7 @@ public final class FaultProxy implements AutoCloseable {
 
 		/** Both ends see the connection reset. */
 		public void cut() {
+			this.cut = true;
 			resetAndClose(this.client);
 			resetAndClose(this.upstream);
 		}
@@ -152,11 +158,21 @@ public final class FaultProxy implements AutoCloseable {
 			this.blackHoled = true;
 		}
 
-		public boolean isOpen() {
-			return !this.client.isClosed() && !this.upstream.isClosed();
+		/** Whether the client end closed its side (seen even while black-holed). */
+		public boolean closedByClient() {
+			return this.closedByClient;
 		}
 
-		private void pump(InputStream in, OutputStream out, String direction) {
+		/** Whether the upstream end (the server) closed its side (seen even while black-holed). */
+		public boolean closedByUpstream() {
+			return this.closedByUpstream;
+		}
+
+		public boolean isOpen() {
+			return !this.cut && !this.closedByClient && !this.closedByUpstream;
+		}
+
+		private void pump(InputStream in, OutputStream out, boolean fromClient) {
 			Thread thread = new Thread(() -> {
 				byte[] buffer = new byte[16 * 1024];
 				try {
@@ -167,19 +183,22 @@ public final class FaultProxy implements AutoCloseable {
 							out.flush();
 						}
 					}
-					if (!this.blackHoled) {
-						cut();
-					}
-				}
-				catch (SocketException ex) {
-					if (!this.blackHoled) {
-						cut();
-					}
 				}
 				catch (IOException ex) {
-					cut();
+					// reset by the end we read from, or by our own cut
 				}
-			}, "fault-proxy-" + direction + "-" + this.clientPort);
+				if (!this.cut) {
+					if (fromClient) {
+						this.closedByClient = true;
+					}
+					else {
+						this.closedByUpstream = true;
+					}
+					if (!this.blackHoled) {
+						cut();
+					}
+				}
+			}, "fault-proxy-" + (fromClient ? "up" : "down") + "-" + this.clientPort);
 			thread.setDaemon(true);
 			thread.start();
 		}

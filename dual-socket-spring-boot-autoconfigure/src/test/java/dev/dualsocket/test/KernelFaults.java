@@ -1,0 +1,84 @@
+package dev.dualsocket.test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Faults made by the kernel itself: {@code ss -K} destroys one TCP socket, which the application sees as "Software
+ * caused connection abort" and its peer as "Connection reset". Needs root and the {@code ss} tool (iproute2); tests
+ * that use it are skipped elsewhere with {@link #unavailableReason()}.
+ */
+public final class KernelFaults {
+
+	private static final String UNAVAILABLE = probe();
+
+	private KernelFaults() {
+	}
+
+	public static boolean available() {
+		return UNAVAILABLE.isEmpty();
+	}
+
+	public static String unavailableReason() {
+		return UNAVAILABLE;
+	}
+
+	private static String probe() {
+		if (!System.getProperty("os.name").toLowerCase().contains("linux")) {
+			return "ss -K needs Linux";
+		}
+		try {
+			Result id = run(List.of("id", "-u"));
+			if (!id.output.trim().equals("0")) {
+				return "ss -K needs root; these tests run as uid " + id.output.trim();
+			}
+			Result ss = run(List.of("ss", "-V"));
+			return (ss.exitCode == 0) ? "" : "ss (iproute2) is not usable: " + ss.output;
+		}
+		catch (IOException ex) {
+			return "ss (iproute2) is not installed: " + ex.getMessage();
+		}
+	}
+
+	/**
+	 * Destroys the TCP socket with the given local and remote ports. Java's sockets may be IPv6-mapped, so no
+	 * address family is given.
+	 * @param localPort the socket's own port
+	 * @param remotePort its peer's port
+	 */
+	public static void kill(int localPort, int remotePort) {
+		try {
+			Result result = run(List.of("ss", "-K", "-t", "-n", "sport", "=", ":" + localPort, "dport", "=",
+					":" + remotePort));
+			if (result.exitCode != 0 || !result.output.contains("ESTAB")) {
+				throw new IllegalStateException("ss -K killed no socket " + localPort + " -> " + remotePort + ": "
+						+ result.output);
+			}
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static Result run(List<String> command) throws IOException {
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		try {
+			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			if (!process.waitFor(10, TimeUnit.SECONDS)) {
+				process.destroyForcibly();
+				throw new IOException(command + " did not finish");
+			}
+			return new Result(process.exitValue(), output);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IOException(ex);
+		}
+	}
+
+	private record Result(int exitCode, String output) {
+	}
+
+}

@@ -1,0 +1,105 @@
+package dev.dualsocket.test;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A plain blocking socket that speaks the wire format by hand, byte by byte as {@code docs/PROTOCOL.md} describes
+ * it, independent of the library's own codec.
+ */
+public final class RawConnection implements AutoCloseable {
+
+	private final Socket socket;
+
+	private final DataInputStream in;
+
+	private final DataOutputStream out;
+
+	public RawConnection(int port) throws IOException {
+		this.socket = new Socket(InetAddress.getLoopbackAddress(), port);
+		this.socket.setSoTimeout(5000);
+		this.in = new DataInputStream(this.socket.getInputStream());
+		this.out = new DataOutputStream(this.socket.getOutputStream());
+	}
+
+	public void writeBytes(byte[] bytes) throws IOException {
+		this.out.write(bytes);
+		this.out.flush();
+	}
+
+	public void writeFrame(int type, long id, byte[] payload) throws IOException {
+		this.out.writeInt(10 + payload.length);
+		this.out.writeByte(type);
+		this.out.writeByte(0);
+		this.out.writeLong(id);
+		this.out.write(payload);
+		this.out.flush();
+	}
+
+	/**
+	 * Writes a HELLO frame.
+	 * @param version protocol version
+	 * @param channel 1 = client outbound, 2 = client inbound
+	 */
+	public void writeHello(int version, int channel, long session, String linkId) throws IOException {
+		byte[] id = linkId.getBytes(StandardCharsets.UTF_8);
+		ByteBuffer payload = ByteBuffer.allocate(2 + 1 + 8 + 2 + id.length + 2 + 2);
+		payload.putShort((short) version).put((byte) channel).putLong(session).putShort((short) id.length).put(id);
+		payload.putShort((short) 0).putShort((short) 0);
+		writeFrame(0x01, 0, payload.array());
+	}
+
+	public RawFrame readFrame() throws IOException {
+		int length = this.in.readInt();
+		int type = this.in.readUnsignedByte();
+		this.in.readUnsignedByte();
+		long id = this.in.readLong();
+		byte[] payload = new byte[length - 10];
+		this.in.readFully(payload);
+		return new RawFrame(type, id, payload);
+	}
+
+	/**
+	 * Reads until the peer closes the connection.
+	 * @return {@code true} if it closed (end of stream or reset) within the socket timeout
+	 */
+	public boolean closedByPeer() throws IOException {
+		try {
+			while (this.in.read() >= 0) {
+				// drain whatever the peer sent before closing
+			}
+			return true;
+		}
+		catch (SocketTimeoutException ex) {
+			return false;
+		}
+		catch (EOFException | SocketException ex) {
+			return true;
+		}
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.socket.close();
+	}
+
+	/**
+	 * A frame as read off the wire.
+	 */
+	public record RawFrame(int type, long id, byte[] payload) {
+
+		public int unsignedShortAt(int offset) {
+			return ByteBuffer.wrap(this.payload).getShort(offset) & 0xFFFF;
+		}
+
+	}
+
+}
