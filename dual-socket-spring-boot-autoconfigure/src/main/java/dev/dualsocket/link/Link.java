@@ -1,5 +1,7 @@
 package dev.dualsocket.link;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -285,6 +287,7 @@ public final class Link implements DualSocketLink {
 	 * @param role which socket
 	 * @param channel the connection
 	 * @throws LinkDisconnectedException if the link is disconnected or closed
+	 * @throws UncheckedIOException if the network interface carrying the connection is down
 	 */
 	public void attach(SocketRole role, Channel channel) {
 		LinkSocket socket = socket(role);
@@ -295,6 +298,10 @@ public final class Link implements DualSocketLink {
 			if (!state.acceptsRequests() || !channel.isActive()) {
 				throw new LinkDisconnectedException(
 						"Link '" + this.id + "' is " + state + "; the new " + role.label() + " connection is closed");
+			}
+			String interfaceDown = this.context.transport().interfaceMonitor().watch(channel);
+			if (interfaceDown != null) {
+				throw new UncheckedIOException(interfaceDown, new IOException(interfaceDown));
 			}
 			Connections.label(channel, this.id, role);
 			LinkSettings settings = this.context.settings();
@@ -316,7 +323,6 @@ public final class Link implements DualSocketLink {
 			// Replaced before its failure was seen here; it is no longer this socket, so its close reports nothing.
 			previous.close();
 		}
-		this.context.transport().interfaceMonitor().watch(channel);
 		if (role == SocketRole.OUTBOUND) {
 			resendOutstanding(channel);
 		}

@@ -31,13 +31,21 @@ public final class InterfaceMonitor {
 	private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
 
 	/**
-	 * Watches a connection until it closes.
+	 * Watches a connection until it closes, if its interface is up now.
 	 * @param channel the connection
+	 * @return {@code null} if the connection is watched; otherwise why its interface is down, and it is not watched
 	 */
-	public void watch(Channel channel) {
+	public @Nullable String watch(Channel channel) {
+		if (channel.localAddress() instanceof InetSocketAddress local) {
+			String down = whyDown(local.getAddress());
+			if (down != null) {
+				return down;
+			}
+		}
 		if (this.channels.add(channel)) {
 			channel.closeFuture().addListener((future) -> this.channels.remove(channel));
 		}
+		return null;
 	}
 
 	/**

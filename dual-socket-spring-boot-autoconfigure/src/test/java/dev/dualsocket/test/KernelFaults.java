@@ -62,6 +62,73 @@ public final class KernelFaults {
 		}
 	}
 
+	/**
+	 * Creates a veth pair whose first end, in this namespace, carries {@code address}/30 and is up; the other end
+	 * lives in a network namespace created for it. Both are removed by {@link VethPair#close()}.
+	 * @param name the first end's name (at most 15 characters)
+	 * @param address an IPv4 address for the first end
+	 * @return the pair
+	 * @throws IOException if the kernel refuses (no veth support, no namespaces)
+	 */
+	public static VethPair vethPair(String name, String address) throws IOException {
+		String namespace = name + "-ns";
+		String peer = name + "p";
+		VethPair pair = new VethPair(name, namespace);
+		try {
+			check(run(List.of("ip", "netns", "add", namespace)));
+			check(run(List.of("ip", "link", "add", name, "type", "veth", "peer", "name", peer, "netns", namespace)));
+			check(run(List.of("ip", "addr", "add", address + "/30", "dev", name)));
+			// Both ends up, or the first has no carrier and counts as down (IFF_RUNNING unset).
+			check(run(List.of("ip", "netns", "exec", namespace, "ip", "link", "set", peer, "up")));
+			pair.up();
+			return pair;
+		}
+		catch (IOException ex) {
+			pair.close();
+			throw ex;
+		}
+	}
+
+	private static void check(Result result) throws IOException {
+		if (result.exitCode != 0) {
+			throw new IOException(result.output.trim());
+		}
+	}
+
+	/**
+	 * A veth pair made for a test.
+	 */
+	public static final class VethPair implements AutoCloseable {
+
+		private final String name;
+
+		private final String namespace;
+
+		VethPair(String name, String namespace) {
+			this.name = name;
+			this.namespace = namespace;
+		}
+
+		public String name() {
+			return this.name;
+		}
+
+		public void up() throws IOException {
+			check(run(List.of("ip", "link", "set", this.name, "up")));
+		}
+
+		public void down() throws IOException {
+			check(run(List.of("ip", "link", "set", this.name, "down")));
+		}
+
+		@Override
+		public void close() throws IOException {
+			run(List.of("ip", "link", "del", this.name));
+			run(List.of("ip", "netns", "del", this.namespace));
+		}
+
+	}
+
 	private static Result run(List<String> command) throws IOException {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		try {

@@ -46,7 +46,11 @@ public final class TestBed implements AutoCloseable {
 	}
 
 	public ServerEndpoint server(String name, LinkSettings settings) {
-		ServerEndpoint server = new ServerEndpoint(EndpointSettings.server(name, "127.0.0.1", 0, settings), this.transport,
+		return server(name, "127.0.0.1", 0, settings);
+	}
+
+	public ServerEndpoint server(String name, String host, int port, LinkSettings settings) {
+		ServerEndpoint server = new ServerEndpoint(EndpointSettings.server(name, host, port, settings), this.transport,
 				this.events);
 		server.start();
 		this.endpoints.add(server);
@@ -54,8 +58,12 @@ public final class TestBed implements AutoCloseable {
 	}
 
 	public ClientEndpoint client(String name, String linkId, int port, LinkSettings settings) {
-		ClientEndpoint client = new ClientEndpoint(
-				EndpointSettings.client(name, "127.0.0.1", port, linkId, settings), this.transport, this.events);
+		return client(name, linkId, "127.0.0.1", port, settings);
+	}
+
+	public ClientEndpoint client(String name, String linkId, String host, int port, LinkSettings settings) {
+		ClientEndpoint client = new ClientEndpoint(EndpointSettings.client(name, host, port, linkId, settings),
+				this.transport, this.events);
 		client.start();
 		this.endpoints.add(client);
 		return client;
