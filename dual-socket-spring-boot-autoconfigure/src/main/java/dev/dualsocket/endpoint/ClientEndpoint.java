@@ -11,12 +11,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.dualsocket.EndpointRole;
+import dev.dualsocket.codec.PayloadCodec;
 import dev.dualsocket.SocketRole;
 import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.Link;
 import dev.dualsocket.link.LinkContext;
 import dev.dualsocket.link.RequestHandler;
+import dev.dualsocket.link.RequestObserver;
 import dev.dualsocket.link.SocketConnector;
 import dev.dualsocket.transport.ChannelKind;
 import dev.dualsocket.transport.ClientHandshakeHandler;
@@ -30,6 +32,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.ssl.SslContext;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -51,6 +54,10 @@ public final class ClientEndpoint implements DualSocketEndpoint, SocketConnector
 
 	private final ConnectionErrorHandler errors;
 
+	private final List<EndpointSettings.Address> addresses;
+
+	private volatile int currentAddress;
+
 	private volatile @Nullable Link link;
 
 	public ClientEndpoint(EndpointSettings settings, TransportResources transport, DualSocketEventListener events) {
@@ -60,6 +67,7 @@ public final class ClientEndpoint implements DualSocketEndpoint, SocketConnector
 		this.settings = settings;
 		this.context = new LinkContext(settings.name(), EndpointRole.CLIENT, settings.link(), transport, events);
 		this.errors = EndpointSupport.errorHandler(settings.name(), events);
+		this.addresses = settings.addresses();
 		this.bootstrap = new Bootstrap().group(transport.eventLoopGroup())
 			.channel(transport.socketChannelType())
 			.option(ChannelOption.TCP_NODELAY, true)
@@ -71,10 +79,12 @@ public final class ClientEndpoint implements DualSocketEndpoint, SocketConnector
 	 * Starts establishing the link in the background; {@link #request} may be called at once, and waits for the
 	 * link (bounded by the request timeout).
 	 */
+	@Override
 	public synchronized void start() {
 		if (this.link == null) {
 			logger.info("Endpoint '" + this.settings.name() + "' (client) connecting link '" + this.settings.linkId()
-					+ "' to " + this.settings.host() + ":" + this.settings.port());
+					+ "' to " + this.addresses.get(0) + ((this.settings.ssl() != null) ? " with TLS" : "")
+					+ (this.settings.standby().isEmpty() ? "" : " (standby: " + this.settings.standby() + ")"));
 			this.link = Link.client(this.context, Objects.requireNonNull(this.settings.linkId()), this);
 		}
 	}
@@ -83,6 +93,7 @@ public final class ClientEndpoint implements DualSocketEndpoint, SocketConnector
 	 * Closes the link in order: the peer is told, requests in flight get up to {@code drainTimeout} to finish.
 	 * @param drainTimeout how long to wait for requests in flight
 	 */
+	@Override
 	public synchronized void stop(Duration drainTimeout) {
 		Link current = this.link;
 		if (current != null) {
@@ -95,14 +106,18 @@ public final class ClientEndpoint implements DualSocketEndpoint, SocketConnector
 		Hello hello = new Hello(Protocol.VERSION, ChannelKind.ofClientSocket(socket), link.sessionId(), link.getId(),
 				NONE, NONE);
 		CompletableFuture<Channel> accepted = new CompletableFuture<>();
+		EndpointSettings.Address address = this.addresses.get(this.currentAddress);
+		SslContext ssl = this.settings.ssl();
 		ChannelFuture connecting = this.bootstrap.clone().handler(new ChannelInitializer<Channel>() {
 			@Override
 			protected void initChannel(Channel channel) {
-				EndpointSupport.initPipeline(channel, ClientEndpoint.this.settings.link().maxFrameSize(),
+				EndpointSupport.initPipeline(channel,
+						(ssl != null) ? EndpointSupport.clientTls(ssl, channel, address.host(), address.port()) : null,
+						ClientEndpoint.this.settings.link().maxFrameSize(),
 						new ClientHandshakeHandler(hello, accepted, (ch) -> link.attach(socket, ch)),
 						ClientEndpoint.this.errors);
 			}
-		}).connect(this.settings.host(), this.settings.port());
+		}).connect(address.host(), address.port());
 		connecting.addListener((future) -> {
 			if (!future.isSuccess()) {
 				accepted.completeExceptionally(future.cause());
@@ -114,8 +129,8 @@ public final class ClientEndpoint implements DualSocketEndpoint, SocketConnector
 		}
 		catch (TimeoutException ex) {
 			connecting.channel().close();
-			throw new ConnectTimeoutException("no handshake answer from " + this.settings.host() + ":"
-					+ this.settings.port() + " within " + timeout.toMillis() + " ms");
+			throw new ConnectTimeoutException(
+					"no handshake answer from " + address + " within " + timeout.toMillis() + " ms");
 		}
 		catch (ExecutionException ex) {
 			connecting.channel().close();
@@ -125,6 +140,29 @@ public final class ClientEndpoint implements DualSocketEndpoint, SocketConnector
 			connecting.channel().close();
 			throw ex;
 		}
+	}
+
+	@Override
+	public boolean hasStandby() {
+		return this.addresses.size() > 1;
+	}
+
+	@Override
+	public void moveToNextAddress() {
+		if (hasStandby()) {
+			int next = (this.currentAddress + 1) % this.addresses.size();
+			this.currentAddress = next;
+			logger.info("Endpoint '" + getName() + "': moving link '" + this.settings.linkId() + "' to "
+					+ ((next == 0) ? "its primary address " : "standby address ") + this.addresses.get(next));
+		}
+	}
+
+	/**
+	 * The address the client connects to now.
+	 * @return the primary address, or the standby the link moved to
+	 */
+	public EndpointSettings.Address getCurrentAddress() {
+		return this.addresses.get(this.currentAddress);
 	}
 
 	@Override
@@ -140,6 +178,11 @@ public final class ClientEndpoint implements DualSocketEndpoint, SocketConnector
 	@Override
 	public CompletableFuture<byte[]> request(byte[] payload) {
 		return requireLink().request(payload);
+	}
+
+	@Override
+	public <T> CompletableFuture<T> request(Object payload, Class<T> responseType) {
+		return requireLink().request(payload, responseType);
 	}
 
 	private Link requireLink() {
@@ -170,6 +213,16 @@ public final class ClientEndpoint implements DualSocketEndpoint, SocketConnector
 	@Override
 	public void setRequestHandler(RequestHandler handler) {
 		this.context.setHandler(handler);
+	}
+
+	@Override
+	public void setPayloadCodec(PayloadCodec codec) {
+		this.context.setCodec(codec);
+	}
+
+	@Override
+	public void setRequestObserver(RequestObserver observer) {
+		this.context.setObserver(observer);
 	}
 
 	@Override

@@ -1,12 +1,15 @@
 package dev.dualsocket.endpoint;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import dev.dualsocket.EndpointRole;
+import dev.dualsocket.codec.PayloadCodec;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.RequestHandler;
+import dev.dualsocket.link.RequestObserver;
 
 /**
  * One configured endpoint: a client with one link to its peer, or a server with one link per connected client.
@@ -36,6 +39,16 @@ public interface DualSocketEndpoint {
 	CompletableFuture<byte[]> request(byte[] payload);
 
 	/**
+	 * Sends a request on a client endpoint's link, converting payload and response with the payload codec.
+	 * @param <T> the response type
+	 * @param payload the request payload
+	 * @param responseType the type the response is decoded to
+	 * @return the response, as described by {@link DualSocketLink#request(Object, Class)}
+	 * @throws IllegalStateException on a server endpoint, or before the endpoint started
+	 */
+	<T> CompletableFuture<T> request(Object payload, Class<T> responseType);
+
+	/**
 	 * The link with the given id.
 	 * @param linkId the link id
 	 * @return the link
@@ -63,11 +76,36 @@ public interface DualSocketEndpoint {
 	void setRequestHandler(RequestHandler handler);
 
 	/**
+	 * Sets how payload objects are converted to bytes and back; by default only {@code byte[]} and {@code String}.
+	 * @param codec the codec
+	 */
+	void setPayloadCodec(PayloadCodec codec);
+
+	/**
+	 * Sets what is told about every request's outcome, for metrics.
+	 * @param observer the observer
+	 */
+	void setRequestObserver(RequestObserver observer);
+
+	/**
 	 * Drops a link and establishes it again: a client re-connects both sockets at once; a server closes the link and
 	 * waits for its client to come back.
 	 * @param linkId the link id
 	 */
 	void reconnect(String linkId);
+
+	/**
+	 * Starts the endpoint: a server binds its port; a client starts establishing its link in the background.
+	 * @throws EndpointStartException if a server cannot bind its port
+	 */
+	void start();
+
+	/**
+	 * Stops the endpoint in order: peers are told, requests in flight either way get up to {@code drainTimeout} to
+	 * finish, then every socket is closed.
+	 * @param drainTimeout how long to wait for requests in flight
+	 */
+	void stop(Duration drainTimeout);
 
 	/**
 	 * Whether the endpoint is started and not stopped.

@@ -1,7 +1,10 @@
 package dev.dualsocket.endpoint;
 
+import java.util.List;
+
 import dev.dualsocket.EndpointRole;
 import dev.dualsocket.link.LinkSettings;
+import io.netty.handler.ssl.SslContext;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,16 +16,80 @@ import org.jspecify.annotations.Nullable;
  * @param port client: the peer's port; server: the port to listen on (0 picks a free one)
  * @param linkId client: the link id it presents; ignored by a server
  * @param link timing and recovery of the endpoint's links
+ * @param ssl TLS for both sockets (a client or server context to match the role), or {@code null} for plain TCP
+ * @param standby client: addresses tried after {@code host:port}, in order, when the link must be established anew
  */
 public record EndpointSettings(String name, EndpointRole role, String host, int port, @Nullable String linkId,
-		LinkSettings link) {
+		LinkSettings link, @Nullable SslContext ssl, List<Address> standby) {
 
 	public static EndpointSettings client(String name, String host, int port, String linkId, LinkSettings link) {
-		return new EndpointSettings(name, EndpointRole.CLIENT, host, port, linkId, link);
+		return new EndpointSettings(name, EndpointRole.CLIENT, host, port, linkId, link, null, List.of());
 	}
 
 	public static EndpointSettings server(String name, String host, int port, LinkSettings link) {
-		return new EndpointSettings(name, EndpointRole.SERVER, host, port, null, link);
+		return new EndpointSettings(name, EndpointRole.SERVER, host, port, null, link, null, List.of());
+	}
+
+	public EndpointSettings withSsl(@Nullable SslContext ssl) {
+		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, ssl,
+				this.standby);
+	}
+
+	public EndpointSettings withStandby(List<Address> standby) {
+		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
+				List.copyOf(standby));
+	}
+
+	/**
+	 * The addresses a client tries, primary first.
+	 * @return {@code host:port} followed by the standby addresses
+	 */
+	public List<Address> addresses() {
+		return java.util.stream.Stream.concat(java.util.stream.Stream.of(new Address(this.host, this.port)),
+				this.standby.stream()).toList();
+	}
+
+	/**
+	 * A host and port.
+	 *
+	 * @param host host name or IP address
+	 * @param port port
+	 */
+	public record Address(String host, int port) {
+
+		/**
+		 * Parses {@code host:port}; an IPv6 host goes in brackets ({@code [::1]:7800}).
+		 * @param text the address
+		 * @return the address
+		 * @throws IllegalArgumentException if it is not {@code host:port} with a port of 1 to 65535
+		 */
+		public static Address parse(String text) {
+			int colon = text.lastIndexOf(':');
+			if (colon <= 0 || colon == text.length() - 1) {
+				throw new IllegalArgumentException("'" + text + "' is not host:port");
+			}
+			String host = text.substring(0, colon);
+			if (host.startsWith("[") && host.endsWith("]")) {
+				host = host.substring(1, host.length() - 1);
+			}
+			int port;
+			try {
+				port = Integer.parseInt(text.substring(colon + 1));
+			}
+			catch (NumberFormatException ex) {
+				throw new IllegalArgumentException("'" + text + "' is not host:port");
+			}
+			if (port < 1 || port > 65535) {
+				throw new IllegalArgumentException("'" + text + "' has a port outside 1 to 65535");
+			}
+			return new Address(host, port);
+		}
+
+		@Override
+		public String toString() {
+			return (this.host.contains(":") ? "[" + this.host + "]" : this.host) + ":" + this.port;
+		}
+
 	}
 
 }

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.stream.Collectors;
 
+import javax.net.ssl.SSLParameters;
+
 import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.event.ProtocolErrorEvent;
 import dev.dualsocket.link.DualSocketLink;
@@ -15,6 +17,9 @@ import dev.dualsocket.transport.FrameDecoder;
 import dev.dualsocket.transport.FrameEncoder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import org.jspecify.annotations.Nullable;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -38,11 +43,14 @@ final class EndpointSupport {
 	}
 
 	/**
-	 * The pipeline of a new connection: framing, the handshake, and the error handler last. The link adds its own
+	 * The pipeline of a new connection: TLS if configured, framing, the handshake, and the error handler last. The link adds its own
 	 * handlers (heartbeat, dispatch) in front of the error handler once the handshake is accepted.
 	 */
-	static void initPipeline(Channel channel, int maxFrameSize, ChannelHandler handshake,
+	static void initPipeline(Channel channel, @Nullable SslHandler tls, int maxFrameSize, ChannelHandler handshake,
 			ConnectionErrorHandler errors) {
+		if (tls != null) {
+			channel.pipeline().addLast("tls", tls);
+		}
 		channel.pipeline()
 			.addLast("decoder", new FrameDecoder(maxFrameSize))
 			.addLast("encoder", FrameEncoder.INSTANCE)
@@ -69,6 +77,17 @@ final class EndpointSupport {
 			Thread.currentThread().interrupt();
 		}
 		links.forEach(Link::finishClose);
+	}
+
+	/**
+	 * The TLS handler of a client connection, which checks that the server's certificate names the host connected to.
+	 */
+	static SslHandler clientTls(SslContext context, Channel channel, String host, int port) {
+		SslHandler handler = context.newHandler(channel.alloc(), host, port);
+		SSLParameters parameters = handler.engine().getSSLParameters();
+		parameters.setEndpointIdentificationAlgorithm("HTTPS");
+		handler.engine().setSSLParameters(parameters);
+		return handler;
 	}
 
 	static IllegalArgumentException noSuchLink(String endpoint, String linkId, Collection<? extends DualSocketLink> links) {

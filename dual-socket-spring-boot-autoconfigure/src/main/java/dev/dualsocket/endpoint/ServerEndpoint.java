@@ -11,12 +11,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.dualsocket.EndpointRole;
+import dev.dualsocket.codec.PayloadCodec;
 import dev.dualsocket.LinkState;
 import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.Link;
 import dev.dualsocket.link.LinkContext;
 import dev.dualsocket.link.RequestHandler;
+import dev.dualsocket.link.RequestObserver;
 import dev.dualsocket.transport.ConnectionErrorHandler;
 import dev.dualsocket.transport.HandshakeDecision;
 import dev.dualsocket.transport.Hello;
@@ -27,6 +29,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslContext;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -69,6 +72,7 @@ public final class ServerEndpoint implements DualSocketEndpoint {
 	 * Binds the port and starts accepting links.
 	 * @throws EndpointStartException if the port cannot be bound
 	 */
+	@Override
 	public synchronized void start() {
 		if (this.listener != null) {
 			return;
@@ -82,7 +86,9 @@ public final class ServerEndpoint implements DualSocketEndpoint {
 			.childHandler(new ChannelInitializer<Channel>() {
 				@Override
 				protected void initChannel(Channel channel) {
-					EndpointSupport.initPipeline(channel, ServerEndpoint.this.settings.link().maxFrameSize(),
+					SslContext ssl = ServerEndpoint.this.settings.ssl();
+					EndpointSupport.initPipeline(channel, (ssl != null) ? ssl.newHandler(channel.alloc()) : null,
+							ServerEndpoint.this.settings.link().maxFrameSize(),
 							new ServerHandshakeHandler(ServerEndpoint.this::accept,
 									ServerEndpoint.this.settings.link().connectTimeout()),
 							ServerEndpoint.this.errors);
@@ -98,7 +104,8 @@ public final class ServerEndpoint implements DualSocketEndpoint {
 					ex);
 		}
 		this.stopping = false;
-		logger.info("Endpoint '" + getName() + "' (server) listening on " + getLocalAddress());
+		logger.info("Endpoint '" + getName() + "' (server) listening on " + getLocalAddress()
+				+ ((this.settings.ssl() != null) ? " with TLS" : ""));
 	}
 
 	/**
@@ -106,6 +113,7 @@ public final class ServerEndpoint implements DualSocketEndpoint {
 	 * {@code drainTimeout} to finish.
 	 * @param drainTimeout how long to wait for requests in flight
 	 */
+	@Override
 	public synchronized void stop(Duration drainTimeout) {
 		this.stopping = true;
 		Channel current = this.listener;
@@ -206,6 +214,11 @@ public final class ServerEndpoint implements DualSocketEndpoint {
 	}
 
 	@Override
+	public <T> CompletableFuture<T> request(Object payload, Class<T> responseType) {
+		return request(new byte[0]).thenApply(responseType::cast);
+	}
+
+	@Override
 	public DualSocketLink link(String linkId) {
 		return findLink(linkId).orElseThrow(() -> EndpointSupport.noSuchLink(getName(), linkId, links()));
 	}
@@ -223,6 +236,16 @@ public final class ServerEndpoint implements DualSocketEndpoint {
 	@Override
 	public void setRequestHandler(RequestHandler handler) {
 		this.context.setHandler(handler);
+	}
+
+	@Override
+	public void setPayloadCodec(PayloadCodec codec) {
+		this.context.setCodec(codec);
+	}
+
+	@Override
+	public void setRequestObserver(RequestObserver observer) {
+		this.context.setObserver(observer);
 	}
 
 	@Override

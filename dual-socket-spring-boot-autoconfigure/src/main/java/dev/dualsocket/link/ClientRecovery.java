@@ -180,11 +180,18 @@ final class ClientRecovery implements Recovery {
 		this.link.closeSocket(OUTBOUND);
 		this.link.closeSocket(INBOUND);
 		this.link.beginSession(newSessionId());
-		this.connector.connect(this.link, OUTBOUND);
-		this.connector.connect(this.link, INBOUND);
-		if (!this.link.completeEstablishment(because("both sockets connected").in(LINK_ESTABLISHMENT))
-				&& this.link.getState() == CONNECTING) {
-			throw new IOException("a socket closed before the link was established");
+		try {
+			this.connector.connect(this.link, OUTBOUND);
+			this.connector.connect(this.link, INBOUND);
+			if (!this.link.completeEstablishment(because("both sockets connected").in(LINK_ESTABLISHMENT))
+					&& this.link.getState() == CONNECTING) {
+				throw new IOException("a socket closed before the link was established");
+			}
+		}
+		catch (Exception ex) {
+			// Seed 004: with standby addresses, the next attempt goes to the next address.
+			this.connector.moveToNextAddress();
+			throw ex;
 		}
 	}
 
@@ -217,6 +224,11 @@ final class ClientRecovery implements Recovery {
 		if (atOnce) {
 			submitEstablishment(Duration.ZERO);
 		}
+		else if (after.enabled() && this.connector.hasStandby() && !change.isPeerClosed()) {
+			// Seed 004: the peer is lost; go to the next address at once rather than wait out the interval.
+			this.connector.moveToNextAddress();
+			submitEstablishment(Duration.ZERO);
+		}
 		else if (after.enabled()) {
 			submitEstablishment(after.interval());
 		}
@@ -240,8 +252,11 @@ final class ClientRecovery implements Recovery {
 
 	private String planAfterDisconnect() {
 		LinkSettings.AfterDisconnect after = this.settings.reconnect().afterDisconnect();
-		return after.enabled() ? "re-establish the link in " + after.interval().toMillis() + " ms"
-				: "stay disconnected (after-disconnect re-establishment is off)";
+		if (!after.enabled()) {
+			return "stay disconnected (after-disconnect re-establishment is off)";
+		}
+		return this.connector.hasStandby() ? "re-establish the link at the next address now"
+				: "re-establish the link in " + after.interval().toMillis() + " ms";
 	}
 
 	@Override

@@ -43,6 +43,17 @@ public interface DualSocketLink {
 	CompletableFuture<byte[]> request(byte[] payload);
 
 	/**
+	 * Sends a request whose payload and response are converted by the endpoint's payload codec: {@code byte[]} and
+	 * {@code String} as they are, other types as JSON (or through the application's own codec).
+	 * @param <T> the response type
+	 * @param payload the request payload
+	 * @param responseType the type the response is decoded to
+	 * @return the decoded response; completes exceptionally as {@link #request(byte[])} does, or with a
+	 * {@link dev.dualsocket.codec.PayloadCodecException} if the payload or response cannot be converted
+	 */
+	<T> CompletableFuture<T> request(Object payload, Class<T> responseType);
+
+	/**
 	 * What the link looks like now, for health checks and operators.
 	 * @return a snapshot
 	 */

@@ -16,10 +16,13 @@ import dev.dualsocket.LinkState;
 import dev.dualsocket.RemoteRequestException;
 import dev.dualsocket.SocketFailure;
 import dev.dualsocket.SocketRole;
+import dev.dualsocket.codec.PayloadCodec;
 import dev.dualsocket.event.LinkStateChangedEvent;
 import dev.dualsocket.event.SocketConnectedEvent;
 import dev.dualsocket.event.SocketFailedEvent;
 import dev.dualsocket.link.OutstandingRequests.Outstanding;
+import dev.dualsocket.link.RequestObserver.Direction;
+import dev.dualsocket.link.RequestObserver.Outcome;
 import dev.dualsocket.transport.ConnectionErrorHandler;
 import dev.dualsocket.transport.Connections;
 import dev.dualsocket.transport.ErrorReply;
@@ -79,7 +82,8 @@ public final class Link implements DualSocketLink {
 		this.outbound = new LinkSocket(this, SocketRole.OUTBOUND);
 		this.inbound = new LinkSocket(this, SocketRole.INBOUND);
 		this.outstanding = new OutstandingRequests(context.transport().timer(), context.settings().requestTimeout(),
-				"link '" + id + "' of endpoint '" + context.endpointName() + "'");
+				"link '" + id + "' of endpoint '" + context.endpointName() + "'",
+				(request, outcome) -> observeOutbound(outcome, request.elapsedNanos()));
 		this.served = new ServedRequests(context.settings().duplicateCacheSize());
 		this.sessionId = sessionId;
 		this.status = new Status(LinkState.CONNECTING, context.now(), "created");
@@ -154,6 +158,7 @@ public final class Link implements DualSocketLink {
 					+ " bytes does not fit in max-frame-size of " + maxFrameSize + " bytes"));
 		}
 		if (!acceptsRequests()) {
+			observeOutbound(Outcome.DISCONNECTED, 0);
 			return CompletableFuture.failedFuture(notAccepting());
 		}
 		Outstanding request = this.outstanding.register(payload);
@@ -164,6 +169,23 @@ public final class Link implements DualSocketLink {
 			this.outstanding.fail(request.id(), notAccepting());
 		}
 		return request.future();
+	}
+
+	@Override
+	public <T> CompletableFuture<T> request(Object payload, Class<T> responseType) {
+		PayloadCodec codec = this.context.codec();
+		byte[] bytes;
+		try {
+			bytes = codec.encode(payload);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		return request(bytes).thenApply((response) -> responseType.cast(codec.decode(response, responseType)));
+	}
+
+	private void observeOutbound(Outcome outcome, long nanos) {
+		this.context.observer().requestCompleted(this.context.endpointName(), Direction.OUTBOUND, outcome, nanos);
 	}
 
 	private boolean acceptsRequests() {
@@ -184,9 +206,11 @@ public final class Link implements DualSocketLink {
 			return;
 		}
 		if (frame.type() == FrameType.RESPONSE) {
+			observeOutbound(Outcome.SUCCESS, request.elapsedNanos());
 			request.future().complete(frame.payload());
 		}
 		else {
+			observeOutbound(Outcome.ERROR, request.elapsedNanos());
 			request.future().completeExceptionally(ErrorReply.fromFrame(frame).toException());
 		}
 		signalIfClosed();
@@ -236,6 +260,7 @@ public final class Link implements DualSocketLink {
 	}
 
 	private void serve(Frame request, ServedRequests cache) {
+		long started = System.nanoTime();
 		Frame reply;
 		RequestHandler handler = this.context.handler();
 		if (handler == null) {
@@ -258,6 +283,9 @@ public final class Link implements DualSocketLink {
 					.toFrame(request.id());
 			}
 		}
+		this.context.observer()
+			.requestCompleted(this.context.endpointName(), Direction.INBOUND,
+					(reply.type() == FrameType.RESPONSE) ? Outcome.SUCCESS : Outcome.ERROR, System.nanoTime() - started);
 		cache.complete(request.id(), reply);
 		// If the inbound socket is down now, the peer sends the request again and gets this reply from the cache.
 		this.inbound.send(reply);

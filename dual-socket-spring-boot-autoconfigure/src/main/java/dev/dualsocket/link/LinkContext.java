@@ -3,6 +3,8 @@ package dev.dualsocket.link;
 import java.time.Instant;
 
 import dev.dualsocket.EndpointRole;
+import dev.dualsocket.codec.BasicPayloadCodec;
+import dev.dualsocket.codec.PayloadCodec;
 import dev.dualsocket.event.DualSocketEvent;
 import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.transport.TransportResources;
@@ -10,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What all links of one endpoint share: the endpoint's name and role, the link settings, the transport, where events
- * go, and the handler for incoming requests. Created by an endpoint for its links.
+ * go, the handler for incoming requests, the payload codec and the request observer. Created by an endpoint for its
+ * links.
  */
 public final class LinkContext {
 
@@ -25,6 +28,10 @@ public final class LinkContext {
 	private final DualSocketEventListener events;
 
 	private volatile @Nullable RequestHandler handler;
+
+	private volatile PayloadCodec codec = new BasicPayloadCodec();
+
+	private volatile RequestObserver observer = RequestObserver.NONE;
 
 	public LinkContext(String endpointName, EndpointRole role, LinkSettings settings, TransportResources transport,
 			DualSocketEventListener events) {
@@ -57,6 +64,22 @@ public final class LinkContext {
 
 	public void setHandler(@Nullable RequestHandler handler) {
 		this.handler = handler;
+	}
+
+	public PayloadCodec codec() {
+		return this.codec;
+	}
+
+	public void setCodec(PayloadCodec codec) {
+		this.codec = codec;
+	}
+
+	public RequestObserver observer() {
+		return this.observer;
+	}
+
+	public void setObserver(RequestObserver observer) {
+		this.observer = observer;
 	}
 
 	void publish(DualSocketEvent event) {

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import dev.dualsocket.RequestTimeoutException;
+import dev.dualsocket.link.RequestObserver.Outcome;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
 import org.jspecify.annotations.Nullable;
@@ -32,10 +33,13 @@ final class OutstandingRequests {
 
 	private final String where;
 
-	OutstandingRequests(Timer timer, Duration timeout, String where) {
+	private final Completion completion;
+
+	OutstandingRequests(Timer timer, Duration timeout, String where, Completion completion) {
 		this.timer = timer;
 		this.timeout = timeout;
 		this.where = where;
+		this.completion = completion;
 	}
 
 	Outstanding register(byte[] payload) {
@@ -48,6 +52,7 @@ final class OutstandingRequests {
 
 	private void expire(Outstanding request) {
 		if (this.requests.remove(request.id, request)) {
+			this.completion.completed(request, Outcome.TIMEOUT);
 			request.future.completeExceptionally(new RequestTimeoutException("No response to request " + request.id
 					+ " on " + this.where + " within " + this.timeout.toMillis() + " ms", this.timeout));
 		}
@@ -72,6 +77,7 @@ final class OutstandingRequests {
 	void fail(long id, Throwable failure) {
 		Outstanding request = remove(id);
 		if (request != null) {
+			this.completion.completed(request, Outcome.DISCONNECTED);
 			request.future.completeExceptionally(failure);
 		}
 	}
@@ -108,6 +114,16 @@ final class OutstandingRequests {
 		return this.requests.size();
 	}
 
+	/**
+	 * Told when a request leaves without an answer (timed out or failed), before its caller hears of it.
+	 */
+	@FunctionalInterface
+	interface Completion {
+
+		void completed(Outstanding request, Outcome outcome);
+
+	}
+
 	boolean isEmpty() {
 		return this.requests.isEmpty();
 	}
@@ -120,11 +136,17 @@ final class OutstandingRequests {
 
 		private final CompletableFuture<byte[]> future = new CompletableFuture<>();
 
+		private final long startNanos = System.nanoTime();
+
 		private volatile @Nullable Timeout timeout;
 
 		Outstanding(long id, byte[] payload) {
 			this.id = id;
 			this.payload = payload;
+		}
+
+		long elapsedNanos() {
+			return System.nanoTime() - this.startNanos;
 		}
 
 		long id() {

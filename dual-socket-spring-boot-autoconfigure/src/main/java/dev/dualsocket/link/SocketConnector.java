@@ -17,4 +17,19 @@ public interface SocketConnector {
 	 */
 	void connect(Link link, SocketRole socket) throws Exception;
 
+	/**
+	 * Whether there are standby addresses to move to when the current one is lost.
+	 * @return {@code true} if there are
+	 */
+	default boolean hasStandby() {
+		return false;
+	}
+
+	/**
+	 * Moves to the next address (the primary after the last standby). Called when establishing the link at the
+	 * current address failed, or the link was lost there.
+	 */
+	default void moveToNextAddress() {
+	}
+
 }

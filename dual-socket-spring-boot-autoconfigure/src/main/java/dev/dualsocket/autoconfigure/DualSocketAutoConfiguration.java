@@ -1,0 +1,96 @@
+package dev.dualsocket.autoconfigure;
+
+import java.time.Duration;
+
+import dev.dualsocket.codec.BasicPayloadCodec;
+import dev.dualsocket.codec.JacksonPayloadCodec;
+import dev.dualsocket.codec.PayloadCodec;
+import dev.dualsocket.endpoint.DualSocketEndpoint;
+import dev.dualsocket.endpoint.DualSocketEndpointRegistry;
+import dev.dualsocket.link.RequestObserver;
+import dev.dualsocket.listener.DualSocketListenerMethodProcessor;
+import dev.dualsocket.transport.TransportResources;
+import dev.dualsocket.transport.TransportSettings;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.context.LifecycleProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Auto-configuration of dual-socket endpoints: one {@link DualSocketEndpoint} bean per entry under
+ * {@code dual-socket.endpoints}, sharing one transport, started and stopped with the context, their events published
+ * as application events. Every bean backs off when the application defines its own.
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration",
+		"org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration",
+		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
+@EnableConfigurationProperties(DualSocketProperties.class)
+@Import(DualSocketEndpointRegistrar.class)
+public final class DualSocketAutoConfiguration {
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	TransportResources dualSocketTransport(DualSocketProperties properties) {
+		DualSocketProperties.Transport transport = properties.getTransport();
+		return TransportResources.create(new TransportSettings(transport.getIoThreads(), transport.getHandlerThreads(),
+				transport.getHandlerQueueCapacity(), transport.isNativeTransport(), transport.getInterfacePollInterval()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PayloadCodec dualSocketPayloadCodec() {
+		return new BasicPayloadCodec();
+	}
+
+	@Bean(DualSocketEndpointRegistrar.FACTORY_BEAN_NAME)
+	DualSocketEndpointFactory dualSocketEndpointFactory(DualSocketProperties properties, TransportResources transport,
+			ApplicationEventPublisher publisher, PayloadCodec codec, ObjectProvider<RequestObserver> observer,
+			ObjectProvider<SslBundles> sslBundles) {
+		return new DualSocketEndpointFactory(properties, transport, publisher::publishEvent, codec,
+				observer.getIfAvailable(() -> RequestObserver.NONE), sslBundles.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DualSocketEndpointRegistry dualSocketEndpointRegistry(ObjectProvider<DualSocketEndpoint> endpoints) {
+		return new DualSocketEndpointRegistry(endpoints.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DualSocketEndpointLifecycle dualSocketEndpointLifecycle(DualSocketEndpointRegistry registry,
+			ObjectProvider<LifecycleProperties> lifecycle) {
+		Duration drainTimeout = lifecycle.getIfAvailable(LifecycleProperties::new).getTimeoutPerShutdownPhase();
+		return new DualSocketEndpointLifecycle(registry, drainTimeout);
+	}
+
+	@Bean
+	static DualSocketListenerMethodProcessor dualSocketListenerMethodProcessor() {
+		return new DualSocketListenerMethodProcessor();
+	}
+
+	/**
+	 * Payloads of other types than {@code byte[]} and {@code String} as JSON, through the application's
+	 * {@link JsonMapper} when it has one.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JsonMapper.class)
+	static class JacksonPayloadCodecConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		PayloadCodec dualSocketPayloadCodec(ObjectProvider<JsonMapper> jsonMapper) {
+			return new JacksonPayloadCodec(jsonMapper.getIfAvailable(JsonMapper::new));
+		}
+
+	}
+
+}

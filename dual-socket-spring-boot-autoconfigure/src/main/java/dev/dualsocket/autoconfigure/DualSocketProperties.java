@@ -1,0 +1,555 @@
+package dev.dualsocket.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.dualsocket.EndpointRole;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of dual-socket endpoints: shared {@code defaults}, and named {@code endpoints} that inherit them and
+ * may override any of them.
+ */
+@ConfigurationProperties("dual-socket")
+public class DualSocketProperties {
+
+	/**
+	 * Settings every endpoint inherits unless it overrides them.
+	 */
+	@NestedConfigurationProperty
+	private final LinkProperties defaults = LinkProperties.withDefaults();
+
+	/**
+	 * The endpoints, by name. The name is the endpoint bean's qualifier and appears in logs, events, health and
+	 * metrics.
+	 */
+	private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+
+	/**
+	 * The threads that all endpoints share.
+	 */
+	@NestedConfigurationProperty
+	private final Transport transport = new Transport();
+
+	public LinkProperties getDefaults() {
+		return this.defaults;
+	}
+
+	public Map<String, Endpoint> getEndpoints() {
+		return this.endpoints;
+	}
+
+	public Transport getTransport() {
+		return this.transport;
+	}
+
+	/**
+	 * Timing and recovery of links. Under {@code dual-socket.defaults} every value is set; under an endpoint a value
+	 * left unset is inherited from the defaults.
+	 */
+	public static class LinkProperties {
+
+		/**
+		 * Per-socket heartbeats.
+		 */
+		@NestedConfigurationProperty
+		private final Heartbeat heartbeat = new Heartbeat();
+
+		/**
+		 * How long a request waits for its response, including any time spent waiting for a recovering link.
+		 */
+		private @Nullable Duration requestTimeout;
+
+		/**
+		 * How long a client waits for a connection and its handshake, and a server for the handshake of a new
+		 * connection.
+		 */
+		private @Nullable Duration connectTimeout;
+
+		/**
+		 * Largest frame accepted or sent (type byte to end of payload). A larger frame from the peer closes that
+		 * connection; a larger request fails at the caller.
+		 */
+		private @Nullable DataSize maxFrameSize;
+
+		/**
+		 * Most responses a link keeps per session to answer requests the peer sends again after a socket failure,
+		 * without running them twice.
+		 */
+		private @Nullable Integer duplicateCacheSize;
+
+		/**
+		 * How a client re-connects a failed socket and re-establishes a lost link.
+		 */
+		@NestedConfigurationProperty
+		private final Reconnect reconnect = new Reconnect();
+
+		/**
+		 * Bounds of the recovery procedures.
+		 */
+		@NestedConfigurationProperty
+		private final Recovery recovery = new Recovery();
+
+		static LinkProperties withDefaults() {
+			LinkProperties defaults = new LinkProperties();
+			defaults.heartbeat.setInterval(Duration.ofSeconds(1));
+			defaults.heartbeat.setTimeout(Duration.ofSeconds(3));
+			defaults.setRequestTimeout(Duration.ofSeconds(5));
+			defaults.setConnectTimeout(Duration.ofSeconds(5));
+			defaults.setMaxFrameSize(DataSize.ofMegabytes(1));
+			defaults.setDuplicateCacheSize(10_000);
+			defaults.reconnect.setMaxAttempts(5);
+			defaults.reconnect.setInitialBackoff(Duration.ofMillis(100));
+			defaults.reconnect.setMultiplier(2.0);
+			defaults.reconnect.setMaxBackoff(Duration.ofSeconds(5));
+			defaults.reconnect.setJitter(true);
+			defaults.reconnect.afterDisconnect.setEnabled(true);
+			defaults.reconnect.afterDisconnect.setInterval(Duration.ofSeconds(5));
+			defaults.reconnect.afterDisconnect.setMaxAttempts(-1);
+			defaults.recovery.setProbeTimeout(Duration.ofSeconds(1));
+			defaults.recovery.setWaitTimeout(Duration.ofSeconds(10));
+			defaults.recovery.setTimeout(Duration.ofSeconds(30));
+			return defaults;
+		}
+
+		public Heartbeat getHeartbeat() {
+			return this.heartbeat;
+		}
+
+		public @Nullable Duration getRequestTimeout() {
+			return this.requestTimeout;
+		}
+
+		public void setRequestTimeout(@Nullable Duration requestTimeout) {
+			this.requestTimeout = requestTimeout;
+		}
+
+		public @Nullable Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(@Nullable Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public @Nullable DataSize getMaxFrameSize() {
+			return this.maxFrameSize;
+		}
+
+		public void setMaxFrameSize(@Nullable DataSize maxFrameSize) {
+			this.maxFrameSize = maxFrameSize;
+		}
+
+		public @Nullable Integer getDuplicateCacheSize() {
+			return this.duplicateCacheSize;
+		}
+
+		public void setDuplicateCacheSize(@Nullable Integer duplicateCacheSize) {
+			this.duplicateCacheSize = duplicateCacheSize;
+		}
+
+		public Reconnect getReconnect() {
+			return this.reconnect;
+		}
+
+		public Recovery getRecovery() {
+			return this.recovery;
+		}
+
+	}
+
+	/**
+	 * Per-socket heartbeats.
+	 */
+	public static class Heartbeat {
+
+		/**
+		 * How often each socket sends a heartbeat.
+		 */
+		private @Nullable Duration interval;
+
+		/**
+		 * How long a socket may stay silent, or leave a heartbeat unanswered, before it counts as failed. Must be
+		 * longer than the interval.
+		 */
+		private @Nullable Duration timeout;
+
+		public @Nullable Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(@Nullable Duration interval) {
+			this.interval = interval;
+		}
+
+		public @Nullable Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(@Nullable Duration timeout) {
+			this.timeout = timeout;
+		}
+
+	}
+
+	/**
+	 * How a client re-connects.
+	 */
+	public static class Reconnect {
+
+		/**
+		 * Attempts to re-connect one failed socket inside a recovery procedure before the link is given up.
+		 */
+		private @Nullable Integer maxAttempts;
+
+		/**
+		 * Wait before the second attempt.
+		 */
+		private @Nullable Duration initialBackoff;
+
+		/**
+		 * Factor by which the wait grows after each attempt.
+		 */
+		private @Nullable Double multiplier;
+
+		/**
+		 * Longest wait between two attempts.
+		 */
+		private @Nullable Duration maxBackoff;
+
+		/**
+		 * Whether each wait is randomised (between the wait and the wait times the multiplier), so that many clients
+		 * do not retry in step.
+		 */
+		private @Nullable Boolean jitter;
+
+		/**
+		 * Re-establishing a whole link after it went disconnected; the same interval and attempt limit govern the
+		 * first connection at start-up.
+		 */
+		@NestedConfigurationProperty
+		private final AfterDisconnect afterDisconnect = new AfterDisconnect();
+
+		public @Nullable Integer getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(@Nullable Integer maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public @Nullable Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(@Nullable Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public @Nullable Double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(@Nullable Double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public @Nullable Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(@Nullable Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+		public @Nullable Boolean getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(@Nullable Boolean jitter) {
+			this.jitter = jitter;
+		}
+
+		public AfterDisconnect getAfterDisconnect() {
+			return this.afterDisconnect;
+		}
+
+	}
+
+	/**
+	 * Re-establishing a whole link after it went disconnected.
+	 */
+	public static class AfterDisconnect {
+
+		/**
+		 * Whether a client re-establishes a disconnected link on its own.
+		 */
+		private @Nullable Boolean enabled;
+
+		/**
+		 * Wait before each attempt.
+		 */
+		private @Nullable Duration interval;
+
+		/**
+		 * Attempts before giving up; -1 for no limit.
+		 */
+		private @Nullable Integer maxAttempts;
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(@Nullable Duration interval) {
+			this.interval = interval;
+		}
+
+		public @Nullable Integer getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(@Nullable Integer maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+	}
+
+	/**
+	 * Bounds of the recovery procedures.
+	 */
+	public static class Recovery {
+
+		/**
+		 * How long the probe of the other socket waits for its answer (Figs. 5 and 7).
+		 */
+		private @Nullable Duration probeTimeout;
+
+		/**
+		 * How long a server waits for the client to re-connect a socket (Figs. 7 and 8) or to connect a new link's
+		 * second socket, and keeps a disconnected link before forgetting it.
+		 */
+		private @Nullable Duration waitTimeout;
+
+		/**
+		 * How long a socket failure waits for a procedure already running on its link to finish (Figs. 6 and 8)
+		 * before the link is given up.
+		 */
+		private @Nullable Duration timeout;
+
+		public @Nullable Duration getProbeTimeout() {
+			return this.probeTimeout;
+		}
+
+		public void setProbeTimeout(@Nullable Duration probeTimeout) {
+			this.probeTimeout = probeTimeout;
+		}
+
+		public @Nullable Duration getWaitTimeout() {
+			return this.waitTimeout;
+		}
+
+		public void setWaitTimeout(@Nullable Duration waitTimeout) {
+			this.waitTimeout = waitTimeout;
+		}
+
+		public @Nullable Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(@Nullable Duration timeout) {
+			this.timeout = timeout;
+		}
+
+	}
+
+	/**
+	 * One endpoint: its role and address, plus any default it overrides.
+	 */
+	public static class Endpoint extends LinkProperties {
+
+		/**
+		 * Whether the endpoint connects to one peer (client) or listens for many client links (server).
+		 */
+		private @Nullable EndpointRole role;
+
+		/**
+		 * Client: the peer's host. Server: the address to listen on (all interfaces when unset).
+		 */
+		private @Nullable String host;
+
+		/**
+		 * Client: the peer's port. Server: the port to listen on; 0 picks a free port.
+		 */
+		private @Nullable Integer port;
+
+		/**
+		 * Client: the link id it presents, unique among the clients of one server (1 to 255 bytes of UTF-8).
+		 */
+		private @Nullable String linkId;
+
+		/**
+		 * Client: standby addresses ({@code host:port}) tried in order when the link has to be established again
+		 * and the address before them does not answer.
+		 */
+		private List<String> standby = new ArrayList<>();
+
+		/**
+		 * TLS for both sockets.
+		 */
+		@NestedConfigurationProperty
+		private final Ssl ssl = new Ssl();
+
+		public @Nullable EndpointRole getRole() {
+			return this.role;
+		}
+
+		public void setRole(@Nullable EndpointRole role) {
+			this.role = role;
+		}
+
+		public @Nullable String getHost() {
+			return this.host;
+		}
+
+		public void setHost(@Nullable String host) {
+			this.host = host;
+		}
+
+		public @Nullable Integer getPort() {
+			return this.port;
+		}
+
+		public void setPort(@Nullable Integer port) {
+			this.port = port;
+		}
+
+		public @Nullable String getLinkId() {
+			return this.linkId;
+		}
+
+		public void setLinkId(@Nullable String linkId) {
+			this.linkId = linkId;
+		}
+
+		public List<String> getStandby() {
+			return this.standby;
+		}
+
+		public void setStandby(List<String> standby) {
+			this.standby = standby;
+		}
+
+		public Ssl getSsl() {
+			return this.ssl;
+		}
+
+	}
+
+	/**
+	 * TLS for an endpoint's sockets.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle ({@code spring.ssl.bundle.*}) that holds the key and trust material; plain TCP when
+		 * unset.
+		 */
+		private @Nullable String bundle;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+	}
+
+	/**
+	 * The threads all endpoints share.
+	 */
+	public static class Transport {
+
+		/**
+		 * Event-loop threads that do all socket I/O; 0 means twice the number of CPUs.
+		 */
+		private int ioThreads = 0;
+
+		/**
+		 * Most threads that run request handlers at once, off the I/O threads.
+		 */
+		private int handlerThreads = 16;
+
+		/**
+		 * Requests that may wait for a handler thread; beyond it the peer gets a BUSY error.
+		 */
+		private int handlerQueueCapacity = 10_000;
+
+		/**
+		 * Whether to use the native epoll transport where the platform has it.
+		 */
+		private boolean nativeTransport = true;
+
+		/**
+		 * How often the state of the network interfaces carrying sockets is checked.
+		 */
+		private Duration interfacePollInterval = Duration.ofSeconds(1);
+
+		public int getIoThreads() {
+			return this.ioThreads;
+		}
+
+		public void setIoThreads(int ioThreads) {
+			this.ioThreads = ioThreads;
+		}
+
+		public int getHandlerThreads() {
+			return this.handlerThreads;
+		}
+
+		public void setHandlerThreads(int handlerThreads) {
+			this.handlerThreads = handlerThreads;
+		}
+
+		public int getHandlerQueueCapacity() {
+			return this.handlerQueueCapacity;
+		}
+
+		public void setHandlerQueueCapacity(int handlerQueueCapacity) {
+			this.handlerQueueCapacity = handlerQueueCapacity;
+		}
+
+		public boolean isNativeTransport() {
+			return this.nativeTransport;
+		}
+
+		public void setNativeTransport(boolean nativeTransport) {
+			this.nativeTransport = nativeTransport;
+		}
+
+		public Duration getInterfacePollInterval() {
+			return this.interfacePollInterval;
+		}
+
+		public void setInterfacePollInterval(Duration interfacePollInterval) {
+			this.interfacePollInterval = interfacePollInterval;
+		}
+
+	}
+
+}

@@ -1,0 +1,188 @@
+package dev.dualsocket.autoconfigure;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+import dev.dualsocket.EndpointRole;
+import dev.dualsocket.autoconfigure.DualSocketProperties.Endpoint;
+import dev.dualsocket.autoconfigure.DualSocketProperties.LinkProperties;
+import dev.dualsocket.endpoint.EndpointSettings;
+import dev.dualsocket.endpoint.EndpointSettings.Address;
+import dev.dualsocket.link.LinkSettings;
+import dev.dualsocket.transport.Hello;
+import io.netty.handler.ssl.SslContext;
+import org.jspecify.annotations.Nullable;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Turns the properties of one endpoint, with the defaults it inherits, into the engine's {@link EndpointSettings},
+ * checking each value: a missing or unusable value fails with the property's full name and what it allows.
+ */
+final class EndpointSettingsMapper {
+
+	private static final String PREFIX = "dual-socket.";
+
+	private static final long MIN_FRAME_SIZE = 1024;
+
+	private final LinkProperties defaults;
+
+	private final TlsContexts tls;
+
+	EndpointSettingsMapper(LinkProperties defaults, TlsContexts tls) {
+		this.defaults = defaults;
+		this.tls = tls;
+	}
+
+	EndpointSettings map(String name, Endpoint endpoint) {
+		Values values = new Values(name, endpoint);
+		EndpointRole role = values.required("role", endpoint.getRole(), "client or server");
+		String host = endpoint.getHost();
+		if (role == EndpointRole.CLIENT && (host == null || host.isBlank())) {
+			throw new InvalidDualSocketPropertyException(values.endpointProperty("host"), null,
+					"the peer's host name or IP address");
+		}
+		int port = values.required("port", endpoint.getPort(), (role == EndpointRole.CLIENT) ? "1 to 65535" : "0 to 65535");
+		if (port < ((role == EndpointRole.CLIENT) ? 1 : 0) || port > 65535) {
+			throw new InvalidDualSocketPropertyException(values.endpointProperty("port"), port,
+					(role == EndpointRole.CLIENT) ? "1 to 65535" : "0 to 65535 (0 picks a free port)");
+		}
+		String linkId = null;
+		if (role == EndpointRole.CLIENT) {
+			linkId = values.required("link-id", endpoint.getLinkId(), "1 to 255 bytes of UTF-8");
+			int length = linkId.getBytes(StandardCharsets.UTF_8).length;
+			if (length == 0 || length > Hello.MAX_LINK_ID_LENGTH) {
+				throw new InvalidDualSocketPropertyException(values.endpointProperty("link-id"), linkId,
+						"1 to 255 bytes of UTF-8");
+			}
+		}
+		List<Address> standby = new ArrayList<>();
+		for (int i = 0; i < endpoint.getStandby().size(); i++) {
+			String address = endpoint.getStandby().get(i);
+			if (role != EndpointRole.CLIENT) {
+				throw new InvalidDualSocketPropertyException(values.endpointProperty("standby[" + i + "]"), address,
+						"standby addresses only on a client endpoint");
+			}
+			try {
+				standby.add(Address.parse(address));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidDualSocketPropertyException(values.endpointProperty("standby[" + i + "]"), address,
+						"host:port with a port of 1 to 65535");
+			}
+		}
+		String bundle = endpoint.getSsl().getBundle();
+		SslContext ssl = (bundle != null && !bundle.isBlank())
+				? this.tls.forBundle(bundle, role, values.endpointProperty("ssl.bundle")) : null;
+		return new EndpointSettings(name, role, (host != null && !host.isBlank()) ? host : "0.0.0.0", port, linkId,
+				linkSettings(values), ssl, standby);
+	}
+
+	private LinkSettings linkSettings(Values values) {
+		Duration interval = values.positive("heartbeat.interval", (p) -> p.getHeartbeat().getInterval());
+		Duration timeout = values.positive("heartbeat.timeout", (p) -> p.getHeartbeat().getTimeout());
+		if (timeout.compareTo(interval) <= 0) {
+			throw new InvalidDualSocketPropertyException(values.propertyOf("heartbeat.timeout",
+					(p) -> p.getHeartbeat().getTimeout()), timeout, "a duration longer than heartbeat.interval (" + interval + ")");
+		}
+		DataSize frameSize = values.get("max-frame-size", LinkProperties::getMaxFrameSize);
+		if (frameSize.toBytes() < MIN_FRAME_SIZE || frameSize.toBytes() > Integer.MAX_VALUE) {
+			throw new InvalidDualSocketPropertyException(values.propertyOf("max-frame-size", LinkProperties::getMaxFrameSize),
+					frameSize, "1KB to 2GB");
+		}
+		int maxAttempts = values.atLeast("reconnect.max-attempts", (p) -> p.getReconnect().getMaxAttempts(), 1);
+		Duration initialBackoff = values.positive("reconnect.initial-backoff", (p) -> p.getReconnect().getInitialBackoff());
+		double multiplier = values.get("reconnect.multiplier", (p) -> p.getReconnect().getMultiplier());
+		if (multiplier < 1.0) {
+			throw new InvalidDualSocketPropertyException(values.propertyOf("reconnect.multiplier",
+					(p) -> p.getReconnect().getMultiplier()), multiplier, "a number of at least 1.0");
+		}
+		Duration maxBackoff = values.positive("reconnect.max-backoff", (p) -> p.getReconnect().getMaxBackoff());
+		int reestablishAttempts = values.get("reconnect.after-disconnect.max-attempts",
+				(p) -> p.getReconnect().getAfterDisconnect().getMaxAttempts());
+		if (reestablishAttempts < 1 && reestablishAttempts != LinkSettings.AfterDisconnect.UNLIMITED) {
+			throw new InvalidDualSocketPropertyException(values.propertyOf("reconnect.after-disconnect.max-attempts",
+					(p) -> p.getReconnect().getAfterDisconnect().getMaxAttempts()), reestablishAttempts,
+					"a whole number of at least 1, or -1 for no limit");
+		}
+		return LinkSettings.builder()
+			.heartbeat(interval, timeout)
+			.requestTimeout(values.positive("request-timeout", LinkProperties::getRequestTimeout))
+			.connectTimeout(values.positive("connect-timeout", LinkProperties::getConnectTimeout))
+			.maxFrameSize((int) frameSize.toBytes())
+			.duplicateCacheSize(values.atLeast("duplicate-cache-size", LinkProperties::getDuplicateCacheSize, 1))
+			.reconnect(maxAttempts, initialBackoff, multiplier, maxBackoff)
+			.jitter(values.get("reconnect.jitter", (p) -> p.getReconnect().getJitter()))
+			.afterDisconnect(values.get("reconnect.after-disconnect.enabled", (p) -> p.getReconnect().getAfterDisconnect().getEnabled()),
+					values.positive("reconnect.after-disconnect.interval", (p) -> p.getReconnect().getAfterDisconnect().getInterval()),
+					reestablishAttempts)
+			.recovery(values.positive("recovery.probe-timeout", (p) -> p.getRecovery().getProbeTimeout()),
+					values.positive("recovery.wait-timeout", (p) -> p.getRecovery().getWaitTimeout()),
+					values.positive("recovery.timeout", (p) -> p.getRecovery().getTimeout()))
+			.build();
+	}
+
+	/**
+	 * Reads a value from the endpoint, or from the defaults when the endpoint leaves it unset, remembering where it
+	 * came from so that an error names the property the user actually wrote.
+	 */
+	private final class Values {
+
+		private final String name;
+
+		private final Endpoint endpoint;
+
+		Values(String name, Endpoint endpoint) {
+			this.name = name;
+			this.endpoint = endpoint;
+		}
+
+		String endpointProperty(String property) {
+			return PREFIX + "endpoints." + this.name + "." + property;
+		}
+
+		<T> T required(String property, @Nullable T value, String allowed) {
+			if (value == null) {
+				throw new InvalidDualSocketPropertyException(endpointProperty(property), null, allowed);
+			}
+			return value;
+		}
+
+		<T> String propertyOf(String property, Function<LinkProperties, @Nullable T> getter) {
+			return (getter.apply(this.endpoint) != null) ? endpointProperty(property) : PREFIX + "defaults." + property;
+		}
+
+		<T> T get(String property, Function<LinkProperties, @Nullable T> getter) {
+			T value = getter.apply(this.endpoint);
+			if (value == null) {
+				value = getter.apply(EndpointSettingsMapper.this.defaults);
+			}
+			if (value == null) {
+				throw new InvalidDualSocketPropertyException(PREFIX + "defaults." + property, null, "a value");
+			}
+			return value;
+		}
+
+		Duration positive(String property, Function<LinkProperties, @Nullable Duration> getter) {
+			Duration value = get(property, getter);
+			if (value.isNegative() || value.isZero()) {
+				throw new InvalidDualSocketPropertyException(propertyOf(property, getter), value,
+						"a positive duration, for example 500ms or 5s");
+			}
+			return value;
+		}
+
+		int atLeast(String property, Function<LinkProperties, @Nullable Integer> getter, int minimum) {
+			int value = get(property, getter);
+			if (value < minimum) {
+				throw new InvalidDualSocketPropertyException(propertyOf(property, getter), value,
+						"a whole number of at least " + minimum);
+			}
+			return value;
+		}
+
+	}
+
+}

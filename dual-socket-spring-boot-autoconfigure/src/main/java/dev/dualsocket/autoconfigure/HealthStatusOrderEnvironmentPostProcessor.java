@@ -1,0 +1,29 @@
+package dev.dualsocket.autoconfigure;
+
+import java.util.Map;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Ranks the {@code RECOVERING} health status between {@code DOWN} and {@code UP}: by default a health aggregate
+ * ignores statuses missing from {@code management.endpoint.health.status.order}. Adds the order
+ * {@code DOWN, OUT_OF_SERVICE, RECOVERING, UP, UNKNOWN} as a lowest-precedence default, so any order the application
+ * configures wins.
+ */
+class HealthStatusOrderEnvironmentPostProcessor implements EnvironmentPostProcessor {
+
+	static final String PROPERTY_SOURCE = "dualSocketHealthDefaults";
+
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		if (!environment.getPropertySources().contains(PROPERTY_SOURCE)) {
+			environment.getPropertySources()
+				.addLast(new MapPropertySource(PROPERTY_SOURCE, Map.of("management.endpoint.health.status.order",
+						"DOWN,OUT_OF_SERVICE,RECOVERING,UP,UNKNOWN")));
+		}
+	}
+
+}

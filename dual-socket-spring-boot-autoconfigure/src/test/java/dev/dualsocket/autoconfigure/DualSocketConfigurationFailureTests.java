@@ -1,0 +1,178 @@
+package dev.dualsocket.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+
+import dev.dualsocket.endpoint.EndpointStartException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Bad configuration fails at start-up with a message that names the property and what it allows.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class DualSocketConfigurationFailureTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations
+		.of(DualSocketAutoConfiguration.class, LifecycleAutoConfiguration.class, SslAutoConfiguration.class));
+
+	private static final String[] CLIENT = { "dual-socket.endpoints.exchange.role=client",
+			"dual-socket.endpoints.exchange.host=127.0.0.1", "dual-socket.endpoints.exchange.port=7800",
+			"dual-socket.endpoints.exchange.link-id=orders-1" };
+
+	@Test
+	void missingPort() {
+		assertInvalid("dual-socket.endpoints.exchange.port", null, "1 to 65535", "dual-socket.endpoints.exchange.role=client",
+				"dual-socket.endpoints.exchange.host=127.0.0.1", "dual-socket.endpoints.exchange.link-id=orders-1");
+	}
+
+	@Test
+	void portOutOfRange() {
+		assertInvalid("dual-socket.endpoints.hub.port", 70000, "0 to 65535 (0 picks a free port)",
+				"dual-socket.endpoints.hub.role=server", "dual-socket.endpoints.hub.port=70000");
+	}
+
+	@Test
+	void missingRole() {
+		assertInvalid("dual-socket.endpoints.exchange.role", null, "client or server",
+				"dual-socket.endpoints.exchange.port=7800");
+	}
+
+	@Test
+	void clientWithoutLinkId() {
+		assertInvalid("dual-socket.endpoints.exchange.link-id", null, "1 to 255 bytes of UTF-8",
+				"dual-socket.endpoints.exchange.role=client", "dual-socket.endpoints.exchange.host=127.0.0.1",
+				"dual-socket.endpoints.exchange.port=7800");
+	}
+
+	@Test
+	void negativeDurationOnTheEndpoint() {
+		assertInvalid("dual-socket.endpoints.exchange.request-timeout", "PT-1S",
+				"a positive duration, for example 500ms or 5s", with(CLIENT, "dual-socket.endpoints.exchange.request-timeout=-1s"));
+	}
+
+	@Test
+	void zeroDurationInTheDefaultsIsReportedUnderDefaults() {
+		assertInvalid("dual-socket.defaults.recovery.wait-timeout", "PT0S", "a positive duration, for example 500ms or 5s",
+				with(CLIENT, "dual-socket.defaults.recovery.wait-timeout=0s"));
+	}
+
+	@Test
+	void heartbeatTimeoutNotLongerThanTheInterval() {
+		assertInvalid("dual-socket.endpoints.exchange.heartbeat.timeout", "PT1S",
+				"a duration longer than heartbeat.interval (PT1S)", with(CLIENT, "dual-socket.endpoints.exchange.heartbeat.timeout=1s"));
+	}
+
+	@Test
+	void reestablishAttemptsOfZero() {
+		assertInvalid("dual-socket.defaults.reconnect.after-disconnect.max-attempts", 0,
+				"a whole number of at least 1, or -1 for no limit",
+				with(CLIENT, "dual-socket.defaults.reconnect.after-disconnect.max-attempts=0"));
+	}
+
+	@Test
+	void unknownSslBundle() {
+		assertInvalid("dual-socket.endpoints.exchange.ssl.bundle", "nope", "one of the configured SSL bundles [exchange]",
+				with(CLIENT, "dual-socket.endpoints.exchange.ssl.bundle=nope",
+						"spring.ssl.bundle.pem.exchange.truststore.certificate=classpath:tls/server.crt"));
+	}
+
+	@Test
+	void malformedStandbyAddress() {
+		assertInvalid("dual-socket.endpoints.exchange.standby[1]", "backup", "host:port with a port of 1 to 65535",
+				with(CLIENT, "dual-socket.endpoints.exchange.standby=127.0.0.1:7801,backup"));
+	}
+
+	@Test
+	void unknownRoleNamesThePropertyAndTheValidValues(CapturedOutput output) {
+		assertThatThrownBy(() -> run("--dual-socket.endpoints.exchange.role=broker",
+				"--dual-socket.endpoints.exchange.port=7800"))
+			.isNotNull();
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("dual-socket.endpoints.exchange.role")
+			.contains("broker")
+			.containsIgnoringCase("The following values are valid")
+			.contains("CLIENT")
+			.contains("SERVER");
+	}
+
+	@Test
+	void failureAnalysisOfABadPropertyNamesItAndWhatItAllows(CapturedOutput output) {
+		assertThatThrownBy(() -> run("--dual-socket.endpoints.exchange.role=client",
+				"--dual-socket.endpoints.exchange.host=127.0.0.1", "--dual-socket.endpoints.exchange.link-id=x"))
+			.isNotNull();
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("The dual-socket property 'dual-socket.endpoints.exchange.port' is required but not set.")
+			.contains("Set 'dual-socket.endpoints.exchange.port' in your application's configuration. Allowed: 1 to 65535.");
+	}
+
+	@Test
+	void portAlreadyInUse(CapturedOutput output) throws Exception {
+		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			int port = taken.getLocalPort();
+			assertThatThrownBy(() -> run("--dual-socket.endpoints.hub.role=server", "--dual-socket.endpoints.hub.host=127.0.0.1",
+					"--dual-socket.endpoints.hub.port=" + port))
+				.satisfies((failure) -> assertThat(findStartException(failure).isPortInUse()).isTrue());
+			assertThat(output).contains("dual-socket endpoint 'hub' failed to start: port " + port
+					+ " on 127.0.0.1 is already in use.")
+				.contains("or set 'dual-socket.endpoints.hub.port' to another port");
+		}
+	}
+
+	private static EndpointStartException findStartException(Throwable failure) {
+		Throwable cause = failure;
+		while (!(cause instanceof EndpointStartException)) {
+			cause = cause.getCause();
+		}
+		return (EndpointStartException) cause;
+	}
+
+	private void assertInvalid(String property, Object value, String allowed, String... properties) {
+		this.runner.withPropertyValues(properties).run((context) -> {
+			assertThat(context).hasFailed();
+			Throwable failure = context.getStartupFailure();
+			FailureAnalysis analysis = new InvalidDualSocketPropertyFailureAnalyzer().analyze(failure);
+			assertThat(analysis).as("failure analysis of %s", failure).isNotNull();
+			InvalidDualSocketPropertyException invalid = (InvalidDualSocketPropertyException) analysis.getCause();
+			assertThat(invalid.getProperty()).isEqualTo(property);
+			assertThat((value != null) ? String.valueOf(invalid.getValue()) : null)
+				.isEqualTo((value != null) ? String.valueOf(value) : null);
+			assertThat(invalid.getAllowed()).isEqualTo(allowed);
+			assertThat(analysis.getDescription()).contains(property);
+			assertThat(analysis.getAction()).contains(property).contains(allowed);
+		});
+	}
+
+	private static String[] with(String[] base, String... more) {
+		String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+		System.arraycopy(more, 0, all, base.length, more.length);
+		return all;
+	}
+
+	private static void run(String... args) {
+		SpringApplication application = new SpringApplication(MinimalApplication.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		application.run(args).close();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class MinimalApplication {
+
+	}
+
+}
