@@ -3,6 +3,7 @@ package dev.dualsocket.link;
 import java.util.concurrent.CompletableFuture;
 
 import dev.dualsocket.LinkState;
+import dev.dualsocket.SocketRole;
 
 /**
  * One link to a peer: two TCP connections, one state. A client endpoint has one link; a server endpoint has one per
@@ -52,6 +53,14 @@ public interface DualSocketLink {
 	 * {@link dev.dualsocket.codec.PayloadCodecException} if the payload or response cannot be converted
 	 */
 	<T> CompletableFuture<T> request(Object payload, Class<T> responseType);
+
+	/**
+	 * Drops one socket's connection abruptly (the peer sees a reset), as a network fault would; the link's recovery
+	 * procedure then runs as for any failure. For drills and demonstrations of recovery.
+	 * @param socket which socket
+	 * @return {@code false} if that socket had no connection to drop
+	 */
+	boolean dropSocket(SocketRole socket);
 
 	/**
 	 * What the link looks like now, for health checks and operators.

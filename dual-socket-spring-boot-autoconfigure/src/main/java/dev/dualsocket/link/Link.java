@@ -11,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.dualsocket.FailureCause;
 import dev.dualsocket.LinkDisconnectedException;
 import dev.dualsocket.LinkState;
 import dev.dualsocket.RemoteRequestException;
@@ -30,6 +31,7 @@ import dev.dualsocket.transport.Frame;
 import dev.dualsocket.transport.FrameType;
 import dev.dualsocket.transport.HeartbeatHandler;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.util.Timeout;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -395,6 +397,19 @@ public final class Link implements DualSocketLink {
 		if (channel != null) {
 			channel.close();
 		}
+	}
+
+	@Override
+	public boolean dropSocket(SocketRole role) {
+		Channel channel = socket(role).channel();
+		if (channel == null) {
+			return false;
+		}
+		logger.info(this.logPrefix + "dropping the " + role.label() + " socket on request");
+		// Linger 0: the peer sees a reset, as after a real fault.
+		channel.config().setOption(ChannelOption.SO_LINGER, 0);
+		Connections.fail(channel, new SocketFailure(FailureCause.IO_ERROR, "connection dropped on request"));
+		return true;
 	}
 
 	CompletableFuture<Boolean> probe(SocketRole role, Duration timeout) {

@@ -208,6 +208,20 @@ class ClientRecoveryTests {
 		}
 	}
 
+	@Test
+	void droppingASocketOnRequestRunsItsRecoveryProcedure() throws Exception {
+		try (ProxiedLink link = new ProxiedLink(this.bed, SETTINGS, SETTINGS)) {
+			this.bed.events.clear();
+
+			assertThat(link.clientLink.dropSocket(SocketRole.INBOUND)).isTrue();
+
+			awaitClientStates(RECOVERING, NORMAL);
+			assertThat(clientChanges().get(0).getCause())
+				.isEqualTo("inbound socket failed: io error: connection dropped on request");
+			assertThat(link.clientLink.snapshot().inbound().connects()).isEqualTo(2);
+		}
+	}
+
 	private void awaitClientStates(dev.dualsocket.LinkState... states) {
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.bed.events.states("client").size() >= states.length);
 		assertThat(this.bed.events.states("client")).startsWith(states);

@@ -1,0 +1,101 @@
+package dev.dualsocket.actuate.endpoint;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.dualsocket.EndpointRole;
+import dev.dualsocket.actuate.LinkDetails;
+import dev.dualsocket.endpoint.DualSocketEndpoint;
+import dev.dualsocket.endpoint.DualSocketEndpointRegistry;
+import dev.dualsocket.endpoint.ServerEndpoint;
+import dev.dualsocket.link.DualSocketLink;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+/**
+ * {@code /actuator/dualsocket}: lists every endpoint with its links ({@code GET}), one endpoint
+ * ({@code GET /{endpoint}}), and runs an operation on an endpoint's link ({@code POST /{endpoint}} with
+ * {@code {"operation":"reconnect"}}, plus {@code "link"} to pick one of a server's links).
+ */
+@Endpoint(id = "dualsocket")
+public class DualSocketActuatorEndpoint {
+
+	/** Drops a link and establishes it again. */
+	public static final String RECONNECT = "reconnect";
+
+	private final DualSocketEndpointRegistry registry;
+
+	public DualSocketActuatorEndpoint(DualSocketEndpointRegistry registry) {
+		this.registry = registry;
+	}
+
+	@ReadOperation
+	public Map<String, Object> endpoints() {
+		Map<String, Object> endpoints = new LinkedHashMap<>();
+		this.registry.all().forEach((endpoint) -> endpoints.put(endpoint.getName(), describe(endpoint)));
+		return Map.of("endpoints", endpoints);
+	}
+
+	@ReadOperation
+	public @Nullable Map<String, Object> endpoint(@Selector String name) {
+		return this.registry.find(name).map(DualSocketActuatorEndpoint::describe).orElse(null);
+	}
+
+	@WriteOperation
+	public @Nullable Map<String, Object> operate(@Selector String name, String operation, @Nullable String link) {
+		DualSocketEndpoint endpoint = this.registry.find(name).orElse(null);
+		if (endpoint == null) {
+			return null;
+		}
+		if (!RECONNECT.equals(operation)) {
+			throw new InvalidEndpointRequestException("Unknown operation '" + operation + "'; supported: " + RECONNECT,
+					"Unknown operation");
+		}
+		String linkId = (link != null) ? link : soleLinkOf(endpoint);
+		if (endpoint.findLink(linkId).isEmpty()) {
+			throw new InvalidEndpointRequestException(
+					"Endpoint '" + name + "' has no link '" + linkId + "'; its links are " + linkIds(endpoint),
+					"Unknown link");
+		}
+		endpoint.reconnect(linkId);
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("endpoint", name);
+		result.put("link", linkId);
+		result.put("operation", RECONNECT);
+		result.put("state", endpoint.link(linkId).getState().name());
+		return result;
+	}
+
+	private static String soleLinkOf(DualSocketEndpoint endpoint) {
+		List<String> ids = linkIds(endpoint);
+		if (ids.size() != 1) {
+			throw new InvalidEndpointRequestException("Endpoint '" + endpoint.getName() + "' has " + ids.size()
+					+ " links " + ids + "; name one with \"link\"", "Link required");
+		}
+		return ids.get(0);
+	}
+
+	private static List<String> linkIds(DualSocketEndpoint endpoint) {
+		return endpoint.links().stream().map(DualSocketLink::getId).sorted().toList();
+	}
+
+	private static Map<String, Object> describe(DualSocketEndpoint endpoint) {
+		Map<String, Object> description = new LinkedHashMap<>();
+		description.put("role", endpoint.getRole().name());
+		description.put("running", endpoint.isRunning());
+		if (endpoint instanceof ServerEndpoint server && server.isRunning()) {
+			description.put("address", String.valueOf(server.getLocalAddress()));
+		}
+		if (endpoint.getRole() == EndpointRole.CLIENT && endpoint instanceof dev.dualsocket.endpoint.ClientEndpoint client) {
+			description.put("address", String.valueOf(client.getCurrentAddress()));
+		}
+		description.put("links", endpoint.links().stream().map((link) -> LinkDetails.of(link.snapshot())).toList());
+		return description;
+	}
+
+}

@@ -1,0 +1,53 @@
+package dev.dualsocket.actuate.health;
+
+import java.util.stream.Stream;
+
+import dev.dualsocket.EndpointRole;
+import dev.dualsocket.endpoint.DualSocketEndpoint;
+import dev.dualsocket.endpoint.DualSocketEndpointRegistry;
+import dev.dualsocket.link.DualSocketLink;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+/**
+ * The {@code dualSocket} health component: one entry per endpoint. A client endpoint's entry is its link's health; a
+ * server endpoint's entry holds its listener and one entry per client link.
+ */
+public final class DualSocketHealthContributor implements CompositeHealthContributor {
+
+	private final DualSocketEndpointRegistry registry;
+
+	public DualSocketHealthContributor(DualSocketEndpointRegistry registry) {
+		this.registry = registry;
+	}
+
+	@Override
+	public @Nullable HealthContributor getContributor(String name) {
+		return this.registry.find(name).map(DualSocketHealthContributor::contributorOf).orElse(null);
+	}
+
+	@Override
+	public Stream<Entry> stream() {
+		return this.registry.all().stream().map((endpoint) -> new Entry(endpoint.getName(), contributorOf(endpoint)));
+	}
+
+	private static HealthContributor contributorOf(DualSocketEndpoint endpoint) {
+		if (endpoint.getRole() == EndpointRole.SERVER) {
+			return new ServerEndpointHealthContributor(endpoint);
+		}
+		return (HealthIndicator) () -> endpoint.links()
+			.stream()
+			.findFirst()
+			.map((DualSocketLink link) -> new LinkHealthIndicator(link).health())
+			.orElseGet(() -> Health.unknown().withDetail("state", "not started").build());
+	}
+
+	/** A link id as a health entry name: a slash would split the entry's path. */
+	static String nameOf(String linkId) {
+		return linkId.replace('/', '_');
+	}
+
+}

@@ -1,0 +1,45 @@
+package dev.dualsocket.actuate.health;
+
+import dev.dualsocket.LinkState;
+import dev.dualsocket.actuate.LinkDetails;
+import dev.dualsocket.link.DualSocketLink;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+
+/**
+ * The health of one link: {@code NORMAL} is UP, {@code RECOVERING} is {@link #RECOVERING} (between UP and DOWN, HTTP
+ * 200 unless mapped otherwise), {@code CONNECTING} and {@code DISCONNECTED} are DOWN, {@code CLOSED} is
+ * OUT_OF_SERVICE.
+ */
+public final class LinkHealthIndicator implements HealthIndicator {
+
+	/** A link is recovering from a socket failure; it still carries requests, which wait for the socket. */
+	public static final Status RECOVERING = new Status("RECOVERING", "a socket failed and is being recovered");
+
+	private final DualSocketLink link;
+
+	public LinkHealthIndicator(DualSocketLink link) {
+		this.link = link;
+	}
+
+	@Override
+	public Health health() {
+		return Health.status(statusOf(this.link.getState())).withDetails(LinkDetails.of(this.link.snapshot())).build();
+	}
+
+	/**
+	 * The health status that stands for a link state.
+	 * @param state the state
+	 * @return the status
+	 */
+	public static Status statusOf(LinkState state) {
+		return switch (state) {
+			case NORMAL -> Status.UP;
+			case RECOVERING -> RECOVERING;
+			case CONNECTING, DISCONNECTED -> Status.DOWN;
+			case CLOSED -> Status.OUT_OF_SERVICE;
+		};
+	}
+
+}

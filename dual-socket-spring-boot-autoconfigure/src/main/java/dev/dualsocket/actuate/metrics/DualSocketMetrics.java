@@ -1,0 +1,142 @@
+package dev.dualsocket.actuate.metrics;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import dev.dualsocket.EndpointRole;
+import dev.dualsocket.LinkState;
+import dev.dualsocket.RecoveryProcedure;
+import dev.dualsocket.endpoint.DualSocketEndpoint;
+import dev.dualsocket.endpoint.DualSocketEndpointRegistry;
+import dev.dualsocket.event.DualSocketEvent;
+import dev.dualsocket.event.LinkStateChangedEvent;
+import dev.dualsocket.event.SocketFailedEvent;
+import dev.dualsocket.link.RequestObserver;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationListener;
+
+/**
+ * Meters of dual-socket links:
+ * <ul>
+ * <li>{@code dualsocket.link.state}: gauge per endpoint and link; 0 CONNECTING, 1 NORMAL, 2 RECOVERING,
+ * 3 DISCONNECTED, 4 CLOSED;</li>
+ * <li>{@code dualsocket.requests}: timer per endpoint, direction ({@code outbound}, {@code inbound}) and outcome
+ * ({@code success}, {@code error}, {@code timeout}, {@code disconnected});</li>
+ * <li>{@code dualsocket.socket.failures}: counter per endpoint, socket and cause;</li>
+ * <li>{@code dualsocket.recoveries}: timer per endpoint, procedure and outcome ({@code normal},
+ * {@code disconnected}, {@code closed}), from the start of a recovery procedure to its end.</li>
+ * </ul>
+ */
+public class DualSocketMetrics implements RequestObserver, ApplicationListener<DualSocketEvent> {
+
+	private final MeterRegistry meterRegistry;
+
+	private final ObjectProvider<DualSocketEndpointRegistry> endpoints;
+
+	private final Map<RequestKey, Timer> requestTimers = new ConcurrentHashMap<>();
+
+	private final Map<LinkKey, Gauge> stateGauges = new ConcurrentHashMap<>();
+
+	private final Map<LinkKey, Recovery> recoveries = new ConcurrentHashMap<>();
+
+	public DualSocketMetrics(MeterRegistry meterRegistry, ObjectProvider<DualSocketEndpointRegistry> endpoints) {
+		this.meterRegistry = meterRegistry;
+		this.endpoints = endpoints;
+	}
+
+	@Override
+	public void requestCompleted(String endpoint, Direction direction, Outcome outcome, long nanos) {
+		this.requestTimers
+			.computeIfAbsent(new RequestKey(endpoint, direction, outcome), (key) -> Timer.builder("dualsocket.requests")
+				.description("Requests sent (outbound) and answered (inbound) on dual-socket links")
+				.tag("endpoint", endpoint)
+				.tag("direction", direction.label())
+				.tag("outcome", outcome.label())
+				.register(this.meterRegistry))
+			.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public void onApplicationEvent(DualSocketEvent event) {
+		if (event instanceof LinkStateChangedEvent change) {
+			onStateChange(change);
+		}
+		else if (event instanceof SocketFailedEvent failure) {
+			this.meterRegistry
+				.counter("dualsocket.socket.failures", "endpoint", failure.getEndpoint(), "socket",
+						failure.getSocket().label(), "cause", failure.getFailure().cause().name().toLowerCase(Locale.ROOT))
+				.increment();
+		}
+	}
+
+	private void onStateChange(LinkStateChangedEvent change) {
+		LinkKey link = new LinkKey(change.getEndpoint(), change.getLinkId());
+		this.stateGauges.computeIfAbsent(link, this::registerStateGauge);
+		if (change.getTo() == LinkState.RECOVERING && change.getProcedure() != null) {
+			this.recoveries.put(link, new Recovery(change.getProcedure(), change.getTime()));
+		}
+		else if (change.getFrom() == LinkState.RECOVERING) {
+			Recovery recovery = this.recoveries.remove(link);
+			if (recovery != null) {
+				Timer.builder("dualsocket.recoveries")
+					.description("Recovery procedures of Figs. 5-8, from the socket failure to NORMAL or DISCONNECTED")
+					.tag("endpoint", link.endpoint)
+					.tag("procedure", recovery.procedure.name().toLowerCase(Locale.ROOT))
+					.tag("outcome", change.getTo().name().toLowerCase(Locale.ROOT))
+					.register(this.meterRegistry)
+					.record(Duration.between(recovery.started, change.getTime()));
+			}
+		}
+		if (change.getTo() == LinkState.CLOSED && isServer(link.endpoint)) {
+			// A server forgets a closed link; its gauge goes with it.
+			Gauge gauge = this.stateGauges.remove(link);
+			if (gauge != null) {
+				this.meterRegistry.remove(gauge);
+			}
+		}
+	}
+
+	private Gauge registerStateGauge(LinkKey link) {
+		return Gauge.builder("dualsocket.link.state", () -> stateOf(link))
+			.description("State of a dual-socket link: 0 CONNECTING, 1 NORMAL, 2 RECOVERING, 3 DISCONNECTED, 4 CLOSED")
+			.tag("endpoint", link.endpoint)
+			.tag("link", link.linkId)
+			.register(this.meterRegistry);
+	}
+
+	private double stateOf(LinkKey link) {
+		DualSocketEndpointRegistry registry = this.endpoints.getIfAvailable();
+		if (registry == null) {
+			return Double.NaN;
+		}
+		return registry.find(link.endpoint)
+			.flatMap((endpoint) -> endpoint.findLink(link.linkId))
+			.map((found) -> (double) found.getState().ordinal())
+			.orElse(Double.NaN);
+	}
+
+	private boolean isServer(String endpoint) {
+		DualSocketEndpointRegistry registry = this.endpoints.getIfAvailable();
+		return registry != null && registry.find(endpoint)
+			.map(DualSocketEndpoint::getRole)
+			.filter((role) -> role == EndpointRole.SERVER)
+			.isPresent();
+	}
+
+	private record RequestKey(String endpoint, Direction direction, Outcome outcome) {
+	}
+
+	private record LinkKey(String endpoint, String linkId) {
+	}
+
+	private record Recovery(RecoveryProcedure procedure, Instant started) {
+	}
+
+}

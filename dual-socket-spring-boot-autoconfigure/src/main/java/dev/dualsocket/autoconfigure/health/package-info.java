@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the {@code dualSocket} health contributor.
+ */
+@NullMarked
+package dev.dualsocket.autoconfigure.health;
+
+import org.jspecify.annotations.NullMarked;
