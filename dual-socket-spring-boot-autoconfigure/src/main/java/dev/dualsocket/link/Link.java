@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -238,27 +239,49 @@ public final class Link implements DualSocketLink {
 	// Requests the peer sends
 	// ----------------------------------------------------------------------------------------------------------
 
-	void onRequest(Frame request) {
-		ServedRequests cache = this.served;
-		Frame earlier = cache.admit(request.id());
-		if (earlier == ServedRequests.RUNNING) {
-			return;
+	/**
+	 * Takes a request in (on the inbound connection's event loop).
+	 * @return {@code true} if the handler must run it; {@code false} if it is a copy of one already taken, which is
+	 * left to finish or answered again from the cache here
+	 */
+	boolean admitRequest(Frame request) {
+		Frame earlier = this.served.admit(request.id());
+		if (earlier == null) {
+			this.runningHandlers.incrementAndGet();
+			return true;
 		}
-		if (earlier != null) {
+		if (earlier != ServedRequests.RUNNING) {
 			this.inbound.send(earlier);
-			return;
 		}
-		this.runningHandlers.incrementAndGet();
-		try {
-			this.context.transport().handlerExecutor().execute(() -> serve(request, cache));
+		return false;
+	}
+
+	/**
+	 * Runs admitted requests on the handler pool, in as many tasks as there are handler threads at most, so that
+	 * a batch costs a few hand-offs instead of one each while still using every thread.
+	 */
+	void serve(List<Frame> requests) {
+		ServedRequests cache = this.served;
+		ExecutorService executor = this.context.transport().handlerExecutor();
+		int tasks = Math.min(requests.size(), this.context.transport().handlerThreads());
+		int chunk = (requests.size() + tasks - 1) / tasks;
+		for (int from = 0; from < requests.size(); from += chunk) {
+			List<Frame> part = requests.subList(from, Math.min(requests.size(), from + chunk));
+			try {
+				executor.execute(() -> part.forEach((request) -> serve(request, cache)));
+			}
+			catch (RejectedExecutionException ex) {
+				part.forEach((request) -> rejectBusy(request, cache));
+			}
 		}
-		catch (RejectedExecutionException ex) {
-			this.runningHandlers.decrementAndGet();
-			cache.abandon(request.id());
-			this.inbound.send(new ErrorReply(RemoteRequestException.Reason.BUSY,
-					"endpoint '" + this.context.endpointName() + "' is busy: its handler queue is full")
-				.toFrame(request.id()));
-		}
+	}
+
+	private void rejectBusy(Frame request, ServedRequests cache) {
+		this.runningHandlers.decrementAndGet();
+		cache.abandon(request.id());
+		this.inbound.send(new ErrorReply(RemoteRequestException.Reason.BUSY,
+				"endpoint '" + this.context.endpointName() + "' is busy: its handler queue is full")
+			.toFrame(request.id()));
 	}
 
 	private void serve(Frame request, ServedRequests cache) {

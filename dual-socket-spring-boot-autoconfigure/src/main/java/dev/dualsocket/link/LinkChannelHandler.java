@@ -1,6 +1,8 @@
 package dev.dualsocket.link;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.dualsocket.SocketRole;
 import dev.dualsocket.transport.Frame;
@@ -9,7 +11,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
 /**
- * Hands the frames of one attached connection to its link, and tells the link when the connection is gone.
+ * Hands the frames of one attached connection to its link, and tells the link when the connection is gone. The
+ * requests read in one batch go to the handler pool together, when the batch ends.
  * Requests may only arrive on an inbound socket and responses only on an outbound one; anything else breaks the
  * protocol.
  */
@@ -18,6 +21,9 @@ final class LinkChannelHandler extends ChannelInboundHandlerAdapter {
 	private final Link link;
 
 	private final SocketRole role;
+
+	/** Requests read in the current read batch, handed to the handler pool together when the batch ends. */
+	private final List<Frame> requests = new ArrayList<>();
 
 	LinkChannelHandler(Link link, SocketRole role) {
 		this.link = link;
@@ -30,7 +36,9 @@ final class LinkChannelHandler extends ChannelInboundHandlerAdapter {
 		switch (frame.type()) {
 			case REQUEST -> {
 				expect(SocketRole.INBOUND, frame);
-				this.link.onRequest(frame);
+				if (this.link.admitRequest(frame)) {
+					this.requests.add(frame);
+				}
 			}
 			case RESPONSE, ERROR -> {
 				expect(SocketRole.OUTBOUND, frame);
@@ -39,6 +47,15 @@ final class LinkChannelHandler extends ChannelInboundHandlerAdapter {
 			case CLOSE -> this.link.onPeerClosing(new String(frame.payload(), StandardCharsets.UTF_8));
 			default -> throw new ProtocolViolationException(frame.type() + " after the handshake");
 		}
+	}
+
+	@Override
+	public void channelReadComplete(ChannelHandlerContext ctx) {
+		if (!this.requests.isEmpty()) {
+			this.link.serve(List.copyOf(this.requests));
+			this.requests.clear();
+		}
+		ctx.fireChannelReadComplete();
 	}
 
 	private void expect(SocketRole expected, Frame frame) {

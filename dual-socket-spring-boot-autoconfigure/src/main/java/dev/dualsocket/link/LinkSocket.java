@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.dualsocket.SocketFailure;
 import dev.dualsocket.SocketRole;
 import dev.dualsocket.transport.Frame;
+import dev.dualsocket.transport.FrameWriter;
 import dev.dualsocket.transport.HeartbeatHandler;
 import dev.dualsocket.transport.HeartbeatObserver;
 import io.netty.channel.Channel;
@@ -28,6 +29,8 @@ final class LinkSocket implements HeartbeatObserver {
 	private volatile @Nullable Channel channel;
 
 	private volatile @Nullable HeartbeatHandler heartbeat;
+
+	private volatile @Nullable FrameWriter writer;
 
 	private volatile @Nullable Instant connectedSince;
 
@@ -67,6 +70,7 @@ final class LinkSocket implements HeartbeatObserver {
 	 */
 	@Nullable Channel attach(Channel channel, HeartbeatHandler heartbeat, Instant now) {
 		Channel previous = this.channel;
+		this.writer = new FrameWriter(channel);
 		this.channel = channel;
 		this.heartbeat = heartbeat;
 		this.connectedSince = now;
@@ -93,6 +97,7 @@ final class LinkSocket implements HeartbeatObserver {
 	@Nullable Channel detach() {
 		Channel previous = this.channel;
 		this.channel = null;
+		this.writer = null;
 		this.heartbeat = null;
 		this.connectedSince = null;
 		return previous;
@@ -114,11 +119,11 @@ final class LinkSocket implements HeartbeatObserver {
 	 * @return {@code false} if no connection is attached
 	 */
 	boolean send(Frame frame) {
-		Channel current = this.channel;
+		FrameWriter current = this.writer;
 		if (current == null) {
 			return false;
 		}
-		current.writeAndFlush(frame, current.voidPromise());
+		current.write(frame);
 		return true;
 	}
 

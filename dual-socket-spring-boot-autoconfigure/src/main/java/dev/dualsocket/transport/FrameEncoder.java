@@ -25,6 +25,15 @@ public final class FrameEncoder extends MessageToByteEncoder<Frame> {
 
 	@Override
 	protected void encode(ChannelHandlerContext ctx, Frame frame, ByteBuf out) {
+		encode(frame, out);
+	}
+
+	/**
+	 * Appends a frame's wire form to a buffer.
+	 * @param frame the frame
+	 * @param out the buffer, with {@link Frame#encodedLength()} bytes writable
+	 */
+	static void encode(Frame frame, ByteBuf out) {
 		out.writeInt(Frame.HEADER_LENGTH + frame.payload().length);
 		out.writeByte(frame.type().code());
 		out.writeByte(0);

@@ -127,6 +127,14 @@ public final class TransportResources implements AutoCloseable {
 	}
 
 	/**
+	 * How many threads the handler pool has at most.
+	 * @return the thread count
+	 */
+	public int handlerThreads() {
+		return this.handlerExecutor.getMaximumPoolSize();
+	}
+
+	/**
 	 * The pool for blocking recovery procedures.
 	 * @return the executor
 	 */
