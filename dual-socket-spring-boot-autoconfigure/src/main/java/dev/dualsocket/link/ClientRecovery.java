@@ -224,8 +224,8 @@ final class ClientRecovery implements Recovery {
 		if (atOnce) {
 			submitEstablishment(Duration.ZERO);
 		}
-		else if (after.enabled() && this.connector.hasStandby() && !change.isPeerClosed()) {
-			// Seed 004: the peer is lost; go to the next address at once rather than wait out the interval.
+		else if (after.enabled() && this.connector.hasStandby()) {
+			// Seed 004: the peer is lost or went away; go to the next address at once rather than wait.
 			this.connector.moveToNextAddress();
 			submitEstablishment(Duration.ZERO);
 		}

@@ -70,6 +70,13 @@ public final class TestBed implements AutoCloseable {
 	}
 
 	/**
+	 * Closes an endpoint made elsewhere together with the others.
+	 */
+	public void adopt(DualSocketEndpoint endpoint) {
+		this.endpoints.add(endpoint);
+	}
+
+	/**
 	 * Waits until a link is {@code NORMAL}.
 	 */
 	public static void awaitNormal(DualSocketLink link) {
@@ -87,14 +94,7 @@ public final class TestBed implements AutoCloseable {
 
 	@Override
 	public void close() {
-		for (DualSocketEndpoint endpoint : this.endpoints) {
-			if (endpoint instanceof ClientEndpoint client) {
-				client.stop(Duration.ZERO);
-			}
-			else if (endpoint instanceof ServerEndpoint server) {
-				server.stop(Duration.ZERO);
-			}
-		}
+		this.endpoints.forEach((endpoint) -> endpoint.stop(Duration.ZERO));
 		this.transport.close();
 	}
 
