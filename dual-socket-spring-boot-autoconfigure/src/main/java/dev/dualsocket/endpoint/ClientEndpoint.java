@@ -11,14 +11,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.dualsocket.EndpointRole;
-import dev.dualsocket.codec.PayloadCodec;
 import dev.dualsocket.SocketRole;
 import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.Link;
 import dev.dualsocket.link.LinkContext;
-import dev.dualsocket.link.RequestHandler;
-import dev.dualsocket.link.RequestObserver;
 import dev.dualsocket.link.SocketConnector;
 import dev.dualsocket.transport.ChannelKind;
 import dev.dualsocket.transport.ClientHandshakeHandler;
@@ -40,15 +37,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * A client endpoint (Host A): one link to one peer, whose two sockets it connects and, when one fails, re-connects.
  */
-public final class ClientEndpoint implements DualSocketEndpoint, SocketConnector {
+public final class ClientEndpoint extends AbstractEndpoint implements SocketConnector {
 
 	private static final Log logger = LogFactory.getLog(ClientEndpoint.class);
 
 	private static final byte[] NONE = new byte[0];
-
-	private final EndpointSettings settings;
-
-	private final LinkContext context;
 
 	private final Bootstrap bootstrap;
 
@@ -61,11 +54,10 @@ public final class ClientEndpoint implements DualSocketEndpoint, SocketConnector
 	private volatile @Nullable Link link;
 
 	public ClientEndpoint(EndpointSettings settings, TransportResources transport, DualSocketEventListener events) {
+		super(settings, new LinkContext(settings.name(), settings.role(), settings.link(), transport, events));
 		if (settings.role() != EndpointRole.CLIENT || settings.linkId() == null) {
 			throw new IllegalArgumentException("Endpoint '" + settings.name() + "' needs role client and a link id");
 		}
-		this.settings = settings;
-		this.context = new LinkContext(settings.name(), EndpointRole.CLIENT, settings.link(), transport, events);
 		this.errors = EndpointSupport.errorHandler(settings.name(), events);
 		this.addresses = settings.addresses();
 		this.bootstrap = new Bootstrap().group(transport.eventLoopGroup())
@@ -166,11 +158,6 @@ public final class ClientEndpoint implements DualSocketEndpoint, SocketConnector
 	}
 
 	@Override
-	public String getName() {
-		return this.settings.name();
-	}
-
-	@Override
 	public EndpointRole getRole() {
 		return EndpointRole.CLIENT;
 	}
@@ -194,11 +181,6 @@ public final class ClientEndpoint implements DualSocketEndpoint, SocketConnector
 	}
 
 	@Override
-	public DualSocketLink link(String linkId) {
-		return findLink(linkId).orElseThrow(() -> EndpointSupport.noSuchLink(getName(), linkId, links()));
-	}
-
-	@Override
 	public Optional<DualSocketLink> findLink(String linkId) {
 		Link current = this.link;
 		return (current != null && current.getId().equals(linkId)) ? Optional.of(current) : Optional.empty();
@@ -211,37 +193,9 @@ public final class ClientEndpoint implements DualSocketEndpoint, SocketConnector
 	}
 
 	@Override
-	public void setRequestHandler(RequestHandler handler) {
-		this.context.setHandler(handler);
-	}
-
-	@Override
-	public void setPayloadCodec(PayloadCodec codec) {
-		this.context.setCodec(codec);
-	}
-
-	@Override
-	public void setRequestObserver(RequestObserver observer) {
-		this.context.setObserver(observer);
-	}
-
-	@Override
-	public void reconnect(String linkId) {
-		((Link) link(linkId)).reconnect("reconnect requested");
-	}
-
-	@Override
 	public boolean isRunning() {
 		Link current = this.link;
 		return current != null && current.getState() != dev.dualsocket.LinkState.CLOSED;
-	}
-
-	/**
-	 * The settings this endpoint was created with.
-	 * @return the settings
-	 */
-	public EndpointSettings getSettings() {
-		return this.settings;
 	}
 
 }

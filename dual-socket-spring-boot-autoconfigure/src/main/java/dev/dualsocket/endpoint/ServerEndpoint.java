@@ -11,14 +11,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.dualsocket.EndpointRole;
-import dev.dualsocket.codec.PayloadCodec;
 import dev.dualsocket.LinkState;
 import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.Link;
 import dev.dualsocket.link.LinkContext;
-import dev.dualsocket.link.RequestHandler;
-import dev.dualsocket.link.RequestObserver;
 import dev.dualsocket.transport.ConnectionErrorHandler;
 import dev.dualsocket.transport.HandshakeDecision;
 import dev.dualsocket.transport.Hello;
@@ -39,13 +36,9 @@ import org.jspecify.annotations.Nullable;
  * pairing each client's two connections by link id and session. It never dials out: when a socket fails it waits
  * for the client to re-connect it.
  */
-public final class ServerEndpoint implements DualSocketEndpoint {
+public final class ServerEndpoint extends AbstractEndpoint {
 
 	private static final Log logger = LogFactory.getLog(ServerEndpoint.class);
-
-	private final EndpointSettings settings;
-
-	private final LinkContext context;
 
 	private final TransportResources transport;
 
@@ -59,12 +52,11 @@ public final class ServerEndpoint implements DualSocketEndpoint {
 	private volatile boolean stopping;
 
 	public ServerEndpoint(EndpointSettings settings, TransportResources transport, DualSocketEventListener events) {
+		super(settings, new LinkContext(settings.name(), settings.role(), settings.link(), transport, events));
 		if (settings.role() != EndpointRole.SERVER) {
 			throw new IllegalArgumentException("Endpoint '" + settings.name() + "' needs role server");
 		}
-		this.settings = settings;
 		this.transport = transport;
-		this.context = new LinkContext(settings.name(), EndpointRole.SERVER, settings.link(), transport, events);
 		this.errors = EndpointSupport.errorHandler(settings.name(), events);
 	}
 
@@ -198,11 +190,6 @@ public final class ServerEndpoint implements DualSocketEndpoint {
 	}
 
 	@Override
-	public String getName() {
-		return this.settings.name();
-	}
-
-	@Override
 	public EndpointRole getRole() {
 		return EndpointRole.SERVER;
 	}
@@ -219,11 +206,6 @@ public final class ServerEndpoint implements DualSocketEndpoint {
 	}
 
 	@Override
-	public DualSocketLink link(String linkId) {
-		return findLink(linkId).orElseThrow(() -> EndpointSupport.noSuchLink(getName(), linkId, links()));
-	}
-
-	@Override
 	public Optional<DualSocketLink> findLink(String linkId) {
 		return Optional.ofNullable(this.links.get(linkId));
 	}
@@ -234,36 +216,8 @@ public final class ServerEndpoint implements DualSocketEndpoint {
 	}
 
 	@Override
-	public void setRequestHandler(RequestHandler handler) {
-		this.context.setHandler(handler);
-	}
-
-	@Override
-	public void setPayloadCodec(PayloadCodec codec) {
-		this.context.setCodec(codec);
-	}
-
-	@Override
-	public void setRequestObserver(RequestObserver observer) {
-		this.context.setObserver(observer);
-	}
-
-	@Override
-	public void reconnect(String linkId) {
-		((Link) link(linkId)).reconnect("reconnect requested");
-	}
-
-	@Override
 	public boolean isRunning() {
 		return this.listener != null;
-	}
-
-	/**
-	 * The settings this endpoint was created with.
-	 * @return the settings
-	 */
-	public EndpointSettings getSettings() {
-		return this.settings;
 	}
 
 }

@@ -55,6 +55,12 @@ public interface DualSocketLink {
 	<T> CompletableFuture<T> request(Object payload, Class<T> responseType);
 
 	/**
+	 * Drops the link and establishes it again: a client closes both sockets and re-connects them at once in a new
+	 * session; a server closes the link and waits for its client to come back.
+	 */
+	void reconnect();
+
+	/**
 	 * Drops one socket's connection abruptly (the peer sees a reset), as a network fault would; the link's recovery
 	 * procedure then runs as for any failure. For drills and demonstrations of recovery.
 	 * @param socket which socket

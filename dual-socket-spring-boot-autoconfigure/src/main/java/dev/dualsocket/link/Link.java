@@ -667,12 +667,9 @@ public final class Link implements DualSocketLink {
 				"Link '" + this.id + "' of endpoint '" + this.context.endpointName() + "' was closed"));
 	}
 
-	/**
-	 * Drops the link and establishes it anew (client), or drops it and waits for the client to come back (server).
-	 * @param cause why, for the log and events
-	 */
-	public void reconnect(String cause) {
-		this.recovery.reconnect(cause);
+	@Override
+	public void reconnect() {
+		this.recovery.reconnect("reconnect requested");
 	}
 
 	private static void closeQuietly(@Nullable Channel channel) {

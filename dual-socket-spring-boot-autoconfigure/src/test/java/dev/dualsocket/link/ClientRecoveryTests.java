@@ -58,7 +58,7 @@ class ClientRecoveryTests {
 
 			inbound.cut();
 
-			awaitClientStates(RECOVERING, NORMAL);
+			this.bed.awaitStates("client", RECOVERING, NORMAL);
 			assertThat(clientChanges()).allSatisfy((change) -> {
 				assertThat(change.getProcedure()).isEqualTo(RecoveryProcedure.CLIENT_INBOUND);
 				assertThat(change.getSocket()).isEqualTo(SocketRole.INBOUND);
@@ -82,7 +82,7 @@ class ClientRecoveryTests {
 			outbound.blackHole();
 			inbound.cut();
 
-			awaitClientStates(RECOVERING, DISCONNECTED);
+			this.bed.awaitStates("client", RECOVERING, DISCONNECTED);
 			LinkStateChangedEvent disconnected = clientChanges().get(1);
 			assertThat(disconnected.getCause()).isEqualTo("the outbound socket did not answer the probe");
 			assertThat(disconnected.getProcedure()).isEqualTo(RecoveryProcedure.CLIENT_INBOUND);
@@ -103,7 +103,7 @@ class ClientRecoveryTests {
 			link.proxy.refuseNewConnections(true);
 			link.clientInbound().cut();
 
-			awaitClientStates(RECOVERING, DISCONNECTED);
+			this.bed.awaitStates("client", RECOVERING, DISCONNECTED);
 			assertThat(clientChanges().get(1).getCause())
 				.isEqualTo("the inbound socket could not be re-connected in 4 attempts");
 			List<ReconnectAttemptEvent> attempts = attempts(RecoveryProcedure.CLIENT_INBOUND);
@@ -130,7 +130,7 @@ class ClientRecoveryTests {
 
 			link.clientOutbound().cut();
 
-			awaitClientStates(RECOVERING, NORMAL);
+			this.bed.awaitStates("client", RECOVERING, NORMAL);
 			assertThat(clientChanges()).allSatisfy((change) -> {
 				assertThat(change.getProcedure()).isEqualTo(RecoveryProcedure.CLIENT_OUTBOUND);
 				assertThat(change.getSocket()).isEqualTo(SocketRole.OUTBOUND);
@@ -152,7 +152,7 @@ class ClientRecoveryTests {
 			link.proxy.refuseNewConnections(true);
 			link.clientOutbound().cut();
 
-			awaitClientStates(RECOVERING, DISCONNECTED);
+			this.bed.awaitStates("client", RECOVERING, DISCONNECTED);
 			assertThat(clientChanges().get(1).getCause())
 				.isEqualTo("the outbound socket could not be re-connected in 4 attempts");
 			assertThat(attempts(RecoveryProcedure.CLIENT_OUTBOUND)).extracting(ReconnectAttemptEvent::getAttempt)
@@ -173,7 +173,7 @@ class ClientRecoveryTests {
 			outbound.cut(); // while Fig. 5 is re-connecting the inbound socket (blocks 615-620)
 			link.proxy.refuseNewConnections(false);
 
-			awaitClientStates(RECOVERING, NORMAL, RECOVERING, NORMAL);
+			this.bed.awaitStates("client", RECOVERING, NORMAL, RECOVERING, NORMAL);
 			assertThat(clientChanges()).extracting(LinkStateChangedEvent::getProcedure)
 				.containsExactly(RecoveryProcedure.CLIENT_INBOUND, RecoveryProcedure.CLIENT_INBOUND,
 						RecoveryProcedure.CLIENT_OUTBOUND, RecoveryProcedure.CLIENT_OUTBOUND);
@@ -195,7 +195,7 @@ class ClientRecoveryTests {
 
 			outbound.cut();
 
-			awaitClientStates(RECOVERING, DISCONNECTED);
+			this.bed.awaitStates("client", RECOVERING, DISCONNECTED);
 			assertThat(clientChanges().get(1).getCause())
 				.isEqualTo("a recovery procedure did not finish within recovery.timeout (500 ms)");
 			int attemptsAtDisconnect = attempts(RecoveryProcedure.CLIENT_INBOUND).size();
@@ -215,17 +215,13 @@ class ClientRecoveryTests {
 
 			assertThat(link.clientLink.dropSocket(SocketRole.INBOUND)).isTrue();
 
-			awaitClientStates(RECOVERING, NORMAL);
+			this.bed.awaitStates("client", RECOVERING, NORMAL);
 			assertThat(clientChanges().get(0).getCause())
 				.isEqualTo("inbound socket failed: io error: connection dropped on request");
 			assertThat(link.clientLink.snapshot().inbound().connects()).isEqualTo(2);
 		}
 	}
 
-	private void awaitClientStates(dev.dualsocket.LinkState... states) {
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.bed.events.states("client").size() >= states.length);
-		assertThat(this.bed.events.states("client")).startsWith(states);
-	}
 
 	private List<LinkStateChangedEvent> clientChanges() {
 		return this.bed.events.stateChanges("client");

@@ -57,10 +57,10 @@ class ServerRecoveryTests {
 			link.proxy.refuseNewConnections(true);
 
 			link.clientOutbound().cut();
-			awaitServerStates(RECOVERING);
+			this.bed.awaitStates("server", RECOVERING);
 			link.proxy.refuseNewConnections(false);
 
-			awaitServerStates(RECOVERING, NORMAL);
+			this.bed.awaitStates("server", RECOVERING, NORMAL);
 			assertThat(serverChanges()).allSatisfy((change) -> {
 				assertThat(change.getProcedure()).isEqualTo(RecoveryProcedure.SERVER_INBOUND);
 				assertThat(change.getSocket()).isEqualTo(SocketRole.INBOUND);
@@ -83,7 +83,7 @@ class ServerRecoveryTests {
 			serverOutbound.blackHole();
 			link.clientOutbound().cut();
 
-			awaitServerStates(RECOVERING, DISCONNECTED);
+			this.bed.awaitStates("server", RECOVERING, DISCONNECTED);
 			LinkStateChangedEvent disconnected = serverChanges().get(1);
 			assertThat(disconnected.getCause()).isEqualTo("the outbound socket did not answer the probe");
 			assertThat(disconnected.getProcedure()).isEqualTo(RecoveryProcedure.SERVER_INBOUND);
@@ -100,7 +100,7 @@ class ServerRecoveryTests {
 
 			link.clientOutbound().cut();
 
-			awaitServerStates(RECOVERING, DISCONNECTED);
+			this.bed.awaitStates("server", RECOVERING, DISCONNECTED);
 			assertThat(serverChanges().get(1).getCause())
 				.isEqualTo("the client did not re-connect the inbound socket within wait-timeout (1000 ms)");
 			Duration waited = Duration.between(serverChanges().get(0).getTime(), serverChanges().get(1).getTime());
@@ -118,10 +118,10 @@ class ServerRecoveryTests {
 			link.proxy.refuseNewConnections(true);
 
 			link.clientInbound().cut();
-			awaitServerStates(RECOVERING);
+			this.bed.awaitStates("server", RECOVERING);
 			link.proxy.refuseNewConnections(false);
 
-			awaitServerStates(RECOVERING, NORMAL);
+			this.bed.awaitStates("server", RECOVERING, NORMAL);
 			assertThat(serverChanges()).allSatisfy((change) -> {
 				assertThat(change.getProcedure()).isEqualTo(RecoveryProcedure.SERVER_OUTBOUND);
 				assertThat(change.getSocket()).isEqualTo(SocketRole.OUTBOUND);
@@ -142,12 +142,12 @@ class ServerRecoveryTests {
 
 			link.clientInbound().cut();
 
-			awaitServerStates(RECOVERING, DISCONNECTED);
+			this.bed.awaitStates("server", RECOVERING, DISCONNECTED);
 			assertThat(serverChanges().get(1).getCause())
 				.isEqualTo("the client did not re-connect the outbound socket within wait-timeout (1000 ms)");
 			await().atMost(Duration.ofSeconds(5)).until(serverInbound::closedByUpstream); // block 845
 			// A link that stays disconnected for the wait timeout is forgotten.
-			awaitServerStates(RECOVERING, DISCONNECTED, CLOSED);
+			this.bed.awaitStates("server", RECOVERING, DISCONNECTED, CLOSED);
 			assertThat(link.server.findLink(ProxiedLink.LINK_ID)).isEmpty();
 		}
 	}
@@ -161,7 +161,7 @@ class ServerRecoveryTests {
 			this.bed.events.clear();
 			link.proxy.refuseNewConnections(true);
 			link.clientOutbound().cut();
-			awaitServerStates(RECOVERING);
+			this.bed.awaitStates("server", RECOVERING);
 
 			clientInbound.cut(); // while Fig. 7 waits for the inbound socket (blocks 815-820)
 			link.proxy.refuseNewConnections(false);
@@ -190,20 +190,16 @@ class ServerRecoveryTests {
 			this.bed.events.clear();
 			link.proxy.refuseNewConnections(true);
 			link.clientOutbound().cut();
-			awaitServerStates(RECOVERING);
+			this.bed.awaitStates("server", RECOVERING);
 
 			clientInbound.cut();
 
-			awaitServerStates(RECOVERING, DISCONNECTED);
+			this.bed.awaitStates("server", RECOVERING, DISCONNECTED);
 			assertThat(serverChanges().get(1).getCause())
 				.isEqualTo("a recovery procedure did not finish within recovery.timeout (500 ms)");
 		}
 	}
 
-	private void awaitServerStates(LinkState... states) {
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.bed.events.states("server").size() >= states.length);
-		assertThat(this.bed.events.states("server")).startsWith(states);
-	}
 
 	private List<LinkStateChangedEvent> serverChanges() {
 		return this.bed.events.stateChanges("server");

@@ -1,5 +1,6 @@
 package dev.dualsocket.test;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -74,6 +75,15 @@ public final class TestBed implements AutoCloseable {
 	 */
 	public void adopt(DualSocketEndpoint endpoint) {
 		this.endpoints.add(endpoint);
+	}
+
+	/**
+	 * Waits until an endpoint's links have changed state at least as often as given, and checks that they went
+	 * through those states first, in order.
+	 */
+	public void awaitStates(String endpoint, LinkState... states) {
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.events.states(endpoint).size() >= states.length);
+		assertThat(this.events.states(endpoint)).startsWith(states);
 	}
 
 	/**

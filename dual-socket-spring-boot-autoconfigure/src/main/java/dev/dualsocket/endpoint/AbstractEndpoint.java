@@ -1,0 +1,61 @@
+package dev.dualsocket.endpoint;
+
+import dev.dualsocket.codec.PayloadCodec;
+import dev.dualsocket.link.DualSocketLink;
+import dev.dualsocket.link.LinkContext;
+import dev.dualsocket.link.RequestHandler;
+import dev.dualsocket.link.RequestObserver;
+
+/**
+ * What a client and a server endpoint share: their settings and the context of their links.
+ */
+abstract class AbstractEndpoint implements DualSocketEndpoint {
+
+	final EndpointSettings settings;
+
+	final LinkContext context;
+
+	AbstractEndpoint(EndpointSettings settings, LinkContext context) {
+		this.settings = settings;
+		this.context = context;
+	}
+
+	@Override
+	public String getName() {
+		return this.settings.name();
+	}
+
+	@Override
+	public DualSocketLink link(String linkId) {
+		return findLink(linkId).orElseThrow(() -> EndpointSupport.noSuchLink(getName(), linkId, links()));
+	}
+
+	@Override
+	public void reconnect(String linkId) {
+		link(linkId).reconnect();
+	}
+
+	@Override
+	public void setRequestHandler(RequestHandler handler) {
+		this.context.setHandler(handler);
+	}
+
+	@Override
+	public void setPayloadCodec(PayloadCodec codec) {
+		this.context.setCodec(codec);
+	}
+
+	@Override
+	public void setRequestObserver(RequestObserver observer) {
+		this.context.setObserver(observer);
+	}
+
+	/**
+	 * The settings this endpoint was created with.
+	 * @return the settings
+	 */
+	public EndpointSettings getSettings() {
+		return this.settings;
+	}
+
+}
