@@ -12,7 +12,7 @@ import java.time.Duration;
  * for the handshake of a new connection
  * @param maxFrameSize the largest frame accepted or sent, in bytes from the type byte to the end of the payload
  * @param duplicateCacheSize most responses a link keeps per session to answer re-sent requests without running them
- * again
+ * again; keep it above the most requests the peer has in flight on one link
  * @param reconnect how a client re-connects
  * @param recovery the bounds of the recovery procedures
  */
