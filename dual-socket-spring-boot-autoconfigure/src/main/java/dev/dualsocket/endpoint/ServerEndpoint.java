@@ -166,9 +166,9 @@ public final class ServerEndpoint extends AbstractEndpoint {
 		if (link.sessionId() == hello.sessionId()) {
 			return link.getState().acceptsRequests();
 		}
-		if (link.getState() == LinkState.NORMAL || link.getState() == LinkState.RECOVERING) {
+		if (link.getState() == LinkState.NORMAL) {
 			logger.warn("Endpoint '" + getName() + "': link '" + link.getId() + "' got a new session while the previous "
-					+ "one was up; the client restarted, or two clients use the same link-id");
+					+ "one was up; the client restarted or re-established the link, or two clients use the same link-id");
 		}
 		return link.restart(hello.sessionId(), "the client started a new session");
 	}

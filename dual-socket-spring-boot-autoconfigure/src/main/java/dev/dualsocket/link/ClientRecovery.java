@@ -66,12 +66,13 @@ final class ClientRecovery implements Recovery {
 	}
 
 	@Override
-	public void socketFailed(SocketRole socket, SocketFailure failure) {
+	public void socketFailed(SocketRole socket, SocketFailure failure, long session) {
 		LinkState state = this.link.getState();
 		// While CONNECTING the running establishment attempt sees the socket down and tries again; a link that is
 		// DISCONNECTED or CLOSED has nothing left to recover.
 		if (state == NORMAL || state == RECOVERING) {
-			Procedure procedure = (socket == INBOUND) ? () -> recoverInbound(failure) : () -> recoverOutbound(failure);
+			Procedure procedure = (socket == INBOUND) ? () -> recoverInbound(failure, session)
+					: () -> recoverOutbound(failure, session);
 			if (!this.sequencer.submit(socket.name(), blocking(procedure), true)) {
 				logger.info(prefix() + socket.label() + " socket failed while another procedure runs; it waits for that "
 						+ "one to finish, at most " + this.settings.recovery().timeout().toMillis() + " ms");
@@ -82,34 +83,34 @@ final class ClientRecovery implements Recovery {
 	/**
 	 * Fig. 5: the client's inbound ("server-initiated receive") socket failed.
 	 */
-	private void recoverInbound(SocketFailure failure) throws InterruptedException {
+	private void recoverInbound(SocketFailure failure, long session) throws InterruptedException {
 		if (this.link.isUp(INBOUND)) {
 			return; // re-connected since the failure was reported
 		}
 		// Blocks 510-515: a problem was detected while listening; attempting to recover.
-		if (!this.link.transition(NORMAL, RECOVERING, because("inbound socket failed: " + failure).on(INBOUND)
+		if (!this.link.transition(session, NORMAL, RECOVERING, because("inbound socket failed: " + failure).on(INBOUND)
 			.in(CLIENT_INBOUND)
 			.then("probe the outbound socket"))) {
 			return;
 		}
 		// Block 520: can the host still communicate on the outbound ("send") socket?
 		if (!probe(OUTBOUND)) {
-			this.link.closeSocket(OUTBOUND); // block 525
-			this.link.disconnect(because("the outbound socket did not answer the probe").on(OUTBOUND) // block 530
+			this.link.closeSocket(session, OUTBOUND); // block 525
+			this.link.disconnect(session, because("the outbound socket did not answer the probe").on(OUTBOUND) // block 530
 				.in(CLIENT_INBOUND)
 				.then(planAfterDisconnect()));
 			return;
 		}
 		// Block 532: close the inbound socket, then re-connect it.
-		this.link.closeSocket(INBOUND);
+		this.link.closeSocket(session, INBOUND);
 		if (this.policy.reconnectSocket(CLIENT_INBOUND, INBOUND, () -> this.connector.connect(this.link, INBOUND))) {
 			// Blocks 540, 535: re-connected; normal operation resumes.
-			this.link.transition(RECOVERING, NORMAL,
+			this.link.transition(session, RECOVERING, NORMAL,
 					because("inbound socket re-connected").on(INBOUND).in(CLIENT_INBOUND));
 		}
 		else {
-			this.link.closeSocket(OUTBOUND); // block 525
-			this.link.disconnect(because("the inbound socket could not be re-connected in "
+			this.link.closeSocket(session, OUTBOUND); // block 525
+			this.link.disconnect(session, because("the inbound socket could not be re-connected in "
 					+ this.policy.socketAttempts() + " attempts") // block 530
 				.on(INBOUND)
 				.in(CLIENT_INBOUND)
@@ -120,25 +121,25 @@ final class ClientRecovery implements Recovery {
 	/**
 	 * Fig. 6: the client's outbound ("client-initiated send") socket failed.
 	 */
-	private void recoverOutbound(SocketFailure failure) throws InterruptedException {
+	private void recoverOutbound(SocketFailure failure, long session) throws InterruptedException {
 		// Blocks 610-620: if another procedure was running, the sequencer made this one wait until it finished.
 		if (this.link.isUp(OUTBOUND)) {
 			return;
 		}
 		// Block 625: attempting to recover (only from NORMAL; a procedure that ended DISCONNECTED leaves nothing).
-		if (!this.link.transition(NORMAL, RECOVERING, because("outbound socket failed: " + failure).on(OUTBOUND)
+		if (!this.link.transition(session, NORMAL, RECOVERING, because("outbound socket failed: " + failure).on(OUTBOUND)
 			.in(CLIENT_OUTBOUND)
 			.then("re-connect the outbound socket"))) {
 			return;
 		}
 		// Blocks 635-640: re-connect the outbound socket.
 		if (this.policy.reconnectSocket(CLIENT_OUTBOUND, OUTBOUND, () -> this.connector.connect(this.link, OUTBOUND))) {
-			this.link.transition(RECOVERING, NORMAL, // block 655
+			this.link.transition(session, RECOVERING, NORMAL, // block 655
 					because("outbound socket re-connected").on(OUTBOUND).in(CLIENT_OUTBOUND));
 		}
 		else {
-			this.link.closeSocket(INBOUND); // block 645
-			this.link.disconnect(because("the outbound socket could not be re-connected in "
+			this.link.closeSocket(session, INBOUND); // block 645
+			this.link.disconnect(session, because("the outbound socket could not be re-connected in "
 					+ this.policy.socketAttempts() + " attempts") // block 650
 				.on(OUTBOUND)
 				.in(CLIENT_OUTBOUND)
@@ -162,7 +163,7 @@ final class ClientRecovery implements Recovery {
 		if (!delay.isZero()) {
 			TimeUnit.NANOSECONDS.sleep(delay.toNanos());
 		}
-		if (!this.link.transition(DISCONNECTED, CONNECTING,
+		if (!this.link.transition(this.link.sessionId(), DISCONNECTED, CONNECTING,
 				because("re-establishing the link").in(LINK_ESTABLISHMENT).then("connect both sockets"))
 				&& this.link.getState() != CONNECTING) {
 			return;
@@ -170,15 +171,16 @@ final class ClientRecovery implements Recovery {
 		boolean established = this.policy.establishLink(this::attemptEstablishment);
 		if (!established && this.link.getState() == CONNECTING) {
 			LinkSettings.AfterDisconnect limit = this.settings.reconnect().afterDisconnect();
-			this.link.disconnect(because("could not establish the link in " + limit.maxAttempts() + " attempts")
+			this.link.disconnect(this.link.sessionId(), because("gave up establishing the link after "
+					+ limit.maxAttempts() + " attempts")
 				.in(LINK_ESTABLISHMENT)
 				.then("stay disconnected until a reconnect is requested"));
 		}
 	}
 
 	private void attemptEstablishment() throws Exception {
-		this.link.closeSocket(OUTBOUND);
-		this.link.closeSocket(INBOUND);
+		this.link.closeSocket(this.link.sessionId(), OUTBOUND);
+		this.link.closeSocket(this.link.sessionId(), INBOUND);
 		this.link.beginSession(newSessionId());
 		try {
 			this.connector.connect(this.link, OUTBOUND);
@@ -237,7 +239,12 @@ final class ClientRecovery implements Recovery {
 	@Override
 	public void reconnect(String cause) {
 		this.reestablishAtOnce = true;
-		this.link.disconnect(because(cause).then("re-establish the link at once"));
+		Thread running = this.procedureThread;
+		this.link.disconnect(this.link.sessionId(), because(cause).then("re-establish the link at once"));
+		if (running != null) {
+			// A procedure still trying to repair the old link is pointless now; the establishment waits for it.
+			running.interrupt();
+		}
 		if (this.link.getState() == DISCONNECTED && this.reestablishAtOnce) {
 			// The link was already disconnected, so no disconnect happened to start the establishment.
 			this.reestablishAtOnce = false;
@@ -270,7 +277,7 @@ final class ClientRecovery implements Recovery {
 
 	private void overrun() {
 		Thread running = this.procedureThread;
-		this.link.disconnect(because("a recovery procedure did not finish within recovery.timeout ("
+		this.link.disconnect(this.link.sessionId(), because("a recovery procedure did not finish within recovery.timeout ("
 				+ this.settings.recovery().timeout().toMillis() + " ms)")
 			.then(planAfterDisconnect()));
 		if (running != null) {

@@ -390,10 +390,12 @@ public final class Link implements DualSocketLink {
 		SocketFailure failure = Connections.failureOf(channel);
 		LinkSocket socket = socket(role);
 		boolean peerClosed;
+		long session;
 		synchronized (this) {
 			if (!socket.detach(channel)) {
 				return;
 			}
+			session = this.sessionId;
 			peerClosed = this.peerClosing;
 			if (!peerClosed) {
 				socket.recordFailure(failure, this.context.now());
@@ -403,18 +405,22 @@ public final class Link implements DualSocketLink {
 			}
 		}
 		if (peerClosed) {
-			disconnect(StateChange.because(StateChange.PEER_CLOSED).then(this.recovery.planAfterPeerClosed()));
+			disconnect(session, StateChange.because(StateChange.PEER_CLOSED).then(this.recovery.planAfterPeerClosed()));
 			return;
 		}
-		this.recovery.socketFailed(role, failure);
+		this.recovery.socketFailed(role, failure, session);
 	}
 
 	/**
-	 * Detaches and closes a socket's connection, if any; its close reports no failure.
+	 * Detaches and closes a socket's connection, if any and if the link is still in the given session; the close
+	 * reports no failure.
 	 */
-	void closeSocket(SocketRole role) {
+	void closeSocket(long session, SocketRole role) {
 		Channel channel;
 		synchronized (this) {
+			if (this.sessionId != session) {
+				return;
+			}
 			channel = socket(role).detach();
 		}
 		if (channel != null) {
@@ -475,11 +481,13 @@ public final class Link implements DualSocketLink {
 	// ----------------------------------------------------------------------------------------------------------
 
 	/**
-	 * Moves from one state to another if the link is in the first.
+	 * Moves from one state to another if the link is in the first, in the given session. A procedure passes the
+	 * session its failure happened in, so that once the client has started a new session nothing of the old one
+	 * can touch it.
 	 * @return whether the link was in {@code from} and moved
 	 */
-	synchronized boolean transition(LinkState from, LinkState to, StateChange change) {
-		if (this.status.state != from) {
+	synchronized boolean transition(long session, LinkState from, LinkState to, StateChange change) {
+		if (this.sessionId != session || this.status.state != from) {
 			return false;
 		}
 		moveTo(to, change);
@@ -502,12 +510,12 @@ public final class Link implements DualSocketLink {
 	 * Gives the link up: {@code DISCONNECTED}, both sockets closed, every outstanding request failed at once with a
 	 * {@link LinkDisconnectedException}. Then the role's recovery decides what comes next.
 	 */
-	void disconnect(StateChange change) {
+	void disconnect(long session, StateChange change) {
 		Channel out;
 		Channel in;
 		synchronized (this) {
 			LinkState state = this.status.state;
-			if (state == LinkState.DISCONNECTED || state == LinkState.CLOSED) {
+			if (this.sessionId != session || state == LinkState.DISCONNECTED || state == LinkState.CLOSED) {
 				return;
 			}
 			moveTo(LinkState.DISCONNECTED, change);
@@ -551,9 +559,9 @@ public final class Link implements DualSocketLink {
 	 * @return {@code false} if the link is closed and a new one must be made
 	 */
 	public boolean restart(long sessionId, String cause) {
-		disconnect(StateChange.because(cause).then("wait for the new session's sockets"));
+		disconnect(this.sessionId, StateChange.because(cause).then("wait for the new session's sockets"));
 		synchronized (this) {
-			if (!transition(LinkState.DISCONNECTED, LinkState.CONNECTING,
+			if (!transition(this.sessionId, LinkState.DISCONNECTED, LinkState.CONNECTING,
 					StateChange.because("new session from the client").then("wait for both sockets"))) {
 				return false;
 			}
@@ -703,7 +711,7 @@ public final class Link implements DualSocketLink {
 		}
 
 		@Override
-		public void socketFailed(SocketRole socket, SocketFailure failure) {
+		public void socketFailed(SocketRole socket, SocketFailure failure, long session) {
 		}
 
 		@Override

@@ -67,20 +67,23 @@ final class ReconnectPolicy {
 		backOff.setMultiplier(settings.multiplier());
 		backOff.setMaxInterval(settings.maxBackoff().toMillis());
 		backOff.setSleeper(RECORDING_SLEEPER);
-		this.socketTemplate = templateWith(backOff).maxAttempts(settings.maxAttempts()).build();
+		this.socketTemplate = templateWith(backOff, ReconnectPolicy::worthReconnectingSocket)
+			.maxAttempts(settings.maxAttempts())
+			.build();
 		FixedBackOffPolicy interval = new FixedBackOffPolicy();
 		interval.setBackOffPeriod(settings.afterDisconnect().interval().toMillis());
 		interval.setSleeper(RECORDING_SLEEPER);
 		int linkAttempts = settings.afterDisconnect().maxAttempts();
-		RetryTemplateBuilder linkBuilder = templateWith(interval);
+		RetryTemplateBuilder linkBuilder = templateWith(interval, ReconnectPolicy::worthReestablishing);
 		this.linkTemplate = (linkAttempts == LinkSettings.AfterDisconnect.UNLIMITED) ? linkBuilder.infiniteRetry().build()
 				: linkBuilder.maxAttempts(linkAttempts).build();
 	}
 
-	private RetryTemplateBuilder templateWith(org.springframework.retry.backoff.BackOffPolicy backOff) {
+	private RetryTemplateBuilder templateWith(org.springframework.retry.backoff.BackOffPolicy backOff,
+			java.util.function.Predicate<Throwable> worthRetrying) {
 		return RetryTemplate.builder()
 			.customBackoff(backOff)
-			.retryOn(ReconnectPolicy::worthRetrying)
+			.retryOn(worthRetrying)
 			.withListener(new AttemptReporter());
 	}
 
@@ -136,13 +139,21 @@ final class ReconnectPolicy {
 		return succeeded;
 	}
 
-	/** Interruption, a closed link and a session the server has ended are not worth another attempt. */
-	private static boolean worthRetrying(Throwable failure) {
-		if (failure instanceof InterruptedException || failure instanceof LinkDisconnectedException) {
-			return false;
-		}
-		return !(failure instanceof HandshakeRejectedException rejected
+	/**
+	 * Re-connecting one socket is pointless once the procedure is interrupted, the link is given up, or the server
+	 * has ended the session the socket belonged to.
+	 */
+	private static boolean worthReconnectingSocket(Throwable failure) {
+		return worthReestablishing(failure) && !(failure instanceof HandshakeRejectedException rejected
 				&& rejected.getReason() == HelloReject.Reason.SESSION_ENDED);
+	}
+
+	/**
+	 * A whole-link attempt starts a new session, so a session the server ended is no reason to stop; interruption
+	 * and a link given up or closed meanwhile are.
+	 */
+	private static boolean worthReestablishing(Throwable failure) {
+		return !(failure instanceof InterruptedException) && !(failure instanceof LinkDisconnectedException);
 	}
 
 	/**

@@ -16,8 +16,9 @@ interface Recovery {
 	 * A socket failed; it is already detached and closed.
 	 * @param socket which one
 	 * @param failure why
+	 * @param session the link's session when it failed; the procedure acts only within it
 	 */
-	void socketFailed(SocketRole socket, SocketFailure failure);
+	void socketFailed(SocketRole socket, SocketFailure failure, long session);
 
 	/**
 	 * A connection was attached to a socket.

@@ -47,32 +47,33 @@ final class ServerRecovery implements Recovery {
 		this.forget = forget;
 		this.settings = link.context().settings().recovery();
 		this.sequencer = new ProcedureSequencer(link.context().transport().timer(), this.settings.timeout(),
-				() -> link.disconnect(because("a recovery procedure did not finish within recovery.timeout ("
+				() -> link.disconnect(link.sessionId(), because("a recovery procedure did not finish within recovery.timeout ("
 						+ this.settings.timeout().toMillis() + " ms)").then(planAfterDisconnect())));
 	}
 
 	@Override
 	public void start() {
 		Object connecting = this.link.statusToken();
+		long session = this.link.sessionId();
 		after(this.settings.waitTimeout(), () -> {
 			if (this.link.statusIs(connecting)) {
-				this.link.disconnect(because("the client did not connect both sockets within wait-timeout ("
+				this.link.disconnect(session, because("the client did not connect both sockets within wait-timeout ("
 						+ this.settings.waitTimeout().toMillis() + " ms)").then(planAfterDisconnect()));
 			}
 		});
 	}
 
 	@Override
-	public void socketFailed(SocketRole socket, SocketFailure failure) {
+	public void socketFailed(SocketRole socket, SocketFailure failure, long session) {
 		LinkState state = this.link.getState();
 		if (state == CONNECTING) {
-			this.link.disconnect(because(socket.label() + " socket failed before the link was established: " + failure)
+			this.link.disconnect(session, because(socket.label() + " socket failed before the link was established: " + failure)
 				.on(socket)
 				.then(planAfterDisconnect()));
 		}
 		else if (state == NORMAL || state == RECOVERING) {
-			ProcedureSequencer.Procedure procedure = (socket == INBOUND) ? () -> recoverInbound(failure)
-					: () -> recoverOutbound(failure);
+			ProcedureSequencer.Procedure procedure = (socket == INBOUND) ? () -> recoverInbound(failure, session)
+					: () -> recoverOutbound(failure, session);
 			if (!this.sequencer.submit(socket.name(), procedure, true)) {
 				logger.info(prefix() + socket.label() + " socket failed while another procedure runs; it waits for that "
 						+ "one to finish, at most " + this.settings.timeout().toMillis() + " ms");
@@ -83,12 +84,12 @@ final class ServerRecovery implements Recovery {
 	/**
 	 * Fig. 7: the server's inbound socket failed.
 	 */
-	private CompletableFuture<Void> recoverInbound(SocketFailure failure) {
+	private CompletableFuture<Void> recoverInbound(SocketFailure failure, long session) {
 		if (this.link.isUp(INBOUND)) {
 			return DONE; // the client re-connected it already
 		}
 		// Blocks 710-715: a problem was detected while listening; attempting to recover.
-		if (!this.link.transition(NORMAL, RECOVERING, because("inbound socket failed: " + failure).on(INBOUND)
+		if (!this.link.transition(session, NORMAL, RECOVERING, because("inbound socket failed: " + failure).on(INBOUND)
 			.in(SERVER_INBOUND)
 			.then("probe the outbound socket"))) {
 			return DONE;
@@ -96,8 +97,8 @@ final class ServerRecovery implements Recovery {
 		// Block 720: can the host still communicate on the outbound socket?
 		return this.link.probe(OUTBOUND, this.settings.probeTimeout()).thenCompose((answered) -> {
 			if (!answered) {
-				this.link.closeSocket(OUTBOUND); // block 725
-				this.link.disconnect(because("the outbound socket did not answer the probe").on(OUTBOUND) // block 730
+				this.link.closeSocket(session, OUTBOUND); // block 725
+				this.link.disconnect(session, because("the outbound socket did not answer the probe").on(OUTBOUND) // block 730
 					.in(SERVER_INBOUND)
 					.then(planAfterDisconnect()));
 				return DONE;
@@ -105,12 +106,12 @@ final class ServerRecovery implements Recovery {
 			// Block 745: wait for the client to re-connect the inbound socket.
 			return this.link.awaitAttached(INBOUND, this.settings.waitTimeout()).thenAccept((reattached) -> {
 				if (reattached) {
-					this.link.transition(RECOVERING, NORMAL, // block 735
+					this.link.transition(session, RECOVERING, NORMAL, // block 735
 							because("the client re-connected the inbound socket").on(INBOUND).in(SERVER_INBOUND));
 				}
 				else {
-					this.link.closeSocket(OUTBOUND); // block 725
-					this.link.disconnect(because("the client did not re-connect the inbound socket within wait-timeout ("
+					this.link.closeSocket(session, OUTBOUND); // block 725
+					this.link.disconnect(session, because("the client did not re-connect the inbound socket within wait-timeout ("
 							+ this.settings.waitTimeout().toMillis() + " ms)") // block 730
 						.on(INBOUND)
 						.in(SERVER_INBOUND)
@@ -123,13 +124,13 @@ final class ServerRecovery implements Recovery {
 	/**
 	 * Fig. 8: the server's outbound socket failed.
 	 */
-	private CompletableFuture<Void> recoverOutbound(SocketFailure failure) {
+	private CompletableFuture<Void> recoverOutbound(SocketFailure failure, long session) {
 		// Blocks 810-820: if another procedure was running, the sequencer made this one wait until it finished.
 		if (this.link.isUp(OUTBOUND)) {
 			return DONE;
 		}
 		// Block 825: attempting to recover.
-		if (!this.link.transition(NORMAL, RECOVERING, because("outbound socket failed: " + failure).on(OUTBOUND)
+		if (!this.link.transition(session, NORMAL, RECOVERING, because("outbound socket failed: " + failure).on(OUTBOUND)
 			.in(SERVER_OUTBOUND)
 			.then("wait for the client to re-connect it"))) {
 			return DONE;
@@ -137,12 +138,12 @@ final class ServerRecovery implements Recovery {
 		// Blocks 835-840: wait for the client to re-connect the socket.
 		return this.link.awaitAttached(OUTBOUND, this.settings.waitTimeout()).thenAccept((reattached) -> {
 			if (reattached) {
-				this.link.transition(RECOVERING, NORMAL, // block 855
+				this.link.transition(session, RECOVERING, NORMAL, // block 855
 						because("the client re-connected the outbound socket").on(OUTBOUND).in(SERVER_OUTBOUND));
 			}
 			else {
-				this.link.closeSocket(INBOUND); // block 845
-				this.link.disconnect(because("the client did not re-connect the outbound socket within wait-timeout ("
+				this.link.closeSocket(session, INBOUND); // block 845
+				this.link.disconnect(session, because("the client did not re-connect the outbound socket within wait-timeout ("
 						+ this.settings.waitTimeout().toMillis() + " ms)") // block 850
 					.on(OUTBOUND)
 					.in(SERVER_OUTBOUND)
@@ -162,9 +163,10 @@ final class ServerRecovery implements Recovery {
 	public void disconnected(StateChange change) {
 		Duration window = change.isPeerClosed() ? Duration.ZERO : this.settings.waitTimeout();
 		Object disconnected = this.link.statusToken();
+		long session = this.link.sessionId();
 		after(window, () -> {
 			synchronized (this.link) {
-				if (!this.link.statusIs(disconnected) || !this.link.transition(DISCONNECTED, CLOSED,
+				if (!this.link.statusIs(disconnected) || !this.link.transition(session, DISCONNECTED, CLOSED,
 						because(change.isPeerClosed() ? "the client shut down" : "the client did not come back within "
 								+ "wait-timeout (" + window.toMillis() + " ms)").then("forget the link"))) {
 					return;
@@ -176,7 +178,7 @@ final class ServerRecovery implements Recovery {
 
 	@Override
 	public void reconnect(String cause) {
-		this.link.disconnect(because(cause).then("wait for the client to re-establish the link"));
+		this.link.disconnect(this.link.sessionId(), because(cause).then("wait for the client to re-establish the link"));
 	}
 
 	@Override

@@ -84,7 +84,15 @@ public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 		ctx.pipeline().remove(this);
 		Runnable attach = decision.attach();
 		if (attach != null) {
-			attach.run();
+			try {
+				attach.run();
+			}
+			catch (RuntimeException ex) {
+				// The link changed state between the decision and now (given up, closed); the client tries again.
+				logger.info("Closing connection " + Connections.describe(ctx.channel()) + " for link '" + hello.linkId()
+						+ "': " + ex.getMessage());
+				ctx.close();
+			}
 		}
 	}
 

@@ -1,6 +1,7 @@
 package dev.dualsocket.link;
 
 import static dev.dualsocket.LinkState.CLOSED;
+import static dev.dualsocket.LinkState.CONNECTING;
 import static dev.dualsocket.LinkState.DISCONNECTED;
 import static dev.dualsocket.LinkState.NORMAL;
 import static dev.dualsocket.LinkState.RECOVERING;
@@ -200,6 +201,36 @@ class ServerRecoveryTests {
 		}
 	}
 
+
+	@Test
+	void aProcedureOfAnEndedSessionLeavesTheClientsNewSessionAlone() throws Exception {
+		LinkSettings slowProbe = SERVER.toBuilder()
+			.recovery(Duration.ofMillis(1500), Duration.ofSeconds(3), Duration.ofSeconds(10))
+			.build();
+		try (ProxiedLink link = new ProxiedLink(this.bed, CLIENT, slowProbe)) {
+			// The server's Fig. 7 probe of its outbound socket hangs until the probe timeout...
+			this.bed.events.clear();
+			link.proxy.refuseNewConnections(true);
+			link.clientInbound().blackHole();
+			link.clientOutbound().cut();
+			this.bed.awaitStates("server", RECOVERING);
+
+			// ...while the client starts over in a new session, which the server takes up.
+			link.clientLink.reconnect();
+			link.proxy.refuseNewConnections(false);
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.bed.events.states("server").contains(CONNECTING)
+					&& link.server.link(ProxiedLink.LINK_ID).getState() == NORMAL
+					&& link.clientLink.getState() == NORMAL);
+
+			// When the old session's probe times out, it must not touch the new session.
+			await().during(Duration.ofMillis(2000))
+				.atMost(Duration.ofSeconds(4))
+				.until(() -> link.server.link(ProxiedLink.LINK_ID).getState() == NORMAL
+						&& link.clientLink.getState() == NORMAL);
+			assertThat(link.clientLink.request(new byte[] { 5 }).get(5, java.util.concurrent.TimeUnit.SECONDS))
+				.containsExactly(5);
+		}
+	}
 
 	private List<LinkStateChangedEvent> serverChanges() {
 		return this.bed.events.stateChanges("server");
