@@ -1,0 +1,97 @@
+package dev.dualsocket.bench;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntUnaryOperator;
+
+import dev.dualsocket.LinkState;
+import dev.dualsocket.endpoint.ClientEndpoint;
+import dev.dualsocket.endpoint.EndpointSettings;
+import dev.dualsocket.endpoint.ServerEndpoint;
+import dev.dualsocket.event.DualSocketEventListener;
+import dev.dualsocket.link.DualSocketLink;
+import dev.dualsocket.link.LinkSettings;
+import dev.dualsocket.transport.TransportResources;
+import dev.dualsocket.transport.TransportSettings;
+
+/**
+ * This library as an application uses it: one shared transport, a server endpoint on 127.0.0.1 and a client endpoint
+ * with one link to it, both answering requests with the request's own payload.
+ */
+public final class DualSocketBed implements AutoCloseable {
+
+	public static final String LINK_ID = "bench-1";
+
+	public static final String SERVER = "bench-server";
+
+	public static final String CLIENT = "bench-client";
+
+	public final TransportResources transport;
+
+	public final ServerEndpoint server;
+
+	public final ClientEndpoint client;
+
+	public final DualSocketLink clientLink;
+
+	public final DualSocketLink serverLink;
+
+	public DualSocketBed(LinkSettings settings, DualSocketEventListener events) {
+		this(settings, events, (port) -> port);
+	}
+
+	/**
+	 * @param connectTo given the server's port, the port the client connects to (a proxy may sit between)
+	 */
+	public DualSocketBed(LinkSettings settings, DualSocketEventListener events, IntUnaryOperator connectTo) {
+		this.transport = TransportResources.create(TransportSettings.defaults());
+		this.server = new ServerEndpoint(EndpointSettings.server(SERVER, "127.0.0.1", 0, settings), this.transport,
+				events);
+		this.server.setRequestHandler((request) -> request.payload());
+		this.server.start();
+		int port = this.server.getLocalAddress().getPort();
+		this.client = new ClientEndpoint(
+				EndpointSettings.client(CLIENT, "127.0.0.1", connectTo.applyAsInt(port), LINK_ID, settings),
+				this.transport, events);
+		this.client.setRequestHandler((request) -> request.payload());
+		this.client.start();
+		this.clientLink = this.client.link(LINK_ID);
+		awaitNormal(this.clientLink, Duration.ofSeconds(10));
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (this.server.findLink(LINK_ID).map((link) -> link.getState() != LinkState.NORMAL).orElse(true)) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("the server's link did not come up");
+			}
+			sleep(1);
+		}
+		this.serverLink = this.server.link(LINK_ID);
+	}
+
+	public static void awaitNormal(DualSocketLink link, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (link.getState() != LinkState.NORMAL) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("link " + link.getId() + " is " + link.getState() + " after " + timeout);
+			}
+			sleep(1);
+		}
+	}
+
+	static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		this.client.stop(Duration.ZERO);
+		this.server.stop(Duration.ZERO);
+		this.transport.close();
+	}
+
+}

@@ -1,0 +1,55 @@
+package dev.dualsocket.bench;
+
+import java.time.Duration;
+
+/**
+ * How long and how often each scenario runs: the full run (under 10 minutes) or the quick smoke check (under one).
+ *
+ * @param name "full" or "quick"
+ * @param latencyWarmup warm-up of each round-trip set-up
+ * @param latencyRound one measured round of a round-trip set-up
+ * @param latencyRounds measured rounds of the round-trip scenario
+ * @param pinnedRound one measured round in the pinned child JVM
+ * @param pinnedRounds measured rounds in the pinned child JVM
+ * @param throughputWarmup warm-up of each throughput set-up
+ * @param throughputRound one measured round of a throughput set-up
+ * @param throughputRounds measured rounds of the throughput scenario
+ * @param kills sockets killed in the recovery scenario
+ * @param pauseBetweenKills steady load between one recovery and the next kill
+ * @param blackHoles black-holed sockets
+ * @param blackHoleInterval heartbeat interval in the black-hole trials
+ * @param blackHoleTimeout heartbeat timeout in the black-hole trials
+ * @param scaleSmall the smaller number of links
+ * @param scaleLarge the larger number of links
+ * @param scaleWarmup load before the measured window of the scale scenario
+ * @param scaleMeasure the measured window of the scale scenario
+ * @param timeline length of the recovery timeline
+ * @param timelineKills kills in the recovery timeline
+ */
+public record Profile(String name, Duration latencyWarmup, Duration latencyRound, int latencyRounds,
+		Duration pinnedRound, int pinnedRounds, Duration throughputWarmup, Duration throughputRound,
+		int throughputRounds, int kills, Duration pauseBetweenKills, int blackHoles, Duration blackHoleInterval,
+		Duration blackHoleTimeout, int scaleSmall, int scaleLarge, Duration scaleWarmup, Duration scaleMeasure,
+		Duration timeline, int timelineKills) {
+
+	public static final int PAYLOAD = 64;
+
+	public static Profile full() {
+		return new Profile("full", Duration.ofMillis(2000), Duration.ofMillis(2000), 5, Duration.ofMillis(1000), 5,
+				Duration.ofMillis(1500), Duration.ofMillis(1500), 5, 200, Duration.ofMillis(100), 6,
+				Duration.ofMillis(200), Duration.ofMillis(1000), 100, 1000, Duration.ofSeconds(5),
+				Duration.ofSeconds(15), Duration.ofMillis(8000), 4);
+	}
+
+	public static Profile quick() {
+		return new Profile("quick", Duration.ofMillis(300), Duration.ofMillis(300), 2, Duration.ofMillis(200), 2,
+				Duration.ofMillis(200), Duration.ofMillis(200), 2, 12, Duration.ofMillis(30), 2,
+				Duration.ofMillis(100), Duration.ofMillis(500), 100, 1000, Duration.ofMillis(500),
+				Duration.ofMillis(1500), Duration.ofMillis(2500), 2);
+	}
+
+	public boolean isQuick() {
+		return "quick".equals(this.name);
+	}
+
+}

@@ -1,0 +1,282 @@
+package dev.dualsocket.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * The table, the targets and the Markdown page.
+ */
+public final class Report {
+
+	private Report() {
+	}
+
+	public static String duration(double nanos) {
+		if (Double.isNaN(nanos)) {
+			return "–";
+		}
+		if (nanos < 100_000) {
+			return String.format(Locale.ROOT, "%.1f µs", nanos / 1e3);
+		}
+		if (nanos < 1_000_000) {
+			return String.format(Locale.ROOT, "%.0f µs", nanos / 1e3);
+		}
+		if (nanos < 10_000_000) {
+			return String.format(Locale.ROOT, "%.2f ms", nanos / 1e6);
+		}
+		if (nanos < 1_000_000_000) {
+			return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
+		}
+		return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
+	}
+
+	private static String spread(Spread s) {
+		if (s == null || s.rounds() <= 1) {
+			return "";
+		}
+		return String.format(Locale.ROOT, " ±%.0f%%", 100 * s.relativeSpread());
+	}
+
+	static String rate(Spread s) {
+		if (s == null) {
+			return "";
+		}
+		return String.format(Locale.ROOT, "%,.0f", s.median()) + spread(s);
+	}
+
+	static String latency(Spread s) {
+		if (s == null) {
+			return "";
+		}
+		return duration(s.median()) + spread(s);
+	}
+
+	/** The results as one Markdown table; figures are medians over rounds, ± half their range. */
+	public static String table(List<Row> rows) {
+		StringBuilder out = new StringBuilder();
+		out.append("| Scenario | Set-up | req/s | p50 | p99 | Other | Ratio |\n");
+		out.append("|---|---|--:|--:|--:|---|---|\n");
+		String section = null;
+		for (Row row : rows) {
+			String shown = row.section().equals(section) ? "" : row.section();
+			section = row.section();
+			out.append("| ")
+				.append(shown)
+				.append(" | ")
+				.append(row.setup())
+				.append(" | ")
+				.append(rate(row.perSecond()))
+				.append(" | ")
+				.append(latency(row.p50()))
+				.append(" | ")
+				.append(latency(row.p99()))
+				.append(" | ")
+				.append(row.other())
+				.append(" | ")
+				.append(row.ratio())
+				.append(" |\n");
+		}
+		return out.toString();
+	}
+
+	/**
+	 * A target of the issue and whether this run met it.
+	 *
+	 * @param target what was asked
+	 * @param measured what this run measured
+	 * @param held true, false, or null when not measured
+	 */
+	record Target(String target, String measured, Boolean held) {
+
+		String verdict() {
+			return (this.held == null) ? "not measured" : this.held ? "held" : "**missed**";
+		}
+
+	}
+
+	static Optional<Row> find(List<Row> rows, String section, Predicate<String> setup) {
+		return rows.stream().filter((r) -> r.section().startsWith(section) && setup.test(r.setup())).findFirst();
+	}
+
+	static List<Target> evaluate(BenchmarkMain.Results results) {
+		List<Row> rows = results.rows;
+		List<Target> targets = new ArrayList<>();
+		for (String label : new String[] { "", ", pinned (taskset -c 0)" }) {
+			String section = ThroughputScenarios.ROUND_TRIP + label;
+			Optional<Row> raw = rows.stream()
+				.filter((r) -> r.section().equals(section) && r.setup().equals(ThroughputScenarios.RAW_PING_PONG))
+				.findFirst();
+			Optional<Row> ours = rows.stream()
+				.filter((r) -> r.section().equals(section) && r.setup().equals(ThroughputScenarios.OURS_RT))
+				.findFirst();
+			String name = "Round trip p50 ≤ 1.3 × raw sockets" + (label.isEmpty() ? "" : " (pinned to one CPU)");
+			if (raw.isPresent() && ours.isPresent()) {
+				double ratio = ours.get().p50().median() / raw.get().p50().median();
+				targets.add(new Target(name, String.format(Locale.ROOT, "%s vs %s = %.2f×", latency(ours.get().p50()),
+						latency(raw.get().p50()), ratio), ratio <= 1.3));
+			}
+			else {
+				targets.add(new Target(name, "", null));
+			}
+		}
+		Optional<Row> netty = find(rows, ThroughputScenarios.PIPELINED, ThroughputScenarios.NETTY_PIPELINED::equals);
+		Optional<Row> best = rows.stream()
+			.filter((r) -> r.section().equals(ThroughputScenarios.PIPELINED)
+					&& (r.setup().equals(ThroughputScenarios.OURS_64) || r.setup().equals(ThroughputScenarios.OURS_1024)))
+			.max((a, b) -> Double.compare(a.perSecond().median(), b.perSecond().median()));
+		Optional<Row> springBest = rows.stream()
+			.filter((r) -> r.section().equals(ThroughputScenarios.PIPELINED) && r.setup().startsWith("SI "))
+			.max((a, b) -> Double.compare(a.perSecond().median(), b.perSecond().median()));
+		Optional<Row> ours16 = find(rows, ThroughputScenarios.PIPELINED, ThroughputScenarios.OURS_16::equals);
+		Optional<Row> raw16 = find(rows, ThroughputScenarios.PIPELINED, ThroughputScenarios.RAW_16::equals);
+		if (best.isPresent() && netty.isPresent()) {
+			double ratio = best.get().perSecond().median() / netty.get().perSecond().median();
+			targets.add(new Target("Pipelined on one link ≥ 0.8 × bare Netty echo",
+					String.format(Locale.ROOT, "%s (%s) vs %s = %.2f×", rate(best.get().perSecond()), best.get().setup(),
+							rate(netty.get().perSecond()), ratio),
+					ratio >= 0.8));
+		}
+		else {
+			targets.add(new Target("Pipelined on one link ≥ 0.8 × bare Netty echo", "", null));
+		}
+		if (best.isPresent() && springBest.isPresent()) {
+			double ratio = best.get().perSecond().median() / springBest.get().perSecond().median();
+			targets.add(new Target("Pipelined on one link ≥ 25 × Spring Integration's best set-up",
+					String.format(Locale.ROOT, "%s vs %s (%s) = %.1f×", rate(best.get().perSecond()),
+							rate(springBest.get().perSecond()), springBest.get().setup(), ratio),
+					ratio >= 25));
+		}
+		else {
+			targets.add(new Target("Pipelined on one link ≥ 25 × Spring Integration's best set-up", "", null));
+		}
+		if (ours16.isPresent() && raw16.isPresent()) {
+			double ratio = ours16.get().perSecond().median() / raw16.get().perSecond().median();
+			targets.add(new Target("16 synchronous callers ≥ 1 × raw sockets with 16 callers",
+					String.format(Locale.ROOT, "%s vs %s = %.2f×", rate(ours16.get().perSecond()),
+							rate(raw16.get().perSecond()), ratio),
+					ratio >= 1.0));
+		}
+		else {
+			targets.add(new Target("16 synchronous callers ≥ 1 × raw sockets with 16 callers", "", null));
+		}
+		RecoveryScenario.Result recovery = results.recovery;
+		if (recovery != null && recovery.available() == null && !recovery.recoveryNanos().isEmpty()) {
+			Histogram all = recovery.recoveries();
+			targets.add(new Target("Recovery p99 ≤ 50 ms after a kill",
+					String.format(Locale.ROOT, "p99 %s (p50 %s, max %s) over %d kills, %d unrecovered",
+							duration(all.percentile(0.99)), duration(all.percentile(0.5)), duration(all.max()),
+							recovery.killed().size(), recovery.unrecovered()),
+					all.percentile(0.99) <= 50e6 && recovery.unrecovered() == 0));
+			targets.add(new Target("0 requests lost, 0 run twice (kills)", String.format(Locale.ROOT,
+					"lost %d, run twice %d of %,d", recovery.lost(), recovery.twice(), recovery.requests()),
+					recovery.lost() == 0 && recovery.twice() == 0));
+		}
+		else {
+			targets.add(new Target("Recovery p99 ≤ 50 ms after a kill",
+					(recovery != null && recovery.available() != null) ? recovery.available() : "", null));
+		}
+		if (recovery != null && !recovery.detectionNanos().isEmpty()) {
+			long max = recovery.detectionNanos().stream().mapToLong(Long::longValue).max().orElse(0);
+			double ratio = max / (double) recovery.heartbeatTimeout().toNanos();
+			targets.add(new Target("Black-hole detection ≤ heartbeat timeout + 10 %", String.format(Locale.ROOT,
+					"max %s with a %d ms timeout = %.2f×; lost %d, run twice %d", duration(max),
+					recovery.heartbeatTimeout().toMillis(), ratio, recovery.blackHoleLost(), recovery.blackHoleTwice()),
+					ratio <= 1.1 && recovery.blackHoleLost() == 0 && recovery.blackHoleTwice() == 0));
+		}
+		ScaleScenario.Result scale = results.scale;
+		Profile profile = results.profile;
+		if (scale != null) {
+			ScaleScenario.Side large = scale.find(profile.scaleLarge(), "server");
+			ScaleScenario.Side small = scale.find(profile.scaleSmall(), "server");
+			ScaleScenario.Side largeClient = scale.find(profile.scaleLarge(), "client");
+			ScaleScenario.Side smallClient = scale.find(profile.scaleSmall(), "client");
+			String links = String.format("%,d links", profile.scaleLarge());
+			targets.add(new Target(links + ": ≤ 256 MB heap after GC (server)",
+					String.format(Locale.ROOT, "server %.0f MB (client JVM with %,d endpoints: %.0f MB)",
+							large.number("heapMb"), profile.scaleLarge(), largeClient.number("heapMb")),
+					large.number("heapMb") <= 256));
+			targets.add(new Target(links + ": library threads ≤ 32 (server)", String.format(Locale.ROOT,
+					"server %d (the client JVM, %,d client endpoints started 50 at a time: %d, most of them idle "
+							+ "recovery-pool threads left from establishing the links)",
+					(int) large.number("libraryThreads"), profile.scaleLarge(), (int) largeClient.number("libraryThreads")),
+					large.number("libraryThreads") <= 32));
+			double serverRatio = large.spread("p99").median() / small.spread("p99").median();
+			double clientRatio = largeClient.spread("p99").median() / smallClient.spread("p99").median();
+			targets.add(new Target(links + ": p99 ≤ 2 × the " + profile.scaleSmall() + "-link figure",
+					String.format(Locale.ROOT, "server→client %s vs %s = %.2f×; client→server %s vs %s = %.2f×",
+							latency(large.spread("p99")), latency(small.spread("p99")), serverRatio,
+							latency(largeClient.spread("p99")), latency(smallClient.spread("p99")), clientRatio),
+					serverRatio <= 2 && clientRatio <= 2));
+		}
+		return targets;
+	}
+
+	public static String targets(BenchmarkMain.Results results) {
+		StringBuilder out = new StringBuilder();
+		out.append("| Target | This run | Verdict |\n|---|---|---|\n");
+		for (Target target : evaluate(results)) {
+			out.append("| ")
+				.append(target.target())
+				.append(" | ")
+				.append(target.measured())
+				.append(" | ")
+				.append(target.verdict())
+				.append(" |\n");
+		}
+		return out.toString();
+	}
+
+	public static String markdown(BenchmarkMain.Results results, String command, String table, String targets)
+			throws IOException {
+		BenchmarkMain.Environment env = results.environment;
+		StringBuilder out = new StringBuilder();
+		out.append("# Benchmarks\n\n");
+		out.append("Written by the benchmark module (`dual-socket-benchmarks/`) at the end of a ")
+			.append(results.profile.name())
+			.append(" run; run the command again to refresh it rather than editing it by hand.\n\n");
+		out.append("- **Command** (from the root of the checkout): `").append(command).append("`\n");
+		out.append("- **Date**: ").append(env.date()).append("\n");
+		out.append("- **JDK**: ").append(env.jdk()).append("\n");
+		out.append("- **CPUs**: ")
+			.append(env.cpus())
+			.append(" (")
+			.append(env.cpuModel())
+			.append("), ")
+			.append(env.os())
+			.append("\n");
+		out.append("- **JVM flags**: ").append(env.jvmFlags().isBlank() ? "none" : "`" + env.jvmFlags() + "`").append("\n");
+		out.append("- **Run**: ")
+			.append(results.profile.name())
+			.append(", ")
+			.append(results.elapsed.toSeconds())
+			.append(" s, everything on 127.0.0.1, ")
+			.append(Profile.PAYLOAD)
+			.append("-byte payloads\n\n");
+		out.append("## Results\n\n");
+		out.append("Throughput and latency figures are the **median of the measured rounds ± half their range** "
+				+ "(rounds of one scenario take turns, so noise hits all set-ups alike). Recovery figures are "
+				+ "percentiles over all kills. Ratios are against the reference row of the same scenario, from this "
+				+ "same run.\n\n");
+		out.append(table).append("\n");
+		out.append("## Targets\n\n").append(targets).append("\n");
+		if (results.plot != null) {
+			out.append("## Recovery timeline\n\n");
+			out.append("![Request latency across socket kills, with the links' state changes](")
+				.append(results.plot.getFileName())
+				.append(")\n\n");
+		}
+		try (InputStream notes = Report.class.getResourceAsStream("/benchmarks-notes.md")) {
+			if (notes != null) {
+				out.append(new String(notes.readAllBytes(), StandardCharsets.UTF_8));
+			}
+		}
+		return out.toString();
+	}
+
+}
