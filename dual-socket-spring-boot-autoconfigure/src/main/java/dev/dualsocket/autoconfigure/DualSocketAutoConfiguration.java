@@ -41,7 +41,8 @@ public final class DualSocketAutoConfiguration {
 	TransportResources dualSocketTransport(DualSocketProperties properties) {
 		DualSocketProperties.Transport transport = properties.getTransport();
 		return TransportResources.create(new TransportSettings(transport.getIoThreads(), transport.getHandlerThreads(),
-				transport.getHandlerQueueCapacity(), transport.isNativeTransport(), transport.getInterfacePollInterval()));
+				transport.getHandlerQueueCapacity(), transport.getRecoveryThreads(), transport.isNativeTransport(),
+				transport.getInterfacePollInterval()));
 	}
 
 	@Bean

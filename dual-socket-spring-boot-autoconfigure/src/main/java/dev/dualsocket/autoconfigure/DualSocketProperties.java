@@ -492,7 +492,8 @@ public class DualSocketProperties {
 		private int ioThreads = 0;
 
 		/**
-		 * Most threads that run request handlers at once, off the I/O threads.
+		 * Most threads that run request handlers at once, off the I/O threads. 0 runs handlers on the I/O threads
+		 * themselves: fastest, and only right for handlers that never block.
 		 */
 		private int handlerThreads = 16;
 
@@ -500,6 +501,11 @@ public class DualSocketProperties {
 		 * Requests that may wait for a handler thread; beyond it the peer gets a BUSY error.
 		 */
 		private int handlerQueueCapacity = 10_000;
+
+		/**
+		 * Most threads that run clients' blocking re-connect attempts at once; further attempts wait their turn.
+		 */
+		private int recoveryThreads = 8;
 
 		/**
 		 * Whether to use the native epoll transport where the platform has it.
@@ -533,6 +539,14 @@ public class DualSocketProperties {
 
 		public void setHandlerQueueCapacity(int handlerQueueCapacity) {
 			this.handlerQueueCapacity = handlerQueueCapacity;
+		}
+
+		public int getRecoveryThreads() {
+			return this.recoveryThreads;
+		}
+
+		public void setRecoveryThreads(int recoveryThreads) {
+			this.recoveryThreads = recoveryThreads;
 		}
 
 		public boolean isNativeTransport() {

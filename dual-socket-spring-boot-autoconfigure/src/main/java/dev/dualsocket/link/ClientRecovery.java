@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.dualsocket.LinkState;
 import dev.dualsocket.SocketFailure;
@@ -50,6 +51,9 @@ final class ClientRecovery implements Recovery {
 	private volatile @Nullable Thread procedureThread;
 
 	private volatile boolean reestablishAtOnce;
+
+	/** Numbers the series of establishment attempts, so that only the newest series goes on. */
+	private final AtomicLong establishments = new AtomicLong();
 
 	ClientRecovery(Link link, SocketConnector connector) {
 		this.link = link;
@@ -157,24 +161,38 @@ final class ClientRecovery implements Recovery {
 	}
 
 	/**
-	 * Establishes the whole link: both sockets, in a new session, under the after-disconnect policy.
+	 * Establishes the whole link: both sockets, in a new session, under the after-disconnect policy. Each attempt is a
+	 * procedure of its own; the wait before the next one is a timer, not a sleeping thread.
 	 */
-	private void establish(Duration delay) throws InterruptedException {
-		if (!delay.isZero()) {
-			TimeUnit.NANOSECONDS.sleep(delay.toNanos());
+	private void establish(long chain, int attempt, Duration delay) throws InterruptedException {
+		if (chain != this.establishments.get()) {
+			return; // a newer establishment took over
 		}
-		if (!this.link.transition(this.link.sessionId(), DISCONNECTED, CONNECTING,
+		long session = this.link.sessionId();
+		if (!this.link.transition(session, DISCONNECTED, CONNECTING,
 				because("re-establishing the link").in(LINK_ESTABLISHMENT).then("connect both sockets"))
 				&& this.link.getState() != CONNECTING) {
 			return;
 		}
-		boolean established = this.policy.establishLink(this::attemptEstablishment);
-		if (!established && this.link.getState() == CONNECTING) {
-			LinkSettings.AfterDisconnect limit = this.settings.reconnect().afterDisconnect();
-			this.link.disconnect(this.link.sessionId(), because("gave up establishing the link after "
-					+ limit.maxAttempts() + " attempts")
-				.in(LINK_ESTABLISHMENT)
-				.then("stay disconnected until a reconnect is requested"));
+		try {
+			attemptEstablishment();
+			this.policy.reportAttempt(LINK_ESTABLISHMENT, null, attempt, delay, null);
+		}
+		catch (InterruptedException ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			this.policy.reportAttempt(LINK_ESTABLISHMENT, null, attempt, delay, ex);
+			if (!ReconnectPolicy.worthReestablishing(ex) || this.link.getState() != CONNECTING) {
+				return;
+			}
+			if (this.policy.allowsEstablishmentAttempt(attempt)) {
+				scheduleEstablishment(chain, attempt + 1, this.policy.establishmentInterval());
+			}
+			else {
+				this.link.disconnect(this.link.sessionId(), because("gave up establishing the link after " + attempt
+						+ " attempts").in(LINK_ESTABLISHMENT).then("stay disconnected until a reconnect is requested"));
+			}
 		}
 	}
 
@@ -206,8 +224,23 @@ final class ClientRecovery implements Recovery {
 		return id;
 	}
 
+	/** Starts a new series of establishment attempts; any earlier series stops. */
 	private void submitEstablishment(Duration delay) {
-		this.sequencer.submit(ESTABLISHMENT, blocking(() -> establish(delay)), false);
+		scheduleEstablishment(this.establishments.incrementAndGet(), 1, delay);
+	}
+
+	private void scheduleEstablishment(long chain, int attempt, Duration delay) {
+		Runnable submit = () -> this.sequencer.submit(ESTABLISHMENT, blocking(() -> establish(chain, attempt, delay)),
+				false);
+		if (delay.isZero()) {
+			submit.run();
+		}
+		else {
+			this.link.context()
+				.transport()
+				.timer()
+				.newTimeout((timeout) -> submit.run(), delay.toNanos(), TimeUnit.NANOSECONDS);
+		}
 	}
 
 	@Override

@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -262,8 +262,8 @@ public final class Link implements DualSocketLink {
 	 */
 	void serve(List<Frame> requests) {
 		ServedRequests cache = this.served;
-		ExecutorService executor = this.context.transport().handlerExecutor();
-		int tasks = Math.min(requests.size(), this.context.transport().handlerThreads());
+		Executor executor = this.context.transport().handlerExecutor();
+		int tasks = Math.min(requests.size(), Math.max(1, this.context.transport().handlerThreads()));
 		int chunk = (requests.size() + tasks - 1) / tasks;
 		for (int from = 0; from < requests.size(); from += chunk) {
 			List<Frame> part = requests.subList(from, Math.min(requests.size(), from + chunk));

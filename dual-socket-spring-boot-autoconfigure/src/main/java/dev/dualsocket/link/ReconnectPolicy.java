@@ -18,18 +18,16 @@ import org.springframework.retry.RetryListener;
 import org.springframework.retry.backoff.BackOffInterruptedException;
 import org.springframework.retry.backoff.ExponentialBackOffPolicy;
 import org.springframework.retry.backoff.ExponentialRandomBackOffPolicy;
-import org.springframework.retry.backoff.FixedBackOffPolicy;
 import org.springframework.retry.backoff.Sleeper;
 import org.springframework.retry.support.RetrySynchronizationManager;
 import org.springframework.retry.support.RetryTemplate;
-import org.springframework.retry.support.RetryTemplateBuilder;
 
 /**
- * The client's two re-connect policies, as Spring Retry templates, and the one place that reports every attempt:
- * bounded attempts with exponential back-off (and jitter) for one socket inside a recovery procedure, and the longer
- * fixed-interval policy for re-establishing a whole link after it went disconnected (possibly without limit). Each
- * attempt is logged and published as a {@link ReconnectAttemptEvent} carrying its number, the back-off before it and
- * its error.
+ * The client's two re-connect policies and the one place that reports every attempt: bounded attempts with
+ * exponential back-off (and jitter) for one socket inside a recovery procedure, as a Spring Retry template; and the
+ * longer fixed-interval policy for re-establishing a whole link after it went disconnected (possibly without limit),
+ * whose attempts the client schedules one at a time. Each attempt is logged and published as a
+ * {@link ReconnectAttemptEvent} carrying its number, the wait before it and its error.
  */
 final class ReconnectPolicy {
 
@@ -56,8 +54,6 @@ final class ReconnectPolicy {
 
 	private final RetryTemplate socketTemplate;
 
-	private final RetryTemplate linkTemplate;
-
 	ReconnectPolicy(Link link, LinkSettings.Reconnect settings) {
 		this.link = link;
 		this.settings = settings;
@@ -67,24 +63,12 @@ final class ReconnectPolicy {
 		backOff.setMultiplier(settings.multiplier());
 		backOff.setMaxInterval(settings.maxBackoff().toMillis());
 		backOff.setSleeper(RECORDING_SLEEPER);
-		this.socketTemplate = templateWith(backOff, ReconnectPolicy::worthReconnectingSocket)
+		this.socketTemplate = RetryTemplate.builder()
+			.customBackoff(backOff)
+			.retryOn(ReconnectPolicy::worthReconnectingSocket)
+			.withListener(new AttemptReporter())
 			.maxAttempts(settings.maxAttempts())
 			.build();
-		FixedBackOffPolicy interval = new FixedBackOffPolicy();
-		interval.setBackOffPeriod(settings.afterDisconnect().interval().toMillis());
-		interval.setSleeper(RECORDING_SLEEPER);
-		int linkAttempts = settings.afterDisconnect().maxAttempts();
-		RetryTemplateBuilder linkBuilder = templateWith(interval, ReconnectPolicy::worthReestablishing);
-		this.linkTemplate = (linkAttempts == LinkSettings.AfterDisconnect.UNLIMITED) ? linkBuilder.infiniteRetry().build()
-				: linkBuilder.maxAttempts(linkAttempts).build();
-	}
-
-	private RetryTemplateBuilder templateWith(org.springframework.retry.backoff.BackOffPolicy backOff,
-			java.util.function.Predicate<Throwable> worthRetrying) {
-		return RetryTemplate.builder()
-			.customBackoff(backOff)
-			.retryOn(worthRetrying)
-			.withListener(new AttemptReporter());
 	}
 
 	/**
@@ -96,17 +80,24 @@ final class ReconnectPolicy {
 		return run(this.socketTemplate, procedure, socket, attempt);
 	}
 
-	/**
-	 * Establishes the whole link, attempt after attempt at the after-disconnect interval, up to its limit.
-	 * @return whether an attempt succeeded
-	 * @throws InterruptedException if interrupted (the link is closing)
-	 */
-	boolean establishLink(Attempt attempt) throws InterruptedException {
-		return run(this.linkTemplate, RecoveryProcedure.LINK_ESTABLISHMENT, null, attempt);
-	}
-
 	int socketAttempts() {
 		return this.settings.maxAttempts();
+	}
+
+	/**
+	 * Whether the whole-link establishment may make another attempt after this one (the longer, after-disconnect
+	 * policy: a fixed interval, and a limit that may be none). Its attempts are not made in a loop that sleeps: each
+	 * is a task of its own, and the wait before the next is a timer, so a peer that stays away holds no thread.
+	 * @param attempt the number of the attempt just made, from 1
+	 * @return whether another attempt is allowed
+	 */
+	boolean allowsEstablishmentAttempt(int attempt) {
+		int limit = this.settings.afterDisconnect().maxAttempts();
+		return limit == LinkSettings.AfterDisconnect.UNLIMITED || attempt < limit;
+	}
+
+	Duration establishmentInterval() {
+		return this.settings.afterDisconnect().interval();
 	}
 
 	private boolean run(RetryTemplate template, RecoveryProcedure procedure, @Nullable SocketRole socket,
@@ -151,9 +142,32 @@ final class ReconnectPolicy {
 	/**
 	 * A whole-link attempt starts a new session, so a session the server ended is no reason to stop; interruption
 	 * and a link given up or closed meanwhile are.
+	 * @param failure why the attempt failed
+	 * @return whether another attempt makes sense
 	 */
-	private static boolean worthReestablishing(Throwable failure) {
+	static boolean worthReestablishing(Throwable failure) {
 		return !(failure instanceof InterruptedException) && !(failure instanceof LinkDisconnectedException);
+	}
+
+	/**
+	 * Reports one attempt: a log line when it failed, and a {@link ReconnectAttemptEvent} either way.
+	 * @param procedure the procedure that made it
+	 * @param socket the socket being re-connected, or {@code null} for the whole link
+	 * @param attempt its number, from 1
+	 * @param delay the wait before it
+	 * @param error why it failed, or {@code null}
+	 */
+	void reportAttempt(RecoveryProcedure procedure, @Nullable SocketRole socket, int attempt, Duration delay,
+			@Nullable Throwable error) {
+		String message = (error != null) ? Connections.describeError(error) : null;
+		LinkContext linkContext = this.link.context();
+		if (error != null && logger.isInfoEnabled()) {
+			String what = (socket != null) ? "re-connect the " + socket.label() + " socket" : "establish the link";
+			logger.info("Endpoint '" + linkContext.endpointName() + "', link '" + this.link.getId() + "': attempt "
+					+ attempt + " to " + what + " failed (" + message + ")");
+		}
+		linkContext.publish(new ReconnectAttemptEvent(linkContext.endpointName(), this.link.getId(), procedure, socket,
+				attempt, delay, message, linkContext.now()));
 	}
 
 	/**
@@ -181,19 +195,10 @@ final class ReconnectPolicy {
 
 		private void report(RetryContext context, int attempt, @Nullable Throwable error) {
 			RecoveryProcedure procedure = (RecoveryProcedure) context.getAttribute(PROCEDURE);
-			SocketRole socket = (SocketRole) context.getAttribute(SOCKET);
 			Object delay = context.getAttribute(DELAY);
-			Duration backOff = (delay instanceof Long millis) ? Duration.ofMillis(millis) : Duration.ZERO;
-			String message = (error != null) ? Connections.describeError(error) : null;
-			LinkContext linkContext = ReconnectPolicy.this.link.context();
-			if (error != null && logger.isInfoEnabled()) {
-				String what = (socket != null) ? "re-connect the " + socket.label() + " socket" : "establish the link";
-				logger.info("Endpoint '" + linkContext.endpointName() + "', link '" + ReconnectPolicy.this.link.getId()
-						+ "': attempt " + attempt + " to " + what + " failed (" + message + ")");
-			}
-			linkContext.publish(new ReconnectAttemptEvent(linkContext.endpointName(),
-					ReconnectPolicy.this.link.getId(), (procedure != null) ? procedure : RecoveryProcedure.LINK_ESTABLISHMENT,
-					socket, attempt, backOff, message, linkContext.now()));
+			reportAttempt((procedure != null) ? procedure : RecoveryProcedure.LINK_ESTABLISHMENT,
+					(SocketRole) context.getAttribute(SOCKET), attempt,
+					(delay instanceof Long millis) ? Duration.ofMillis(millis) : Duration.ZERO, error);
 		}
 
 	}

@@ -31,15 +31,24 @@ public final class InterfaceMonitor {
 	private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
 
 	/**
-	 * Watches a connection until it closes, if its interface is up now.
+	 * What the last look found for each local address: why its interface is down, or {@link #UP}. Looking an
+	 * address up costs system calls (tens of microseconds), so a new connection reads this instead; each poll
+	 * refreshes it.
+	 */
+	private final Map<InetAddress, String> states = new ConcurrentHashMap<>();
+
+	private static final String UP = "";
+
+	/**
+	 * Watches a connection until it closes, if its interface is up as far as the last look showed.
 	 * @param channel the connection
 	 * @return {@code null} if the connection is watched; otherwise why its interface is down, and it is not watched
 	 */
 	public @Nullable String watch(Channel channel) {
 		if (channel.localAddress() instanceof InetSocketAddress local) {
-			String down = whyDown(local.getAddress());
-			if (down != null) {
-				return down;
+			String state = this.states.computeIfAbsent(local.getAddress(), InterfaceMonitor::lookUp);
+			if (!state.equals(UP)) {
+				return state;
 			}
 		}
 		if (this.channels.add(channel)) {
@@ -58,14 +67,21 @@ public final class InterfaceMonitor {
 				byAddress.computeIfAbsent(local.getAddress(), (address) -> new ArrayList<>()).add(channel);
 			}
 		}
+		this.states.keySet().retainAll(byAddress.keySet());
 		byAddress.forEach((address, onAddress) -> {
 			String down = whyDown(address);
+			this.states.put(address, (down != null) ? down : UP);
 			if (down != null) {
 				logger.info("Failing " + onAddress.size() + " connection(s) on " + address.getHostAddress() + ": " + down);
 				SocketFailure failure = new SocketFailure(FailureCause.INTERFACE_DOWN, down);
 				onAddress.forEach((channel) -> Connections.fail(channel, failure));
 			}
 		});
+	}
+
+	private static String lookUp(InetAddress address) {
+		String down = whyDown(address);
+		return (down != null) ? down : UP;
 	}
 
 	private static @Nullable String whyDown(InetAddress address) {

@@ -1,5 +1,6 @@
 package dev.dualsocket.transport;
 
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -25,12 +26,13 @@ import io.netty.util.Timer;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The threads and timers that every link of an application shares, so that the cost of a link is memory, not
  * threads: the event loops that do all socket I/O, one timer for request and recovery deadlines, a bounded pool that
- * runs request handlers off the event loops, a pool for the client's blocking re-connect procedures (threads exist
- * only while a procedure runs), and one thread that watches network interfaces.
+ * runs request handlers off the event loops, a bounded pool for clients' blocking re-connect attempts (threads exist
+ * only while attempts run), and one thread that watches network interfaces.
  */
 public final class TransportResources implements AutoCloseable {
 
@@ -42,9 +44,9 @@ public final class TransportResources implements AutoCloseable {
 
 	private final Timer timer;
 
-	private final ThreadPoolExecutor handlerExecutor;
+	private final @Nullable ThreadPoolExecutor handlerPool;
 
-	private final ExecutorService recoveryExecutor;
+	private final ThreadPoolExecutor recoveryExecutor;
 
 	private final ScheduledExecutorService monitorExecutor;
 
@@ -57,11 +59,12 @@ public final class TransportResources implements AutoCloseable {
 		this.eventLoopGroup = new MultiThreadIoEventLoopGroup(settings.ioThreads(), threads("dual-socket-io"),
 				ioHandlerFactory);
 		this.timer = new HashedWheelTimer(threads("dual-socket-timer"), 10, TimeUnit.MILLISECONDS);
-		this.handlerExecutor = new ThreadPoolExecutor(settings.handlerThreads(), settings.handlerThreads(), 60,
-				TimeUnit.SECONDS, new LinkedBlockingQueue<>(settings.handlerQueueCapacity()),
-				threads("dual-socket-handler"));
-		this.handlerExecutor.allowCoreThreadTimeOut(true);
-		this.recoveryExecutor = Executors.newCachedThreadPool(threads("dual-socket-recovery"));
+		this.handlerPool = (settings.handlerThreads() > 0)
+				? pool(settings.handlerThreads(), new LinkedBlockingQueue<>(settings.handlerQueueCapacity()),
+						"dual-socket-handler")
+				: null;
+		// Unbounded queue: re-connect attempts wait for a thread rather than fail; each link runs one at a time.
+		this.recoveryExecutor = pool(settings.recoveryThreads(), new LinkedBlockingQueue<>(), "dual-socket-recovery");
 		this.monitorExecutor = Executors.newSingleThreadScheduledExecutor(threads("dual-socket-monitor"));
 		long poll = settings.interfacePollInterval().toMillis();
 		this.monitorExecutor.scheduleWithFixedDelay(this::pollInterfaces, poll, poll, TimeUnit.MILLISECONDS);
@@ -75,6 +78,13 @@ public final class TransportResources implements AutoCloseable {
 	 */
 	public static TransportResources create(TransportSettings settings) {
 		return new TransportResources(settings);
+	}
+
+	private static ThreadPoolExecutor pool(int threads, LinkedBlockingQueue<Runnable> queue, String prefix) {
+		ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, queue,
+				threads(prefix));
+		pool.allowCoreThreadTimeOut(true);
+		return pool;
 	}
 
 	private static ThreadFactory threads(String prefix) {
@@ -119,19 +129,20 @@ public final class TransportResources implements AutoCloseable {
 	}
 
 	/**
-	 * The bounded pool that runs request handlers; it rejects work when its queue is full.
+	 * What runs request handlers: the bounded handler pool, which rejects work when its queue is full, or the calling
+	 * event loop itself when the settings ask for no handler threads.
 	 * @return the executor
 	 */
-	public ExecutorService handlerExecutor() {
-		return this.handlerExecutor;
+	public Executor handlerExecutor() {
+		return (this.handlerPool != null) ? this.handlerPool : Runnable::run;
 	}
 
 	/**
 	 * How many threads the handler pool has at most.
-	 * @return the thread count
+	 * @return the thread count, 0 when handlers run on the event loops
 	 */
 	public int handlerThreads() {
-		return this.handlerExecutor.getMaximumPoolSize();
+		return (this.handlerPool != null) ? this.handlerPool.getMaximumPoolSize() : 0;
 	}
 
 	/**
@@ -151,7 +162,9 @@ public final class TransportResources implements AutoCloseable {
 		this.monitorExecutor.shutdownNow();
 		this.recoveryExecutor.shutdownNow();
 		this.eventLoopGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-		this.handlerExecutor.shutdown();
+		if (this.handlerPool != null) {
+			this.handlerPool.shutdown();
+		}
 		this.timer.stop();
 	}
 

@@ -44,7 +44,8 @@ class InterfaceDownTests {
 		}
 		TransportSettings defaults = TransportSettings.defaults();
 		this.bed = new TestBed(new TransportSettings(defaults.ioThreads(), defaults.handlerThreads(),
-				defaults.handlerQueueCapacity(), defaults.nativeTransport(), Duration.ofMillis(100)));
+				defaults.handlerQueueCapacity(), defaults.recoveryThreads(), defaults.nativeTransport(),
+				Duration.ofMillis(100)));
 	}
 
 	@AfterEach
