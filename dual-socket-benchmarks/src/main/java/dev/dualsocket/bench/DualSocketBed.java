@@ -44,7 +44,16 @@ public final class DualSocketBed implements AutoCloseable {
 	 * @param connectTo given the server's port, the port the client connects to (a proxy may sit between)
 	 */
 	public DualSocketBed(LinkSettings settings, DualSocketEventListener events, IntUnaryOperator connectTo) {
-		this.transport = TransportResources.create(TransportSettings.defaults());
+		this(settings, TransportSettings.defaults(), events, connectTo);
+	}
+
+	/**
+	 * @param transport thread settings of the shared transport
+	 * @param connectTo given the server's port, the port the client connects to (a proxy may sit between)
+	 */
+	public DualSocketBed(LinkSettings settings, TransportSettings transport, DualSocketEventListener events,
+			IntUnaryOperator connectTo) {
+		this.transport = TransportResources.create(transport);
 		this.server = new ServerEndpoint(EndpointSettings.server(SERVER, "127.0.0.1", 0, settings), this.transport,
 				events);
 		this.server.setRequestHandler((request) -> request.payload());
@@ -75,6 +84,16 @@ public final class DualSocketBed implements AutoCloseable {
 			}
 			sleep(1);
 		}
+	}
+
+	/**
+	 * The default transport, except that handlers run on the I/O threads ({@code handler-threads=0}).
+	 * @return the settings
+	 */
+	public static TransportSettings handlersOnIoThreads() {
+		TransportSettings defaults = TransportSettings.defaults();
+		return new TransportSettings(defaults.ioThreads(), 0, defaults.handlerQueueCapacity(),
+				defaults.recoveryThreads(), defaults.nativeTransport(), defaults.interfacePollInterval());
 	}
 
 	static void sleep(long millis) {

@@ -29,6 +29,8 @@ public final class ThroughputScenarios {
 
 	static final String OURS_RT = "dual-socket, request().get()";
 
+	static final String OURS_RT_INLINE = "dual-socket, request().get(), handlers on I/O threads";
+
 	static final String SI_GATEWAY_RT = "Spring Integration gateway, shared connection";
 
 	static final String RAW_PIPELINED = "raw JDK, writer+reader thread, 1,024 in flight (the limit)";
@@ -48,6 +50,8 @@ public final class ThroughputScenarios {
 	static final String OURS_64 = "dual-socket, 64 in flight";
 
 	static final String OURS_1024 = "dual-socket, 1,024 in flight";
+
+	static final String OURS_1024_INLINE = "dual-socket, 1,024 in flight, handlers on I/O threads";
 
 	static final String OURS_16 = "dual-socket, 16 sync callers";
 
@@ -88,6 +92,10 @@ public final class ThroughputScenarios {
 			DualSocketLink link = ours.clientLink;
 			byte[] payload = new byte[PAYLOAD];
 			contestants.add(sync(OURS_RT, () -> () -> link.request(payload).get()));
+			DualSocketBed inline = add(resources, new DualSocketBed(LinkSettings.builder().build(),
+					DualSocketBed.handlersOnIoThreads(), DualSocketEventListener.NONE, (port) -> port));
+			DualSocketLink inlineLink = inline.clientLink;
+			contestants.add(sync(OURS_RT_INLINE, () -> () -> inlineLink.request(payload).get()));
 
 			SpringIntegrationBed spring = add(resources, new SpringIntegrationBed());
 			Load.SyncCall gateway = spring.gateway(0, PAYLOAD);
@@ -152,6 +160,12 @@ public final class ThroughputScenarios {
 			}));
 			contestants.add(Contestant.of(OURS_1024, (d) -> Load.asyncWindow(1024, () -> link.request(payload), d),
 					() -> {
+					}));
+			DualSocketBed inline = add(resources, new DualSocketBed(LinkSettings.builder().build(),
+					DualSocketBed.handlersOnIoThreads(), DualSocketEventListener.NONE, (port) -> port));
+			DualSocketLink inlineLink = inline.clientLink;
+			contestants.add(Contestant.of(OURS_1024_INLINE,
+					(d) -> Load.asyncWindow(1024, () -> inlineLink.request(payload), d), () -> {
 					}));
 			contestants.add(Contestant.of(OURS_16,
 					(d) -> Load.syncCallers(16, (i) -> () -> link.request(payload).get(), d), () -> {

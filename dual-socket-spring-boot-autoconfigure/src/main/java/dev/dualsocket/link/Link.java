@@ -91,6 +91,7 @@ public final class Link implements DualSocketLink {
 		this.sessionId = sessionId;
 		this.status = new Status(LinkState.CONNECTING, context.now(), "created");
 		this.recovery = NoRecovery.INSTANCE;
+		this.outstanding.startExpiring(() -> this.status.state != LinkState.CLOSED);
 	}
 
 	/**

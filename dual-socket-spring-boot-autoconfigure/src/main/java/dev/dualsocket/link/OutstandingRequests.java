@@ -8,12 +8,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import dev.dualsocket.RequestTimeoutException;
 import dev.dualsocket.link.RequestObserver.Outcome;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
+import io.netty.util.TimerTask;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,11 +45,30 @@ final class OutstandingRequests {
 	}
 
 	Outstanding register(byte[] payload) {
-		Outstanding request = new Outstanding(this.lastId.incrementAndGet(), payload);
+		Outstanding request = new Outstanding(this.lastId.incrementAndGet(), payload, this.timeout.toNanos());
 		this.requests.put(request.id, request);
-		request.timeout = this.timer.newTimeout((timeout) -> expire(request), this.timeout.toNanos(),
-				TimeUnit.NANOSECONDS);
 		return request;
+	}
+
+	/**
+	 * Starts expiring requests that outlive the request timeout. Rather than a timer entry per request (an object and
+	 * two queue operations each), one task per link looks at the requests every twentieth of the timeout (10 to 250
+	 * ms), so a request times out at most that much late.
+	 * @param running whether to keep sweeping; checked before each sweep
+	 */
+	void startExpiring(BooleanSupplier running) {
+		long interval = Math.min(Math.max(this.timeout.toNanos() / 20, TimeUnit.MILLISECONDS.toNanos(10)),
+				TimeUnit.MILLISECONDS.toNanos(250));
+		this.timer.newTimeout(new Sweep(running, interval), interval, TimeUnit.NANOSECONDS);
+	}
+
+	private void expireOverdue() {
+		long now = System.nanoTime();
+		for (Outstanding request : this.requests.values()) {
+			if (now - request.deadlineNanos >= 0) {
+				expire(request);
+			}
+		}
 	}
 
 	private void expire(Outstanding request) {
@@ -64,14 +85,7 @@ final class OutstandingRequests {
 	 * @return the request, or {@code null} if it was already answered, timed out or failed
 	 */
 	@Nullable Outstanding remove(long id) {
-		Outstanding request = this.requests.remove(id);
-		if (request != null) {
-			Timeout timeout = request.timeout;
-			if (timeout != null) {
-				timeout.cancel();
-			}
-		}
-		return request;
+		return this.requests.remove(id);
 	}
 
 	void fail(long id, Throwable failure) {
@@ -114,6 +128,28 @@ final class OutstandingRequests {
 		return this.requests.size();
 	}
 
+	private final class Sweep implements TimerTask {
+
+		private final BooleanSupplier running;
+
+		private final long interval;
+
+		Sweep(BooleanSupplier running, long interval) {
+			this.running = running;
+			this.interval = interval;
+		}
+
+		@Override
+		public void run(Timeout timeout) {
+			if (!this.running.getAsBoolean()) {
+				return;
+			}
+			expireOverdue();
+			OutstandingRequests.this.timer.newTimeout(this, this.interval, TimeUnit.NANOSECONDS);
+		}
+
+	}
+
 	/**
 	 * Told when a request leaves without an answer (timed out or failed), before its caller hears of it.
 	 */
@@ -138,11 +174,12 @@ final class OutstandingRequests {
 
 		private final long startNanos = System.nanoTime();
 
-		private volatile @Nullable Timeout timeout;
+		private final long deadlineNanos;
 
-		Outstanding(long id, byte[] payload) {
+		Outstanding(long id, byte[] payload, long timeoutNanos) {
 			this.id = id;
 			this.payload = payload;
+			this.deadlineNanos = this.startNanos + timeoutNanos;
 		}
 
 		long elapsedNanos() {
