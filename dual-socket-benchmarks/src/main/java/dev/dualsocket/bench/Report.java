@@ -202,8 +202,7 @@ public final class Report {
 							large.number("heapMb"), profile.scaleLarge(), largeClient.number("heapMb")),
 					large.number("heapMb") <= 256));
 			targets.add(new Target(links + ": library threads ≤ 32 (server)", String.format(Locale.ROOT,
-					"server %d (the client JVM, %,d client endpoints started 50 at a time: %d, most of them idle "
-							+ "recovery-pool threads left from establishing the links)",
+					"server %d (the client JVM, %,d client endpoints: %d)",
 					(int) large.number("libraryThreads"), profile.scaleLarge(), (int) largeClient.number("libraryThreads")),
 					large.number("libraryThreads") <= 32));
 			double serverRatio = large.spread("p99").median() / small.spread("p99").median();
