@@ -6,6 +6,8 @@ import static dev.dualsocket.LinkState.NORMAL;
 import static dev.dualsocket.LinkState.RECOVERING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static dev.dualsocket.test.RecoveryAssertions.assertAllBy;
+import static dev.dualsocket.test.RecoveryAssertions.assertSameConnection;
 
 import java.time.Duration;
 import java.util.List;
@@ -59,14 +61,9 @@ class ClientRecoveryTests {
 			inbound.cut();
 
 			this.bed.awaitStates("client", RECOVERING, NORMAL);
-			assertThat(clientChanges()).allSatisfy((change) -> {
-				assertThat(change.getProcedure()).isEqualTo(RecoveryProcedure.CLIENT_INBOUND);
-				assertThat(change.getSocket()).isEqualTo(SocketRole.INBOUND);
-			});
+			assertAllBy(clientChanges(), RecoveryProcedure.CLIENT_INBOUND, SocketRole.INBOUND);
 			LinkSnapshot snapshot = link.clientLink.snapshot();
-			assertThat(outbound.isOpen()).isTrue();
-			assertThat(snapshot.outbound().localAddress()).isEqualTo(outboundAddress);
-			assertThat(snapshot.outbound().connects()).isOne();
+			assertSameConnection(snapshot.outbound(), outbound, outboundAddress);
 			assertThat(snapshot.inbound().connects()).isEqualTo(2);
 			assertThat(link.clientLink.request(new byte[] { 7 }).get(5, TimeUnit.SECONDS)).containsExactly(7);
 		}
@@ -131,14 +128,9 @@ class ClientRecoveryTests {
 			link.clientOutbound().cut();
 
 			this.bed.awaitStates("client", RECOVERING, NORMAL);
-			assertThat(clientChanges()).allSatisfy((change) -> {
-				assertThat(change.getProcedure()).isEqualTo(RecoveryProcedure.CLIENT_OUTBOUND);
-				assertThat(change.getSocket()).isEqualTo(SocketRole.OUTBOUND);
-			});
+			assertAllBy(clientChanges(), RecoveryProcedure.CLIENT_OUTBOUND, SocketRole.OUTBOUND);
 			LinkSnapshot snapshot = link.clientLink.snapshot();
-			assertThat(inbound.isOpen()).isTrue();
-			assertThat(snapshot.inbound().localAddress()).isEqualTo(inboundAddress);
-			assertThat(snapshot.inbound().connects()).isOne();
+			assertSameConnection(snapshot.inbound(), inbound, inboundAddress);
 			assertThat(snapshot.outbound().connects()).isEqualTo(2);
 		}
 	}

@@ -7,6 +7,8 @@ import static dev.dualsocket.LinkState.NORMAL;
 import static dev.dualsocket.LinkState.RECOVERING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static dev.dualsocket.test.RecoveryAssertions.assertAllBy;
+import static dev.dualsocket.test.RecoveryAssertions.assertSameConnection;
 
 import java.time.Duration;
 import java.util.List;
@@ -62,14 +64,9 @@ class ServerRecoveryTests {
 			link.proxy.refuseNewConnections(false);
 
 			this.bed.awaitStates("server", RECOVERING, NORMAL);
-			assertThat(serverChanges()).allSatisfy((change) -> {
-				assertThat(change.getProcedure()).isEqualTo(RecoveryProcedure.SERVER_INBOUND);
-				assertThat(change.getSocket()).isEqualTo(SocketRole.INBOUND);
-			});
+			assertAllBy(serverChanges(), RecoveryProcedure.SERVER_INBOUND, SocketRole.INBOUND);
 			LinkSnapshot snapshot = link.serverLink.snapshot();
-			assertThat(serverOutbound.isOpen()).isTrue();
-			assertThat(snapshot.outbound().localAddress()).isEqualTo(serverOutboundAddress);
-			assertThat(snapshot.outbound().connects()).isOne();
+			assertSameConnection(snapshot.outbound(), serverOutbound, serverOutboundAddress);
 			assertThat(snapshot.inbound().connects()).isEqualTo(2);
 		}
 	}
@@ -123,13 +120,8 @@ class ServerRecoveryTests {
 			link.proxy.refuseNewConnections(false);
 
 			this.bed.awaitStates("server", RECOVERING, NORMAL);
-			assertThat(serverChanges()).allSatisfy((change) -> {
-				assertThat(change.getProcedure()).isEqualTo(RecoveryProcedure.SERVER_OUTBOUND);
-				assertThat(change.getSocket()).isEqualTo(SocketRole.OUTBOUND);
-			});
-			assertThat(serverInbound.isOpen()).isTrue();
-			assertThat(link.serverLink.snapshot().inbound().localAddress()).isEqualTo(serverInboundAddress);
-			assertThat(link.serverLink.snapshot().inbound().connects()).isOne();
+			assertAllBy(serverChanges(), RecoveryProcedure.SERVER_OUTBOUND, SocketRole.OUTBOUND);
+			assertSameConnection(link.serverLink.snapshot().inbound(), serverInbound, serverInboundAddress);
 		}
 	}
 
