@@ -37,15 +37,6 @@ public final class Connections {
 	}
 
 	/**
-	 * Notes why a connection is about to close without closing it.
-	 * @param channel the connection
-	 * @param failure why it will close
-	 */
-	public static void noteFailure(Channel channel, SocketFailure failure) {
-		channel.attr(FAILURE).setIfAbsent(failure);
-	}
-
-	/**
 	 * Why a closed connection closed.
 	 * @param channel the connection
 	 * @return the recorded failure, or an end of stream when none was recorded
