@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.dualsocket.EndpointRole;
+import dev.dualsocket.LinkState;
 import dev.dualsocket.SocketRole;
 import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.link.DualSocketLink;
@@ -195,7 +196,7 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 	@Override
 	public boolean isRunning() {
 		Link current = this.link;
-		return current != null && current.getState() != dev.dualsocket.LinkState.CLOSED;
+		return current != null && current.getState() != LinkState.CLOSED;
 	}
 
 }

@@ -77,34 +77,9 @@ final class ReconnectPolicy {
 	 * @throws InterruptedException if the procedure was interrupted (the link is closing, or the procedure overran)
 	 */
 	boolean reconnectSocket(RecoveryProcedure procedure, SocketRole socket, Attempt attempt) throws InterruptedException {
-		return run(this.socketTemplate, procedure, socket, attempt);
-	}
-
-	int socketAttempts() {
-		return this.settings.maxAttempts();
-	}
-
-	/**
-	 * Whether the whole-link establishment may make another attempt after this one (the longer, after-disconnect
-	 * policy: a fixed interval, and a limit that may be none). Its attempts are not made in a loop that sleeps: each
-	 * is a task of its own, and the wait before the next is a timer, so a peer that stays away holds no thread.
-	 * @param attempt the number of the attempt just made, from 1
-	 * @return whether another attempt is allowed
-	 */
-	boolean allowsEstablishmentAttempt(int attempt) {
-		int limit = this.settings.afterDisconnect().maxAttempts();
-		return limit == LinkSettings.AfterDisconnect.UNLIMITED || attempt < limit;
-	}
-
-	Duration establishmentInterval() {
-		return this.settings.afterDisconnect().interval();
-	}
-
-	private boolean run(RetryTemplate template, RecoveryProcedure procedure, @Nullable SocketRole socket,
-			Attempt attempt) throws InterruptedException {
 		boolean succeeded;
 		try {
-			succeeded = template.execute((context) -> {
+			succeeded = this.socketTemplate.execute((context) -> {
 				context.setAttribute(PROCEDURE, procedure);
 				context.setAttribute(SOCKET, socket);
 				try {
@@ -128,6 +103,26 @@ final class ReconnectPolicy {
 			throw new InterruptedException("re-connect interrupted");
 		}
 		return succeeded;
+	}
+
+	int socketAttempts() {
+		return this.settings.maxAttempts();
+	}
+
+	/**
+	 * Whether the whole-link establishment may make another attempt after this one (the longer, after-disconnect
+	 * policy: a fixed interval, and a limit that may be none). Its attempts are not made in a loop that sleeps: each
+	 * is a task of its own, and the wait before the next is a timer, so a peer that stays away holds no thread.
+	 * @param attempt the number of the attempt just made, from 1
+	 * @return whether another attempt is allowed
+	 */
+	boolean allowsEstablishmentAttempt(int attempt) {
+		int limit = this.settings.afterDisconnect().maxAttempts();
+		return limit == LinkSettings.AfterDisconnect.UNLIMITED || attempt < limit;
+	}
+
+	Duration establishmentInterval() {
+		return this.settings.afterDisconnect().interval();
 	}
 
 	/**
@@ -194,11 +189,9 @@ final class ReconnectPolicy {
 		}
 
 		private void report(RetryContext context, int attempt, @Nullable Throwable error) {
-			RecoveryProcedure procedure = (RecoveryProcedure) context.getAttribute(PROCEDURE);
 			Object delay = context.getAttribute(DELAY);
-			reportAttempt((procedure != null) ? procedure : RecoveryProcedure.LINK_ESTABLISHMENT,
-					(SocketRole) context.getAttribute(SOCKET), attempt,
-					(delay instanceof Long millis) ? Duration.ofMillis(millis) : Duration.ZERO, error);
+			reportAttempt((RecoveryProcedure) context.getAttribute(PROCEDURE), (SocketRole) context.getAttribute(SOCKET),
+					attempt, (delay instanceof Long millis) ? Duration.ofMillis(millis) : Duration.ZERO, error);
 		}
 
 	}

@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.dualsocket.EndpointRole;
 import dev.dualsocket.actuate.LinkDetails;
+import dev.dualsocket.endpoint.ClientEndpoint;
 import dev.dualsocket.endpoint.DualSocketEndpoint;
 import dev.dualsocket.endpoint.DualSocketEndpointRegistry;
 import dev.dualsocket.endpoint.ServerEndpoint;
@@ -91,7 +91,7 @@ public class DualSocketActuatorEndpoint {
 		if (endpoint instanceof ServerEndpoint server && server.isRunning()) {
 			description.put("address", String.valueOf(server.getLocalAddress()));
 		}
-		if (endpoint.getRole() == EndpointRole.CLIENT && endpoint instanceof dev.dualsocket.endpoint.ClientEndpoint client) {
+		if (endpoint instanceof ClientEndpoint client) {
 			description.put("address", String.valueOf(client.getCurrentAddress()));
 		}
 		description.put("links", endpoint.links().stream().map((link) -> LinkDetails.of(link.snapshot())).toList());
