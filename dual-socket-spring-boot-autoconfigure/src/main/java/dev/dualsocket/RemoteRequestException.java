@@ -2,7 +2,8 @@ package dev.dualsocket;
 
 /**
  * The peer received the request but answered with an error instead of a response: its handler threw, it had no
- * handler, it was too busy to take the request, or it is shutting down. The message is the peer's.
+ * handler, it was too busy to take the request, it is shutting down, or the request was a copy it could no longer
+ * tell from one it had run. The message is the peer's.
  */
 public class RemoteRequestException extends DualSocketException {
 
@@ -38,7 +39,14 @@ public class RemoteRequestException extends DualSocketException {
 		BUSY,
 
 		/** The peer is shutting down and takes no new requests; the request did not run. */
-		SHUTTING_DOWN
+		SHUTTING_DOWN,
+
+		/**
+		 * The request's id is below what the peer still remembers of this session: it is a copy of a request the peer
+		 * took earlier and whose answer it no longer keeps, or one that arrived too late for the peer to tell. It was
+		 * not run now; whether an earlier copy ran is unknown, so it must not be retried blindly.
+		 */
+		DUPLICATE_EXPIRED
 
 	}
 

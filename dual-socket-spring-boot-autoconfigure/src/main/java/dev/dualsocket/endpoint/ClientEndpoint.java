@@ -96,8 +96,10 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 
 	@Override
 	public void connect(Link link, SocketRole socket) throws Exception {
+		// An empty token opens a new session (the first connection of an establishment); the token the server handed
+		// out for the session joins it (the second connection, and every re-connect of a socket).
 		Hello hello = new Hello(Protocol.VERSION, ChannelKind.ofClientSocket(socket), link.sessionId(), link.getId(),
-				NONE, NONE);
+				NONE, link.sessionToken());
 		CompletableFuture<Channel> accepted = new CompletableFuture<>();
 		EndpointSettings.Address address = this.addresses.get(this.currentAddress);
 		SslContext ssl = this.settings.ssl();
@@ -107,7 +109,8 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 				EndpointSupport.initPipeline(channel,
 						(ssl != null) ? EndpointSupport.clientTls(ssl, channel, address.host(), address.port()) : null,
 						ClientEndpoint.this.settings.link().maxFrameSize(),
-						new ClientHandshakeHandler(hello, accepted, (ch) -> link.attach(socket, ch)),
+						new ClientHandshakeHandler(hello, accepted,
+								(ch, accept) -> link.attach(socket, ch, hello.sessionId(), accept.token())),
 						ClientEndpoint.this.errors);
 			}
 		}).connect(address.host(), address.port());

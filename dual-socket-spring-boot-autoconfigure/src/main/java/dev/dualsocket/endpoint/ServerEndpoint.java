@@ -146,26 +146,29 @@ public final class ServerEndpoint extends AbstractEndpoint {
 		Link link;
 		synchronized (this.links) {
 			link = this.links.get(hello.linkId());
-			if (link == null || !joinSession(link, hello)) {
-				if (link != null && link.sessionId() == hello.sessionId()) {
-					return HandshakeDecision.reject(HelloReject.Reason.SESSION_ENDED, "session of link '"
-							+ hello.linkId() + "' has ended (" + link.getState() + "); establish the link anew");
+			if (hello.token().length > 0) {
+				// A connection re-joining a session: only into the very session it names, never into a new one, or
+				// the client would re-send its requests into a session that has no record of them.
+				if (link == null || !link.holdsSession(hello.sessionId(), hello.token())) {
+					return HandshakeDecision.reject(HelloReject.Reason.SESSION_ENDED, "the session of link '"
+							+ hello.linkId() + "' that the connection names has ended; establish the link anew");
 				}
+			}
+			else if (link == null || !restart(link, hello)) {
 				link = newLink(hello);
 			}
 		}
 		Link accepted = link;
-		return HandshakeDecision.accept(() -> accepted.attach(hello.channel().serverSocket(), channel));
+		byte[] token = accepted.sessionToken();
+		return HandshakeDecision.accept(token,
+				() -> accepted.attach(hello.channel().serverSocket(), channel, hello.sessionId(), token));
 	}
 
 	/**
-	 * Whether a handshake joins an existing link: its session, or a new session that replaces the old one.
-	 * @return {@code false} if the link is gone for this handshake (a new link is needed, or the session ended)
+	 * Takes an existing link into the new session a handshake opens; the old session is given up.
+	 * @return {@code false} if the link is closed and a new one is needed
 	 */
-	private boolean joinSession(Link link, Hello hello) {
-		if (link.sessionId() == hello.sessionId()) {
-			return link.getState().acceptsRequests();
-		}
+	private boolean restart(Link link, Hello hello) {
 		if (link.getState() == LinkState.NORMAL) {
 			logger.warn("Endpoint '" + getName() + "': link '" + link.getId() + "' got a new session while the previous "
 					+ "one was up; the client restarted or re-established the link, or two clients use the same link-id");
@@ -178,8 +181,7 @@ public final class ServerEndpoint extends AbstractEndpoint {
 		Link[] created = new Link[1];
 		created[0] = Link.server(this.context, id, hello.sessionId(), () -> forget(created[0]));
 		this.links.put(id, created[0]);
-		logger.info("Endpoint '" + getName() + "': new link '" + id + "' from client session "
-				+ Long.toHexString(hello.sessionId()));
+		logger.info("Endpoint '" + getName() + "': new link '" + id + "'");
 		return created[0];
 	}
 

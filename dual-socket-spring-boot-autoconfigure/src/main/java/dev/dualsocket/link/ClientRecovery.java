@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.dualsocket.LinkState;
 import dev.dualsocket.SocketFailure;
 import dev.dualsocket.SocketRole;
+import dev.dualsocket.link.ReconnectPolicy.SocketReconnect;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -107,15 +108,16 @@ final class ClientRecovery implements Recovery {
 		}
 		// Block 532: close the inbound socket, then re-connect it.
 		this.link.closeSocket(session, INBOUND);
-		if (this.policy.reconnectSocket(CLIENT_INBOUND, INBOUND, () -> this.connector.connect(this.link, INBOUND))) {
+		SocketReconnect reconnect = this.policy.reconnectSocket(CLIENT_INBOUND, INBOUND,
+				() -> this.connector.connect(this.link, INBOUND));
+		if (reconnect == SocketReconnect.CONNECTED) {
 			// Blocks 540, 535: re-connected; normal operation resumes.
 			this.link.transition(session, RECOVERING, NORMAL,
 					because("inbound socket re-connected").on(INBOUND).in(CLIENT_INBOUND));
 		}
 		else {
 			this.link.closeSocket(session, OUTBOUND); // block 525
-			this.link.disconnect(session, because("the inbound socket could not be re-connected in "
-					+ this.policy.socketAttempts() + " attempts") // block 530
+			this.link.disconnect(session, because(notReconnected(INBOUND, reconnect)) // block 530
 				.on(INBOUND)
 				.in(CLIENT_INBOUND)
 				.then(planAfterDisconnect()));
@@ -137,18 +139,28 @@ final class ClientRecovery implements Recovery {
 			return;
 		}
 		// Blocks 635-640: re-connect the outbound socket.
-		if (this.policy.reconnectSocket(CLIENT_OUTBOUND, OUTBOUND, () -> this.connector.connect(this.link, OUTBOUND))) {
+		SocketReconnect reconnect = this.policy.reconnectSocket(CLIENT_OUTBOUND, OUTBOUND,
+				() -> this.connector.connect(this.link, OUTBOUND));
+		if (reconnect == SocketReconnect.CONNECTED) {
 			this.link.transition(session, RECOVERING, NORMAL, // block 655
 					because("outbound socket re-connected").on(OUTBOUND).in(CLIENT_OUTBOUND));
 		}
 		else {
 			this.link.closeSocket(session, INBOUND); // block 645
-			this.link.disconnect(session, because("the outbound socket could not be re-connected in "
-					+ this.policy.socketAttempts() + " attempts") // block 650
+			this.link.disconnect(session, because(notReconnected(OUTBOUND, reconnect)) // block 650
 				.on(OUTBOUND)
 				.in(CLIENT_OUTBOUND)
 				.then(planAfterDisconnect()));
 		}
+	}
+
+	private String notReconnected(SocketRole socket, SocketReconnect reconnect) {
+		if (reconnect == SocketReconnect.SESSION_ENDED) {
+			return "the server no longer holds the session the " + socket.label() + " socket re-joins (it restarted, "
+					+ "or the session was ended); the requests in flight fail, as they may have run";
+		}
+		return "the " + socket.label() + " socket could not be re-connected in " + this.policy.socketAttempts()
+				+ " attempts";
 	}
 
 	private boolean probe(SocketRole socket) throws InterruptedException {

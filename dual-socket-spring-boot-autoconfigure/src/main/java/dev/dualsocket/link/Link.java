@@ -66,11 +66,7 @@ public final class Link implements DualSocketLink {
 
 	private final Object drainSignal = new Object();
 
-	private volatile ServedRequests served;
-
-	private volatile long sessionId;
-
-	/** The one state field: state, since when, and why. Written under the link's lock. */
+	/** The one state field: state, since when, why, and the session. Written under the link's lock. */
 	private volatile Status status;
 
 	/** The peer said it is shutting down: send it nothing new. Cleared by a new session. */
@@ -78,7 +74,7 @@ public final class Link implements DualSocketLink {
 
 	private Recovery recovery;
 
-	private Link(LinkContext context, String id, long sessionId) {
+	private Link(LinkContext context, String id, Session session) {
 		this.context = context;
 		this.id = id;
 		this.logPrefix = "Endpoint '" + context.endpointName() + "', link '" + id + "': ";
@@ -87,9 +83,7 @@ public final class Link implements DualSocketLink {
 		this.outstanding = new OutstandingRequests(context.transport().timer(), context.settings().requestTimeout(),
 				"link '" + id + "' of endpoint '" + context.endpointName() + "'",
 				(request, outcome) -> observeOutbound(outcome, request.elapsedNanos()));
-		this.served = new ServedRequests(context.settings().duplicateCacheSize());
-		this.sessionId = sessionId;
-		this.status = new Status(LinkState.CONNECTING, context.now(), "created");
+		this.status = new Status(LinkState.CONNECTING, context.now(), "created", session);
 		this.recovery = NoRecovery.INSTANCE;
 		this.outstanding.startExpiring(() -> this.status.state != LinkState.CLOSED);
 	}
@@ -102,7 +96,7 @@ public final class Link implements DualSocketLink {
 	 * @return the link, {@link LinkState#CONNECTING}
 	 */
 	public static Link client(LinkContext context, String id, SocketConnector connector) {
-		Link link = new Link(context, id, 0);
+		Link link = new Link(context, id, Session.opening(0, context.settings().duplicateCacheSize()));
 		link.recovery = new ClientRecovery(link, connector);
 		link.recovery.start();
 		return link;
@@ -117,7 +111,7 @@ public final class Link implements DualSocketLink {
 	 * @return the link, {@link LinkState#CONNECTING} until both sockets are attached
 	 */
 	public static Link server(LinkContext context, String id, long sessionId, Runnable forget) {
-		Link link = new Link(context, id, sessionId);
+		Link link = new Link(context, id, Session.accepted(sessionId, context.settings().duplicateCacheSize()));
 		link.recovery = new ServerRecovery(link, forget);
 		link.recovery.start();
 		return link;
@@ -143,7 +137,28 @@ public final class Link implements DualSocketLink {
 	 * @return the session id
 	 */
 	public long sessionId() {
-		return this.sessionId;
+		return this.status.session.id();
+	}
+
+	/**
+	 * The token of the current session: the server's, handed to the client in its answer to the session's first
+	 * connection. A secret, never to be logged.
+	 * @return the token; empty on a client before the server accepted the session
+	 */
+	public byte[] sessionToken() {
+		return this.status.session.token();
+	}
+
+	/**
+	 * Whether a handshake may join the link's current session: it names the session and its token, and the session
+	 * has not ended.
+	 * @param sessionId the session id presented
+	 * @param token the token presented
+	 * @return whether the session is held and named
+	 */
+	public boolean holdsSession(long sessionId, byte[] token) {
+		Status current = this.status;
+		return current.state.acceptsRequests() && current.session.isNamedBy(sessionId, token);
 	}
 
 	LinkContext context() {
@@ -166,8 +181,13 @@ public final class Link implements DualSocketLink {
 			return CompletableFuture.failedFuture(notAccepting());
 		}
 		Outstanding request = this.outstanding.register(payload);
-		// While the outbound socket is down the request waits: attaching the socket sends every outstanding request.
-		this.outbound.send(Frame.request(request.id(), payload));
+		// Read after registering: if a disconnect comes later, it fails this request. Until the link is established
+		// nothing is sent; completing the establishment sends it. While the outbound socket is down the request
+		// waits: attaching the socket in this session sends it.
+		Status current = this.status;
+		if (isEstablished(current.state)) {
+			send(request, current.session);
+		}
 		if (!acceptsRequests()) {
 			// Lost a race with a disconnect that failed the outstanding requests before this one was registered.
 			this.outstanding.fail(request.id(), notAccepting());
@@ -188,6 +208,20 @@ public final class Link implements DualSocketLink {
 		return request(bytes).thenApply((response) -> responseType.cast(codec.decode(response, responseType)));
 	}
 
+	private static boolean isEstablished(LinkState state) {
+		return state == LinkState.NORMAL || state == LinkState.RECOVERING;
+	}
+
+	/**
+	 * Sends a request in a session, the first it is sent in; a request is never sent in two sessions, so its answer
+	 * can only come from the session it ran in.
+	 */
+	private void send(Outstanding request, Session session) {
+		if (request.sendIn(session)) {
+			this.outbound.send(Frame.request(request.id(), request.payload()), session);
+		}
+	}
+
 	private void observeOutbound(Outcome outcome, long nanos) {
 		this.context.observer().requestCompleted(this.context.endpointName(), Direction.OUTBOUND, outcome, nanos);
 	}
@@ -203,10 +237,11 @@ public final class Link implements DualSocketLink {
 				+ "' takes no requests: " + why);
 	}
 
-	void onResponse(Frame frame) {
-		Outstanding request = this.outstanding.remove(frame.id());
+	void onResponse(Frame frame, Session session) {
+		Outstanding request = this.outstanding.removeAnsweredIn(frame.id(), session);
 		if (request == null) {
-			// A second answer to a request sent twice around a socket failure, or one that already timed out.
+			// A second answer to a request sent twice around a socket failure, one that already timed out, or an
+			// answer on a connection of another session than the request's.
 			return;
 		}
 		if (frame.type() == FrameType.RESPONSE) {
@@ -224,16 +259,19 @@ public final class Link implements DualSocketLink {
 		return this.outstanding.lowWatermark();
 	}
 
-	private void resendOutstanding(Channel channel) {
+	/**
+	 * Sends the outstanding requests that belong to a session or to none yet, in id order: those whose outbound
+	 * connection failed go out again under the same id, those made while connecting go out for the first time.
+	 */
+	private void sendOutstanding(Session session) {
 		List<Outstanding> waiting = this.outstanding.inIdOrder();
 		if (waiting.isEmpty()) {
 			return;
 		}
-		logger.debug(this.logPrefix + "sending " + waiting.size() + " outstanding request(s) on the new outbound socket");
+		logger.debug(this.logPrefix + "sending " + waiting.size() + " outstanding request(s) on the outbound socket");
 		for (Outstanding request : waiting) {
-			channel.write(Frame.request(request.id(), request.payload()), channel.voidPromise());
+			send(request, session);
 		}
-		channel.flush();
 	}
 
 	// ----------------------------------------------------------------------------------------------------------
@@ -245,14 +283,22 @@ public final class Link implements DualSocketLink {
 	 * @return {@code true} if the handler must run it; {@code false} if it is a copy of one already taken, which is
 	 * left to finish or answered again from the cache here
 	 */
-	boolean admitRequest(Frame request) {
-		Frame earlier = this.served.admit(request.id());
+	boolean admitRequest(Frame request, Session session) {
+		if (this.status.session != session) {
+			return false; // read on a connection of a session that has ended: nobody awaits its answer here
+		}
+		Frame earlier = session.served().admit(request.id());
 		if (earlier == null) {
 			this.runningHandlers.incrementAndGet();
 			return true;
 		}
-		if (earlier != ServedRequests.RUNNING) {
-			this.inbound.send(earlier);
+		if (earlier == ServedRequests.EXPIRED) {
+			this.inbound.send(new ErrorReply(RemoteRequestException.Reason.DUPLICATE_EXPIRED, "request " + request.id()
+					+ " is below what endpoint '" + this.context.endpointName() + "' still remembers of this session; "
+					+ "it was not run again").toFrame(request.id()), session);
+		}
+		else if (earlier != ServedRequests.RUNNING) {
+			this.inbound.send(earlier, session);
 		}
 		return false;
 	}
@@ -261,31 +307,30 @@ public final class Link implements DualSocketLink {
 	 * Runs admitted requests on the handler pool, in as many tasks as there are handler threads at most, so that
 	 * a batch costs a few hand-offs instead of one each while still using every thread.
 	 */
-	void serve(List<Frame> requests) {
-		ServedRequests cache = this.served;
+	void serve(List<Frame> requests, Session session) {
 		Executor executor = this.context.transport().handlerExecutor();
 		int tasks = Math.min(requests.size(), Math.max(1, this.context.transport().handlerThreads()));
 		int chunk = (requests.size() + tasks - 1) / tasks;
 		for (int from = 0; from < requests.size(); from += chunk) {
 			List<Frame> part = requests.subList(from, Math.min(requests.size(), from + chunk));
 			try {
-				executor.execute(() -> part.forEach((request) -> serve(request, cache)));
+				executor.execute(() -> part.forEach((request) -> serve(request, session)));
 			}
 			catch (RejectedExecutionException ex) {
-				part.forEach((request) -> rejectBusy(request, cache));
+				part.forEach((request) -> rejectBusy(request, session));
 			}
 		}
 	}
 
-	private void rejectBusy(Frame request, ServedRequests cache) {
+	private void rejectBusy(Frame request, Session session) {
 		this.runningHandlers.decrementAndGet();
-		cache.abandon(request.id());
+		session.served().abandon(request.id());
 		this.inbound.send(new ErrorReply(RemoteRequestException.Reason.BUSY,
 				"endpoint '" + this.context.endpointName() + "' is busy: its handler queue is full")
-			.toFrame(request.id()));
+			.toFrame(request.id()), session);
 	}
 
-	private void serve(Frame request, ServedRequests cache) {
+	private void serve(Frame request, Session session) {
 		long started = System.nanoTime();
 		Frame reply;
 		RequestHandler handler = this.context.handler();
@@ -312,15 +357,12 @@ public final class Link implements DualSocketLink {
 		this.context.observer()
 			.requestCompleted(this.context.endpointName(), Direction.INBOUND,
 					(reply.type() == FrameType.RESPONSE) ? Outcome.SUCCESS : Outcome.ERROR, System.nanoTime() - started);
-		cache.complete(request.id(), reply);
-		// If the inbound socket is down now, the peer sends the request again and gets this reply from the cache.
-		this.inbound.send(reply);
+		session.served().complete(request.id(), reply);
+		// If the inbound socket is down now, the peer sends the request again and gets this reply from the cache. If
+		// the session has ended, the reply goes nowhere: no connection of a later session ever carries it.
+		this.inbound.send(reply, session);
 		this.runningHandlers.decrementAndGet();
 		signalIfClosed();
-	}
-
-	void forgetServedBelow(long watermark) {
-		this.served.forgetBelow(watermark);
 	}
 
 	// ----------------------------------------------------------------------------------------------------------
@@ -340,19 +382,29 @@ public final class Link implements DualSocketLink {
 	 * attached before. Runs on the connection's event loop, before any frame after the handshake is read.
 	 * @param role which socket
 	 * @param channel the connection
-	 * @throws LinkDisconnectedException if the link is disconnected or closed
+	 * @param sessionId the session the handshake named
+	 * @param token the session's token as the server accepted the connection with it
+	 * @throws LinkDisconnectedException if the link is disconnected or closed, or no longer in that session
 	 * @throws UncheckedIOException if the network interface carrying the connection is down
 	 */
-	public void attach(SocketRole role, Channel channel) {
+	public void attach(SocketRole role, Channel channel, long sessionId, byte[] token) {
 		LinkSocket socket = socket(role);
 		List<CompletableFuture<Boolean>> waiters;
 		Channel previous;
+		Session session;
+		boolean established;
 		synchronized (this) {
 			LinkState state = this.status.state;
 			if (!state.acceptsRequests() || !channel.isActive()) {
 				throw new LinkDisconnectedException(
 						"Link '" + this.id + "' is " + state + "; the new " + role.label() + " connection is closed");
 			}
+			session = this.status.session;
+			if (session.id() != sessionId || !session.adoptToken(token)) {
+				throw new LinkDisconnectedException("Link '" + this.id + "' is no longer in the session the new "
+						+ role.label() + " connection was opened for; the connection is closed");
+			}
+			established = isEstablished(state);
 			String interfaceDown = this.context.transport().interfaceMonitor().watch(channel);
 			if (interfaceDown != null) {
 				throw new UncheckedIOException(interfaceDown, new IOException(interfaceDown));
@@ -360,10 +412,11 @@ public final class Link implements DualSocketLink {
 			Connections.label(channel, this.id, role);
 			LinkSettings settings = this.context.settings();
 			HeartbeatHandler heartbeat = new HeartbeatHandler(settings.heartbeatInterval(),
-					settings.heartbeatTimeout(), socket);
+					settings.heartbeatTimeout(), socket.heartbeatObserver(session));
 			channel.pipeline().addBefore(ConnectionErrorHandler.NAME, "heartbeat", heartbeat);
-			channel.pipeline().addBefore(ConnectionErrorHandler.NAME, "link", new LinkChannelHandler(this, role));
-			previous = socket.attach(channel, heartbeat, this.context.now());
+			channel.pipeline()
+				.addBefore(ConnectionErrorHandler.NAME, "link", new LinkChannelHandler(this, role, session));
+			previous = socket.attach(channel, heartbeat, session, this.context.now());
 			waiters = new ArrayList<>(socket.attachWaiters());
 			socket.attachWaiters().clear();
 			if (logger.isDebugEnabled()) {
@@ -377,8 +430,10 @@ public final class Link implements DualSocketLink {
 			// Replaced before its failure was seen here; it is no longer this socket, so its close reports nothing.
 			previous.close();
 		}
-		if (role == SocketRole.OUTBOUND) {
-			resendOutstanding(channel);
+		if (role == SocketRole.OUTBOUND && established) {
+			// A re-connected outbound socket of the session: what was in flight goes out again under the same ids.
+			// While the link is being established nothing is sent; completing the establishment sends it.
+			sendOutstanding(session);
 		}
 		waiters.forEach((waiter) -> waiter.complete(true));
 		this.recovery.socketAttached(role);
@@ -396,7 +451,7 @@ public final class Link implements DualSocketLink {
 			if (!socket.detach(channel)) {
 				return;
 			}
-			session = this.sessionId;
+			session = this.status.session.id();
 			peerClosed = this.peerClosing;
 			if (!peerClosed) {
 				socket.recordFailure(failure, this.context.now());
@@ -419,7 +474,7 @@ public final class Link implements DualSocketLink {
 	void closeSocket(long session, SocketRole role) {
 		Channel channel;
 		synchronized (this) {
-			if (this.sessionId != session) {
+			if (this.status.session.id() != session) {
 				return;
 			}
 			channel = socket(role).detach();
@@ -488,7 +543,7 @@ public final class Link implements DualSocketLink {
 	 * @return whether the link was in {@code from} and moved
 	 */
 	synchronized boolean transition(long session, LinkState from, LinkState to, StateChange change) {
-		if (this.sessionId != session || this.status.state != from) {
+		if (this.status.session.id() != session || this.status.state != from) {
 			return false;
 		}
 		moveTo(to, change);
@@ -499,11 +554,17 @@ public final class Link implements DualSocketLink {
 	 * Completes an establishment: {@code CONNECTING} to {@code NORMAL}, if both sockets are attached.
 	 * @return whether the link is now {@code NORMAL}
 	 */
-	synchronized boolean completeEstablishment(StateChange change) {
-		if (this.status.state != LinkState.CONNECTING || !this.outbound.isUp() || !this.inbound.isUp()) {
-			return false;
+	boolean completeEstablishment(StateChange change) {
+		Session session;
+		synchronized (this) {
+			if (this.status.state != LinkState.CONNECTING || !this.outbound.isUp() || !this.inbound.isUp()) {
+				return false;
+			}
+			moveTo(LinkState.NORMAL, change);
+			session = this.status.session;
 		}
-		moveTo(LinkState.NORMAL, change);
+		// Requests made while connecting go out now, in the session just established, and never in an earlier one.
+		sendOutstanding(session);
 		return true;
 	}
 
@@ -516,7 +577,7 @@ public final class Link implements DualSocketLink {
 		Channel in;
 		synchronized (this) {
 			LinkState state = this.status.state;
-			if (this.sessionId != session || state == LinkState.DISCONNECTED || state == LinkState.CLOSED) {
+			if (this.status.session.id() != session || state == LinkState.DISCONNECTED || state == LinkState.CLOSED) {
 				return;
 			}
 			moveTo(LinkState.DISCONNECTED, change);
@@ -543,30 +604,36 @@ public final class Link implements DualSocketLink {
 	}
 
 	/**
-	 * Starts a new session of the link: the peer's earlier requests are forgotten and it is no longer closing.
+	 * Starts a new session that this client opens: the peer's earlier requests are forgotten and it is no longer
+	 * closing. The server hands out the session's token when it accepts the first connection.
 	 * @param sessionId the new session's id
 	 */
-	synchronized void beginSession(long sessionId) {
-		this.sessionId = sessionId;
-		this.served = new ServedRequests(this.context.settings().duplicateCacheSize());
+	void beginSession(long sessionId) {
+		beginSession(Session.opening(sessionId, this.context.settings().duplicateCacheSize()));
+	}
+
+	private synchronized void beginSession(Session session) {
+		Status current = this.status;
+		this.status = new Status(current.state, current.since, current.cause, session);
 		this.peerClosing = false;
 	}
 
 	/**
-	 * Takes a server's link into a client's new session: whatever the old session was doing is given up, and the
-	 * link waits for the new session's two sockets.
+	 * Takes a server's link into a client's new session, with a fresh token: whatever the old session was doing is
+	 * given up (its requests fail, the replies of its handlers go nowhere), and the link waits for the new session's
+	 * two sockets.
 	 * @param sessionId the new session's id
 	 * @param cause why, for the log and events
 	 * @return {@code false} if the link is closed and a new one must be made
 	 */
 	public boolean restart(long sessionId, String cause) {
-		disconnect(this.sessionId, StateChange.because(cause).then("wait for the new session's sockets"));
+		disconnect(sessionId(), StateChange.because(cause).then("wait for the new session's sockets"));
 		synchronized (this) {
-			if (!transition(this.sessionId, LinkState.DISCONNECTED, LinkState.CONNECTING,
+			if (!transition(sessionId(), LinkState.DISCONNECTED, LinkState.CONNECTING,
 					StateChange.because("new session from the client").then("wait for both sockets"))) {
 				return false;
 			}
-			beginSession(sessionId);
+			beginSession(Session.accepted(sessionId, this.context.settings().duplicateCacheSize()));
 		}
 		this.recovery.start();
 		return true;
@@ -588,7 +655,7 @@ public final class Link implements DualSocketLink {
 					this.logPrefix + "no transition from " + from.state + " to " + to + " (" + change.cause() + ")");
 		}
 		Instant now = this.context.now();
-		this.status = new Status(to, now, change.cause());
+		this.status = new Status(to, now, change.cause(), from.session);
 		if (logger.isInfoEnabled()) {
 			StringBuilder line = new StringBuilder(this.logPrefix).append(from.state)
 				.append(" -> ")
@@ -700,7 +767,7 @@ public final class Link implements DualSocketLink {
 		return "Link[" + this.context.endpointName() + "/" + this.id + " " + this.status.state + "]";
 	}
 
-	private record Status(LinkState state, Instant since, String cause) {
+	private record Status(LinkState state, Instant since, String cause, Session session) {
 	}
 
 	private enum NoRecovery implements Recovery {

@@ -22,12 +22,16 @@ final class LinkChannelHandler extends ChannelInboundHandlerAdapter {
 
 	private final SocketRole role;
 
+	/** The session the connection was attached in: what it reads belongs to that session only. */
+	private final Session session;
+
 	/** Requests read in the current read batch, handed to the handler pool together when the batch ends. */
 	private final List<Frame> requests = new ArrayList<>();
 
-	LinkChannelHandler(Link link, SocketRole role) {
+	LinkChannelHandler(Link link, SocketRole role, Session session) {
 		this.link = link;
 		this.role = role;
+		this.session = session;
 	}
 
 	@Override
@@ -36,13 +40,13 @@ final class LinkChannelHandler extends ChannelInboundHandlerAdapter {
 		switch (frame.type()) {
 			case REQUEST -> {
 				expect(SocketRole.INBOUND, frame);
-				if (this.link.admitRequest(frame)) {
+				if (this.link.admitRequest(frame, this.session)) {
 					this.requests.add(frame);
 				}
 			}
 			case RESPONSE, ERROR -> {
 				expect(SocketRole.OUTBOUND, frame);
-				this.link.onResponse(frame);
+				this.link.onResponse(frame, this.session);
 			}
 			case CLOSE -> this.link.onPeerClosing(new String(frame.payload(), StandardCharsets.UTF_8));
 			default -> throw new ProtocolViolationException(frame.type() + " after the handshake");
@@ -52,7 +56,7 @@ final class LinkChannelHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void channelReadComplete(ChannelHandlerContext ctx) {
 		if (!this.requests.isEmpty()) {
-			this.link.serve(List.copyOf(this.requests));
+			this.link.serve(List.copyOf(this.requests), this.session);
 			this.requests.clear();
 		}
 		ctx.fireChannelReadComplete();

@@ -17,22 +17,17 @@ import io.netty.channel.Channel;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One of the two sockets of a link: the connection attached to it now (if any), its heartbeat, and what has happened
- * to it. The link changes the attached connection under its own lock; reads are lock-free.
+ * One of the two sockets of a link: the connection attached to it now (if any) with the session it belongs to, its
+ * heartbeat, and what has happened to it. The link changes the attachment under its own lock; reads are lock-free,
+ * and the attachment is one field, so a reader never sees a connection with another connection's session.
  */
-final class LinkSocket implements HeartbeatObserver {
+final class LinkSocket {
 
 	private final Link link;
 
 	private final SocketRole role;
 
-	private volatile @Nullable Channel channel;
-
-	private volatile @Nullable HeartbeatHandler heartbeat;
-
-	private volatile @Nullable FrameWriter writer;
-
-	private volatile @Nullable Instant connectedSince;
+	private volatile @Nullable Attachment attachment;
 
 	private volatile long roundTripNanos = -1;
 
@@ -57,23 +52,28 @@ final class LinkSocket implements HeartbeatObserver {
 	}
 
 	@Nullable Channel channel() {
-		return this.channel;
+		Attachment current = this.attachment;
+		return (current != null) ? current.channel : null;
 	}
 
 	boolean isUp() {
-		return this.channel != null;
+		return this.attachment != null;
 	}
 
 	/**
-	 * Attaches a connection; the caller holds the link's lock.
+	 * What the heartbeat of a connection attached in the given session reports to.
+	 */
+	HeartbeatObserver heartbeatObserver(Session session) {
+		return new SessionHeartbeats(session);
+	}
+
+	/**
+	 * Attaches a connection in a session; the caller holds the link's lock.
 	 * @return the connection attached before, which the caller closes, or {@code null}
 	 */
-	@Nullable Channel attach(Channel channel, HeartbeatHandler heartbeat, Instant now) {
-		Channel previous = this.channel;
-		this.writer = new FrameWriter(channel);
-		this.channel = channel;
-		this.heartbeat = heartbeat;
-		this.connectedSince = now;
+	@Nullable Channel attach(Channel channel, HeartbeatHandler heartbeat, Session session, Instant now) {
+		Channel previous = channel();
+		this.attachment = new Attachment(channel, new FrameWriter(channel), heartbeat, session, now);
 		this.connects.incrementAndGet();
 		return previous;
 	}
@@ -83,7 +83,7 @@ final class LinkSocket implements HeartbeatObserver {
 	 * @return whether it was attached
 	 */
 	boolean detach(Channel channel) {
-		if (this.channel != channel) {
+		if (channel() != channel) {
 			return false;
 		}
 		detach();
@@ -95,11 +95,8 @@ final class LinkSocket implements HeartbeatObserver {
 	 * @return the connection that was attached, or {@code null}
 	 */
 	@Nullable Channel detach() {
-		Channel previous = this.channel;
-		this.channel = null;
-		this.writer = null;
-		this.heartbeat = null;
-		this.connectedSince = null;
+		Channel previous = channel();
+		this.attachment = null;
 		return previous;
 	}
 
@@ -114,16 +111,28 @@ final class LinkSocket implements HeartbeatObserver {
 	}
 
 	/**
-	 * Sends a frame on the attached connection.
-	 * @param frame the frame
-	 * @return {@code false} if no connection is attached
+	 * Sends a frame that belongs to no session (a {@code CLOSE}) on the attached connection, if any.
 	 */
-	boolean send(Frame frame) {
-		FrameWriter current = this.writer;
-		if (current == null) {
+	void send(Frame frame) {
+		Attachment current = this.attachment;
+		if (current != null) {
+			current.writer.write(frame);
+		}
+	}
+
+	/**
+	 * Sends a frame that belongs to a session (a request, a response) on the attached connection, if that connection
+	 * is one of the session's.
+	 * @param frame the frame
+	 * @param session the session it belongs to
+	 * @return {@code false} if no connection of that session is attached; the frame is dropped
+	 */
+	boolean send(Frame frame, Session session) {
+		Attachment current = this.attachment;
+		if (current == null || current.session != session) {
 			return false;
 		}
-		current.write(frame);
+		current.writer.write(frame);
 		return true;
 	}
 
@@ -133,39 +142,57 @@ final class LinkSocket implements HeartbeatObserver {
 	 * @return {@code true} if it was answered in time; {@code false} if not, or if no connection is attached
 	 */
 	CompletableFuture<Boolean> probe(Duration timeout) {
-		Channel current = this.channel;
-		HeartbeatHandler handler = this.heartbeat;
-		if (current == null || handler == null) {
+		Attachment current = this.attachment;
+		if (current == null) {
 			return CompletableFuture.completedFuture(false);
 		}
-		return handler.probe(current, timeout).handle((rtt, failure) -> failure == null);
-	}
-
-	@Override
-	public void onRoundTrip(long nanos) {
-		this.roundTripNanos = nanos;
-	}
-
-	@Override
-	public long requestLowWatermark() {
-		return (this.role == SocketRole.OUTBOUND) ? this.link.requestLowWatermark() : 0;
-	}
-
-	@Override
-	public void onPeerRequestLowWatermark(long watermark) {
-		if (this.role == SocketRole.INBOUND) {
-			this.link.forgetServedBelow(watermark);
-		}
+		return current.heartbeat.probe(current.channel, timeout).handle((rtt, failure) -> failure == null);
 	}
 
 	SocketSnapshot snapshot() {
-		Channel current = this.channel;
+		Attachment current = this.attachment;
+		Channel channel = (current != null) ? current.channel : null;
 		long rtt = this.roundTripNanos;
-		return new SocketSnapshot(this.role, current != null,
-				(current != null) ? String.valueOf(current.localAddress()) : null,
-				(current != null) ? String.valueOf(current.remoteAddress()) : null, this.connectedSince,
-				this.connects.get(), this.failures.get(), this.lastFailure, this.lastFailureAt,
-				(rtt >= 0) ? Duration.ofNanos(rtt) : null);
+		return new SocketSnapshot(this.role, channel != null,
+				(channel != null) ? String.valueOf(channel.localAddress()) : null,
+				(channel != null) ? String.valueOf(channel.remoteAddress()) : null,
+				(current != null) ? current.since : null, this.connects.get(), this.failures.get(), this.lastFailure,
+				this.lastFailureAt, (rtt >= 0) ? Duration.ofNanos(rtt) : null);
+	}
+
+	private record Attachment(Channel channel, FrameWriter writer, HeartbeatHandler heartbeat, Session session,
+			Instant since) {
+	}
+
+	/**
+	 * The heartbeats of one connection: the watermarks they carry concern the session the connection was attached in,
+	 * never a later one.
+	 */
+	private final class SessionHeartbeats implements HeartbeatObserver {
+
+		private final Session session;
+
+		SessionHeartbeats(Session session) {
+			this.session = session;
+		}
+
+		@Override
+		public void onRoundTrip(long nanos) {
+			LinkSocket.this.roundTripNanos = nanos;
+		}
+
+		@Override
+		public long requestLowWatermark() {
+			return (LinkSocket.this.role == SocketRole.OUTBOUND) ? LinkSocket.this.link.requestLowWatermark() : 0;
+		}
+
+		@Override
+		public void onPeerRequestLowWatermark(long watermark) {
+			if (LinkSocket.this.role == SocketRole.INBOUND) {
+				this.session.served().forgetBelow(watermark);
+			}
+		}
+
 	}
 
 }

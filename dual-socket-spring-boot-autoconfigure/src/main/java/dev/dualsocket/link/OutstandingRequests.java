@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -88,6 +89,21 @@ final class OutstandingRequests {
 		return this.requests.remove(id);
 	}
 
+	/**
+	 * Takes the request with the given id out if it was sent in the given session: an answer is only ever its own
+	 * request's when it arrives on a connection of the session the request went out in.
+	 * @param id the request id
+	 * @param session the session of the connection the answer arrived on
+	 * @return the request, or {@code null} if it is not awaited, or was sent in another session (or not yet)
+	 */
+	@Nullable Outstanding removeAnsweredIn(long id, Session session) {
+		Outstanding request = this.requests.get(id);
+		if (request == null || request.sentIn != session || !this.requests.remove(id, request)) {
+			return null;
+		}
+		return request;
+	}
+
 	void fail(long id, Throwable failure) {
 		Outstanding request = remove(id);
 		if (request != null) {
@@ -166,6 +182,9 @@ final class OutstandingRequests {
 
 	static final class Outstanding {
 
+		private static final AtomicReferenceFieldUpdater<Outstanding, Session> SENT_IN = AtomicReferenceFieldUpdater
+			.newUpdater(Outstanding.class, Session.class, "sentIn");
+
 		private final long id;
 
 		private final byte[] payload;
@@ -176,10 +195,21 @@ final class OutstandingRequests {
 
 		private final long deadlineNanos;
 
+		/** The session the request first went out in; {@code null} until it is sent. It is never sent in another. */
+		private volatile @Nullable Session sentIn;
+
 		Outstanding(long id, byte[] payload, long timeoutNanos) {
 			this.id = id;
 			this.payload = payload;
 			this.deadlineNanos = this.startNanos + timeoutNanos;
+		}
+
+		/**
+		 * Binds the request to the session it is about to be sent in.
+		 * @return whether it may be sent there: it was not sent yet, or was sent in that same session
+		 */
+		boolean sendIn(Session session) {
+			return SENT_IN.compareAndSet(this, null, session) || this.sentIn == session;
 		}
 
 		long elapsedNanos() {

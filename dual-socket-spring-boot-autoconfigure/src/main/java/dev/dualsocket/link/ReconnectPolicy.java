@@ -73,13 +73,14 @@ final class ReconnectPolicy {
 
 	/**
 	 * Re-connects one socket with bounded attempts (blocks 532-540 of Fig. 5, 635-640 of Fig. 6).
-	 * @return whether an attempt succeeded
+	 * @return how it ended
 	 * @throws InterruptedException if the procedure was interrupted (the link is closing, or the procedure overran)
 	 */
-	boolean reconnectSocket(RecoveryProcedure procedure, SocketRole socket, Attempt attempt) throws InterruptedException {
-		boolean succeeded;
+	SocketReconnect reconnectSocket(RecoveryProcedure procedure, SocketRole socket, Attempt attempt)
+			throws InterruptedException {
+		SocketReconnect outcome;
 		try {
-			succeeded = this.socketTemplate.execute((context) -> {
+			outcome = this.socketTemplate.execute((context) -> {
 				context.setAttribute(PROCEDURE, procedure);
 				context.setAttribute(SOCKET, socket);
 				try {
@@ -89,20 +90,40 @@ final class ReconnectPolicy {
 					Thread.currentThread().interrupt();
 					throw ex;
 				}
-				return true;
-			}, (context) -> false);
+				return SocketReconnect.CONNECTED;
+			}, (context) -> isSessionEnded(context.getLastThrowable()) ? SocketReconnect.SESSION_ENDED
+					: SocketReconnect.EXHAUSTED);
 		}
 		catch (BackOffInterruptedException ex) {
 			Thread.currentThread().interrupt();
-			succeeded = false;
+			outcome = SocketReconnect.EXHAUSTED;
 		}
 		catch (Exception ex) {
-			succeeded = false;
+			outcome = SocketReconnect.EXHAUSTED;
 		}
 		if (Thread.interrupted()) {
 			throw new InterruptedException("re-connect interrupted");
 		}
-		return succeeded;
+		return outcome;
+	}
+
+	/**
+	 * How re-connecting one socket ended.
+	 */
+	enum SocketReconnect {
+
+		/** An attempt joined the socket to the link's session again. */
+		CONNECTED,
+
+		/** Every attempt failed. */
+		EXHAUSTED,
+
+		/**
+		 * The server no longer holds the session: the requests in flight must not be sent again, into a session that
+		 * has no record of them.
+		 */
+		SESSION_ENDED
+
 	}
 
 	int socketAttempts() {
@@ -130,8 +151,12 @@ final class ReconnectPolicy {
 	 * has ended the session the socket belonged to.
 	 */
 	private static boolean worthReconnectingSocket(Throwable failure) {
-		return worthReestablishing(failure) && !(failure instanceof HandshakeRejectedException rejected
-				&& rejected.getReason() == HelloReject.Reason.SESSION_ENDED);
+		return worthReestablishing(failure) && !isSessionEnded(failure);
+	}
+
+	private static boolean isSessionEnded(@Nullable Throwable failure) {
+		return failure instanceof HandshakeRejectedException rejected
+				&& rejected.getReason() == HelloReject.Reason.SESSION_ENDED;
 	}
 
 	/**

@@ -14,13 +14,24 @@ import org.jspecify.annotations.Nullable;
  * inbound connection is attached then), one finished is answered from here. Responses are kept until the peer's
  * heartbeats say it has them (its low watermark passed their id) and at most {@code capacity} of them, oldest first
  * out.
+ *
+ * <p>Forgetting a response must not let its request run again, so the record keeps a floor: every id below it counts
+ * as served. The floor rises with the peer's watermark and past every response evicted for room. A request below the
+ * floor that is not remembered gets {@link #EXPIRED}: the requester is told it was not run now (section 6.3 of the
+ * protocol), never a second run.
  */
 final class ServedRequests {
 
 	/** Stands for a request whose handler is still running. */
 	static final Frame RUNNING = new Frame(FrameType.RESPONSE, -1, new byte[0]);
 
+	/** Stands for a request whose id is below the floor and whose answer is no longer kept. */
+	static final Frame EXPIRED = new Frame(FrameType.ERROR, -1, new byte[0]);
+
 	private final int capacity;
+
+	/** Every id below this counts as served; guarded by this. */
+	private long floor = Long.MIN_VALUE;
 
 	private final LinkedHashMap<Long, Frame> entries = new LinkedHashMap<>();
 
@@ -32,11 +43,14 @@ final class ServedRequests {
 	 * Takes a request in.
 	 * @param id the request id
 	 * @return {@code null} if the request is new and its handler must run; {@link #RUNNING} if it is already running;
-	 * otherwise the response to send again
+	 * {@link #EXPIRED} if its id is below the floor and nothing is kept for it; otherwise the response to send again
 	 */
 	synchronized @Nullable Frame admit(long id) {
-		Frame existing = this.entries.putIfAbsent(id, RUNNING);
-		return existing;
+		if (id < this.floor) {
+			Frame kept = this.entries.get(id);
+			return (kept != null) ? kept : EXPIRED;
+		}
+		return this.entries.putIfAbsent(id, RUNNING);
 	}
 
 	synchronized void complete(long id, Frame response) {
@@ -56,6 +70,7 @@ final class ServedRequests {
 	}
 
 	synchronized void forgetBelow(long watermark) {
+		this.floor = Math.max(this.floor, watermark);
 		Iterator<Map.Entry<Long, Frame>> iterator = this.entries.entrySet().iterator();
 		while (iterator.hasNext()) {
 			Map.Entry<Long, Frame> entry = iterator.next();
@@ -69,10 +84,13 @@ final class ServedRequests {
 	}
 
 	private void evictOldestFinished(int count) {
-		Iterator<Frame> iterator = this.entries.values().iterator();
+		Iterator<Map.Entry<Long, Frame>> iterator = this.entries.entrySet().iterator();
 		int evicted = 0;
 		while (evicted < count && iterator.hasNext()) {
-			if (iterator.next() != RUNNING) {
+			Map.Entry<Long, Frame> entry = iterator.next();
+			if (entry.getValue() != RUNNING) {
+				// Its request must still never run again: everything up to it now counts as served.
+				this.floor = Math.max(this.floor, entry.getKey() + 1);
 				iterator.remove();
 				evicted++;
 			}

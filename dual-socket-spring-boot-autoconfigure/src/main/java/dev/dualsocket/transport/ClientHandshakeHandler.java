@@ -2,7 +2,7 @@ package dev.dualsocket.transport;
 
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -20,15 +20,17 @@ public final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
 
 	private final CompletableFuture<Channel> result;
 
-	private final Consumer<Channel> onAccepted;
+	private final BiConsumer<Channel, HelloAccept> onAccepted;
 
 	/**
 	 * Creates a handler for one connection.
 	 * @param hello the handshake to send
 	 * @param result completed with the channel once accepted and attached, or with the reason it was not
-	 * @param onAccepted attaches the accepted connection to its link; runs on the event loop; may throw to refuse
+	 * @param onAccepted attaches the accepted connection, with the server's answer, to its link; runs on the event
+	 * loop; may throw to refuse
 	 */
-	public ClientHandshakeHandler(Hello hello, CompletableFuture<Channel> result, Consumer<Channel> onAccepted) {
+	public ClientHandshakeHandler(Hello hello, CompletableFuture<Channel> result,
+			BiConsumer<Channel, HelloAccept> onAccepted) {
 		this.hello = hello;
 		this.result = result;
 		this.onAccepted = onAccepted;
@@ -61,7 +63,7 @@ public final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
 		}
 		ctx.pipeline().remove(this);
 		try {
-			this.onAccepted.accept(ctx.channel());
+			this.onAccepted.accept(ctx.channel(), accept);
 			this.result.complete(ctx.channel());
 		}
 		catch (RuntimeException ex) {

@@ -36,6 +36,7 @@ public record ErrorReply(RemoteRequestException.Reason reason, String message) {
 			case NO_HANDLER -> 2;
 			case BUSY -> 3;
 			case SHUTTING_DOWN -> 4;
+			case DUPLICATE_EXPIRED -> 5;
 		};
 	}
 
@@ -44,6 +45,7 @@ public record ErrorReply(RemoteRequestException.Reason reason, String message) {
 			case 2 -> RemoteRequestException.Reason.NO_HANDLER;
 			case 3 -> RemoteRequestException.Reason.BUSY;
 			case 4 -> RemoteRequestException.Reason.SHUTTING_DOWN;
+			case 5 -> RemoteRequestException.Reason.DUPLICATE_EXPIRED;
 			default -> RemoteRequestException.Reason.HANDLER_FAILED;
 		};
 	}

@@ -7,22 +7,28 @@ import org.jspecify.annotations.Nullable;
  */
 public final class HandshakeDecision {
 
+	private static final byte[] NO_TOKEN = new byte[0];
+
 	private final @Nullable Runnable attach;
+
+	private final byte[] token;
 
 	private final @Nullable HelloReject reject;
 
-	private HandshakeDecision(@Nullable Runnable attach, @Nullable HelloReject reject) {
+	private HandshakeDecision(@Nullable Runnable attach, byte[] token, @Nullable HelloReject reject) {
 		this.attach = attach;
+		this.token = token;
 		this.reject = reject;
 	}
 
 	/**
 	 * Accept the connection.
+	 * @param token the token of the session the connection joins, sent back in the {@link HelloAccept}
 	 * @param attach attaches it to its link; runs on the event loop right after the accept is written
 	 * @return the decision
 	 */
-	public static HandshakeDecision accept(Runnable attach) {
-		return new HandshakeDecision(attach, null);
+	public static HandshakeDecision accept(byte[] token, Runnable attach) {
+		return new HandshakeDecision(attach, token, null);
 	}
 
 	/**
@@ -32,11 +38,15 @@ public final class HandshakeDecision {
 	 * @return the decision
 	 */
 	public static HandshakeDecision reject(HelloReject.Reason reason, String message) {
-		return new HandshakeDecision(null, new HelloReject(reason, message));
+		return new HandshakeDecision(null, NO_TOKEN, new HelloReject(reason, message));
 	}
 
 	@Nullable Runnable attach() {
 		return this.attach;
+	}
+
+	byte[] token() {
+		return this.token;
 	}
 
 	@Nullable HelloReject rejection() {

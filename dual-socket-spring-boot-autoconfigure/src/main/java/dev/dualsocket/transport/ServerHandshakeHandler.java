@@ -80,7 +80,7 @@ public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 			ctx.pipeline().remove(this);
 			return;
 		}
-		ctx.writeAndFlush(new HelloAccept(Protocol.VERSION, new byte[0]).toFrame());
+		ctx.writeAndFlush(new HelloAccept(Protocol.VERSION, decision.token()).toFrame());
 		ctx.pipeline().remove(this);
 		Runnable attach = decision.attach();
 		if (attach != null) {
