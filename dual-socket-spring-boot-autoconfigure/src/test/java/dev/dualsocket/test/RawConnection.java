@@ -24,7 +24,14 @@ public final class RawConnection implements AutoCloseable {
 	private final DataOutputStream out;
 
 	public RawConnection(int port) throws IOException {
-		this.socket = new Socket(InetAddress.getLoopbackAddress(), port);
+		this(new Socket(InetAddress.getLoopbackAddress(), port));
+	}
+
+	/**
+	 * Speaks the wire format on a connection accepted elsewhere (a hand-written server).
+	 */
+	public RawConnection(Socket socket) throws IOException {
+		this.socket = socket;
 		this.socket.setSoTimeout(5000);
 		this.in = new DataInputStream(this.socket.getInputStream());
 		this.out = new DataOutputStream(this.socket.getOutputStream());
@@ -50,11 +57,34 @@ public final class RawConnection implements AutoCloseable {
 	 * @param channel 1 = client outbound, 2 = client inbound
 	 */
 	public void writeHello(int version, int channel, long session, String linkId) throws IOException {
+		writeHello(version, channel, session, linkId, new byte[0]);
+	}
+
+	/**
+	 * Writes a HELLO frame that opens a session (empty token) or joins the session the token names.
+	 */
+	public void writeHello(int version, int channel, long session, String linkId, byte[] token) throws IOException {
 		byte[] id = linkId.getBytes(StandardCharsets.UTF_8);
-		ByteBuffer payload = ByteBuffer.allocate(2 + 1 + 8 + 2 + id.length + 2 + 2);
+		ByteBuffer payload = ByteBuffer.allocate(2 + 1 + 8 + 2 + id.length + 2 + 2 + token.length);
 		payload.putShort((short) version).put((byte) channel).putLong(session).putShort((short) id.length).put(id);
-		payload.putShort((short) 0).putShort((short) 0);
+		payload.putShort((short) 0).putShort((short) token.length).put(token);
 		writeFrame(0x01, 0, payload.array());
+	}
+
+	/**
+	 * Reads frames until one of the given type, answering the peer's heartbeats on the way and skipping anything
+	 * else.
+	 */
+	public RawFrame readUntil(int type) throws IOException {
+		while (true) {
+			RawFrame frame = readFrame();
+			if (frame.type() == type) {
+				return frame;
+			}
+			if (frame.type() == 0x20) {
+				writeFrame(0x21, frame.id(), new byte[0]);
+			}
+		}
 	}
 
 	public RawFrame readFrame() throws IOException {
@@ -98,6 +128,16 @@ public final class RawConnection implements AutoCloseable {
 
 		public int unsignedShortAt(int offset) {
 			return ByteBuffer.wrap(this.payload).getShort(offset) & 0xFFFF;
+		}
+
+		/** The bytes of a u16-length-prefixed field at the offset. */
+		public byte[] shortBytesAt(int offset) {
+			int length = unsignedShortAt(offset);
+			return java.util.Arrays.copyOfRange(this.payload, offset + 2, offset + 2 + length);
+		}
+
+		public String text() {
+			return new String(this.payload, StandardCharsets.UTF_8);
 		}
 
 	}
