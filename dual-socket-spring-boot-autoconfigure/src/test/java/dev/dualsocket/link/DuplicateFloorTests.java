@@ -1,0 +1,187 @@
+package dev.dualsocket.link;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.dualsocket.LinkState;
+import dev.dualsocket.endpoint.ClientEndpoint;
+import dev.dualsocket.endpoint.DualSocketEndpoint;
+import dev.dualsocket.endpoint.ServerEndpoint;
+import dev.dualsocket.test.RawConnection;
+import dev.dualsocket.test.RawConnection.RawFrame;
+import dev.dualsocket.test.TestBed;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A copy of a request sent after the receiver forgot its answer (the requester's low watermark passed its id, or the
+ * answer was dropped to stay within {@code duplicate-cache-size}) is answered {@code DUPLICATE_EXPIRED} and never run
+ * again (section 6.3 of {@code docs/PROTOCOL.md}), whether the Java server or the Java client receives it. The
+ * requester is a peer written by hand from the document.
+ */
+class DuplicateFloorTests {
+
+	private static final int REQUEST = 0x10;
+
+	private static final int RESPONSE = 0x11;
+
+	private static final int ERROR = 0x12;
+
+	private static final int HEARTBEAT = 0x20;
+
+	private static final int HEARTBEAT_ACK = 0x21;
+
+	private static final int DUPLICATE_EXPIRED = 5;
+
+	/** Slow heartbeats, so the hand-written peer need not answer them for the length of a test. */
+	private static final LinkSettings SETTINGS = TestBed.FAST.toBuilder()
+		.heartbeat(Duration.ofSeconds(1), Duration.ofSeconds(30))
+		.build();
+
+	private final TestBed bed = new TestBed();
+
+	private final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+
+	@AfterEach
+	void close() {
+		this.bed.close();
+	}
+
+	private void countingHandler(DualSocketEndpoint endpoint) {
+		endpoint.setRequestHandler((request) -> {
+			String payload = new String(request.payload(), UTF_8);
+			this.runs.computeIfAbsent(payload, (key) -> new AtomicInteger()).incrementAndGet();
+			return ("answer:" + payload).getBytes(UTF_8);
+		});
+	}
+
+	@Test
+	void copyBelowTheWatermarkIsNotRunAgainByTheServer() throws Exception {
+		ServerEndpoint server = this.bed.server("server", SETTINGS);
+		countingHandler(server);
+		int port = server.getLocalAddress().getPort();
+		try (RawConnection outbound = new RawConnection(port); RawConnection inbound = new RawConnection(port)) {
+			openSession(outbound, inbound);
+			assertThat(ask(outbound, 1, "a")).isEqualTo("answer:a");
+			assertThat(ask(outbound, 2, "b")).isEqualTo("answer:b");
+			// A copy while the answer is kept is answered again from the record.
+			assertThat(ask(outbound, 2, "b")).isEqualTo("answer:b");
+
+			sendWatermark(outbound, 3);
+			assertDuplicateExpired(outbound, 1, "a");
+			assertDuplicateExpired(outbound, 2, "b");
+			assertThat(ask(outbound, 3, "c")).isEqualTo("answer:c");
+		}
+		assertThat(this.runs).containsOnlyKeys("a", "b", "c")
+			.allSatisfy((payload, count) -> assertThat(count).as(payload).hasValue(1));
+	}
+
+	@Test
+	void copyOfARequestWhoseAnswerWasDroppedForRoomIsNotRunAgain() throws Exception {
+		ServerEndpoint server = this.bed.server("server", SETTINGS.toBuilder().duplicateCacheSize(2).build());
+		countingHandler(server);
+		int port = server.getLocalAddress().getPort();
+		try (RawConnection outbound = new RawConnection(port); RawConnection inbound = new RawConnection(port)) {
+			openSession(outbound, inbound);
+			for (int id = 1; id <= 5; id++) {
+				assertThat(ask(outbound, id, "r" + id)).isEqualTo("answer:r" + id);
+			}
+			// No watermark was sent: the record dropped the oldest answers to keep two, and still never runs them.
+			assertDuplicateExpired(outbound, 1, "r1");
+			assertDuplicateExpired(outbound, 3, "r3");
+			assertThat(ask(outbound, 5, "r5")).isEqualTo("answer:r5");
+		}
+		assertThat(this.runs).hasSize(5).allSatisfy((payload, count) -> assertThat(count).as(payload).hasValue(1));
+	}
+
+	@Test
+	void copyBelowTheWatermarkIsNotRunAgainByTheClient() throws Exception {
+		try (ServerSocket listener = new ServerSocket(0, 2, InetAddress.getLoopbackAddress())) {
+			ClientEndpoint client = this.bed.client("client", "raw-server", listener.getLocalPort(), SETTINGS);
+			countingHandler(client);
+			// A server written by hand: the client's outbound connection first, then, once accepted, its inbound one.
+			try (RawConnection clientOutbound = new RawConnection(listener.accept())) {
+				byte[] token = acceptOpening(clientOutbound);
+				try (RawConnection clientInbound = new RawConnection(listener.accept())) {
+					acceptJoin(clientInbound, token);
+					await().atMost(Duration.ofSeconds(5))
+						.until(() -> client.link("raw-server").getState() == LinkState.NORMAL);
+
+					// The server's requests go to the client on the client's inbound connection.
+					assertThat(ask(clientInbound, 1, "x")).isEqualTo("answer:x");
+					assertThat(ask(clientInbound, 2, "y")).isEqualTo("answer:y");
+					sendWatermark(clientInbound, 3);
+					assertDuplicateExpired(clientInbound, 1, "x");
+					assertThat(ask(clientInbound, 3, "z")).isEqualTo("answer:z");
+				}
+			}
+		}
+		assertThat(this.runs).containsOnlyKeys("x", "y", "z")
+			.allSatisfy((payload, count) -> assertThat(count).as(payload).hasValue(1));
+	}
+
+	private static void openSession(RawConnection outbound, RawConnection inbound) throws Exception {
+		outbound.writeHello(1, 1, 0x5E55, "raw");
+		byte[] token = outbound.readUntil(0x02).shortBytesAt(2);
+		inbound.writeHello(1, 2, 0x5E55, "raw", token);
+		inbound.readUntil(0x02);
+	}
+
+	/** Answers a Java client's opening HELLO as a server, with a fresh token. */
+	private static byte[] acceptOpening(RawConnection outbound) throws Exception {
+		RawFrame opening = outbound.readUntil(0x01);
+		assertThat(opening.payload()[2]).isEqualTo((byte) 1);
+		assertThat(tokenOf(opening)).isEmpty();
+		byte[] token = new byte[16];
+		new java.security.SecureRandom().nextBytes(token);
+		outbound.writeFrame(0x02, 0, helloAccept(token));
+		return token;
+	}
+
+	/** Answers the Java client's joining HELLO, which must present the token the opening connection was given. */
+	private static void acceptJoin(RawConnection inbound, byte[] token) throws Exception {
+		RawFrame joining = inbound.readUntil(0x01);
+		assertThat(joining.payload()[2]).isEqualTo((byte) 2);
+		assertThat(tokenOf(joining)).isEqualTo(token);
+		inbound.writeFrame(0x02, 0, helloAccept(token));
+	}
+
+	private static byte[] tokenOf(RawFrame hello) {
+		int credentialsAt = 13 + hello.unsignedShortAt(11);
+		return hello.shortBytesAt(credentialsAt + 2 + hello.unsignedShortAt(credentialsAt));
+	}
+
+	private static byte[] helloAccept(byte[] token) {
+		return ByteBuffer.allocate(4 + token.length).putShort((short) 1).putShort((short) token.length).put(token).array();
+	}
+
+	private static String ask(RawConnection connection, long id, String payload) throws Exception {
+		connection.writeFrame(REQUEST, id, payload.getBytes(UTF_8));
+		RawFrame answer = connection.readUntil(RESPONSE);
+		assertThat(answer.id()).isEqualTo(id);
+		return answer.text();
+	}
+
+	/** Sends a heartbeat carrying the low watermark and waits for its answer, so the receiver has taken it in. */
+	private static void sendWatermark(RawConnection connection, long watermark) throws Exception {
+		connection.writeFrame(HEARTBEAT, 77, ByteBuffer.allocate(8).putLong(watermark).array());
+		assertThat(connection.readUntil(HEARTBEAT_ACK).id()).isEqualTo(77);
+	}
+
+	private static void assertDuplicateExpired(RawConnection connection, long id, String payload) throws Exception {
+		connection.writeFrame(REQUEST, id, payload.getBytes(UTF_8));
+		RawFrame error = connection.readUntil(ERROR);
+		assertThat(error.id()).isEqualTo(id);
+		assertThat(error.unsignedShortAt(0)).isEqualTo(DUPLICATE_EXPIRED);
+	}
+
+}
