@@ -1,0 +1,127 @@
+package dev.dualsocket.link;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.dualsocket.LinkDisconnectedException;
+import dev.dualsocket.LinkState;
+import dev.dualsocket.endpoint.ClientEndpoint;
+import dev.dualsocket.endpoint.ServerEndpoint;
+import dev.dualsocket.test.RawConnection;
+import dev.dualsocket.test.TestBed;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A stranger's {@code HELLO} for a live link id ends the client's session mid-load (authentication, which would refuse
+ * it, is another matter). The client's re-connects name the ended session, are answered {@code SESSION_ENDED}, and
+ * its requests in flight fail instead of being re-sent into the stranger's session: under load from several callers,
+ * nothing runs twice and no caller gets another request's answer.
+ */
+class StrangerHelloTests {
+
+	private static final int CALLERS = 4;
+
+	private static final int STRANGERS = 5;
+
+	private final TestBed bed = new TestBed();
+
+	private final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+
+	/** Per payload: its answer, or the exception its caller got. */
+	private final Map<String, Object> outcomes = new ConcurrentHashMap<>();
+
+	private final AtomicBoolean loading = new AtomicBoolean(true);
+
+	@AfterEach
+	void close() {
+		this.loading.set(false);
+		this.bed.close();
+	}
+
+	@Test
+	void strangersHelloEndsTheSessionWithoutARunTwiceOrAWrongAnswer() throws Exception {
+		ServerEndpoint server = this.bed.server("server", TestBed.FAST);
+		server.setRequestHandler((request) -> {
+			String payload = new String(request.payload(), UTF_8);
+			this.runs.computeIfAbsent(payload, (key) -> new AtomicInteger()).incrementAndGet();
+			return ("answer:" + payload).getBytes(UTF_8);
+		});
+		int port = server.getLocalAddress().getPort();
+		ClientEndpoint client = this.bed.client("client", "target", port, TestBed.FAST);
+		DualSocketLink link = client.link("target");
+		TestBed.awaitNormal(link);
+
+		List<CompletableFuture<Void>> callers = new ArrayList<>();
+		for (int caller = 0; caller < CALLERS; caller++) {
+			int number = caller;
+			callers.add(CompletableFuture.runAsync(() -> call(link, number)));
+		}
+		for (int stranger = 0; stranger < STRANGERS; stranger++) {
+			int settled = this.outcomes.size();
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.outcomes.size() > settled + 200);
+			try (RawConnection raw = new RawConnection(port)) {
+				raw.writeHello(1, 1, ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE), "target");
+				assertThat(raw.readUntil(0x02).shortBytesAt(2)).hasSize(16);
+			}
+			int disconnects = stranger + 1;
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> this.bed.events.states("client").stream().filter(LinkState.DISCONNECTED::equals).count()
+						>= disconnects && link.getState() == LinkState.NORMAL);
+		}
+		this.loading.set(false);
+		CompletableFuture.allOf(callers.toArray(CompletableFuture[]::new)).get();
+
+		assertThat(this.runs).allSatisfy((payload, count) -> assertThat(count).as(payload).hasValue(1));
+		assertThat(this.outcomes).allSatisfy((payload, outcome) -> {
+			if (outcome instanceof String answer) {
+				assertThat(answer).isEqualTo("answer:" + payload);
+			}
+			else {
+				assertThat(outcome).as(payload).isInstanceOf(LinkDisconnectedException.class);
+			}
+		});
+		// The session really was ended under load: some callers were failed, and everything answered had run.
+		assertThat(this.outcomes.values()).anyMatch(LinkDisconnectedException.class::isInstance);
+		this.outcomes.forEach((payload, outcome) -> {
+			if (outcome instanceof String) {
+				assertThat(this.runs).containsKey(payload);
+			}
+		});
+	}
+
+	/** One caller: up to 16 requests in flight, each with a payload of its own, until the load stops. */
+	private void call(DualSocketLink link, int caller) {
+		java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(16);
+		for (int i = 0; this.loading.get(); i++) {
+			String payload = "c" + caller + "-" + i;
+			inFlight.acquireUninterruptibly();
+			link.request(payload.getBytes(UTF_8)).whenComplete((bytes, failure) -> {
+				this.outcomes.put(payload, (failure == null) ? new String(bytes, UTF_8) : unwrap(failure));
+				inFlight.release();
+			});
+			if (link.getState() != LinkState.NORMAL) {
+				await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+					.until(() -> !this.loading.get() || link.getState() == LinkState.NORMAL);
+			}
+		}
+		inFlight.acquireUninterruptibly(16);
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
+	}
+
+}
