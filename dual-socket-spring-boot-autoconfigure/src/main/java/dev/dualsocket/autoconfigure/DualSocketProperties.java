@@ -81,7 +81,8 @@ public class DualSocketProperties {
 		/**
 		 * Most responses a link keeps per session to answer requests the peer sends again after a socket failure,
 		 * without running them twice. Responses the peer has acknowledged (through the low watermark in its
-		 * heartbeats) are dropped sooner; keep this above the most requests the peer has in flight on one link.
+		 * heartbeats) are dropped sooner. A copy of a request whose response was dropped is still never run again:
+		 * it is answered DUPLICATE_EXPIRED. Keep this above the most requests the peer has in flight on one link.
 		 */
 		private @Nullable Integer duplicateCacheSize;
 
