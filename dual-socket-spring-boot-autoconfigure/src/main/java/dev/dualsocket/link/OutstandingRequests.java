@@ -75,8 +75,11 @@ final class OutstandingRequests {
 	private void expire(Outstanding request) {
 		if (this.requests.remove(request.id, request)) {
 			this.completion.completed(request, Outcome.TIMEOUT);
-			request.future.completeExceptionally(new RequestTimeoutException("No response to request " + request.id
-					+ " on " + this.where + " within " + this.timeout.toMillis() + " ms", this.timeout));
+			// A request that never left says so: it did not run, which a caller deciding on a retry wants to know.
+			String what = (request.sentIn != null) ? "No response to request " + request.id
+					: "Request " + request.id + " was never sent (the link was not established)";
+			request.future.completeExceptionally(new RequestTimeoutException(
+					what + " on " + this.where + " within " + this.timeout.toMillis() + " ms", this.timeout));
 		}
 	}
 

@@ -155,4 +155,21 @@ class RequestsBothWaysTests {
 			.hasMessage("Endpoint 'server' has no link 'nope'; it has no links now");
 	}
 
+	@Test
+	void requestOnALinkThatNeverConnectsTimesOutSayingItWasNeverSent() throws Exception {
+		int closedPort;
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+			closedPort = socket.getLocalPort();
+		}
+		ClientEndpoint client = this.bed.client("client", "nowhere", closedPort,
+				TestBed.FAST.toBuilder().requestTimeout(Duration.ofMillis(300)).build());
+
+		CompletableFuture<byte[]> response = client.request("lost?".getBytes(UTF_8));
+
+		assertThatThrownBy(() -> response.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+			.cause()
+			.isInstanceOf(RequestTimeoutException.class)
+			.hasMessageStartingWith("Request 1 was never sent (the link was not established)");
+	}
+
 }
