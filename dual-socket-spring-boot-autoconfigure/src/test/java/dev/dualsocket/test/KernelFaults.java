@@ -89,7 +89,7 @@ public final class KernelFaults {
 		}
 	}
 
-	private static void check(Result result) throws IOException {
+	static void check(Result result) throws IOException {
 		if (result.exitCode != 0) {
 			throw new IOException(result.output.trim());
 		}
@@ -129,7 +129,7 @@ public final class KernelFaults {
 
 	}
 
-	private static Result run(List<String> command) throws IOException {
+	static Result run(List<String> command) throws IOException {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		try {
 			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -145,7 +145,7 @@ public final class KernelFaults {
 		}
 	}
 
-	private record Result(int exitCode, String output) {
+	record Result(int exitCode, String output) {
 	}
 
 }
