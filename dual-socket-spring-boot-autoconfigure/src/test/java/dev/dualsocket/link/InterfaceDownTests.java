@@ -14,9 +14,7 @@ import dev.dualsocket.event.ReconnectAttemptEvent;
 import dev.dualsocket.event.SocketFailedEvent;
 import dev.dualsocket.test.KernelFaults;
 import dev.dualsocket.test.TestBed;
-import dev.dualsocket.transport.TransportSettings;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,17 +33,8 @@ class InterfaceDownTests {
 
 	@BeforeEach
 	void createInterface() {
-		Assumptions.assumeTrue(KernelFaults.available(), KernelFaults::unavailableReason);
-		try {
-			this.veth = KernelFaults.vethPair("dsk" + (ProcessHandle.current().pid() % 100_000), ADDRESS);
-		}
-		catch (IOException ex) {
-			Assumptions.abort("cannot create a veth interface here: " + ex.getMessage());
-		}
-		TransportSettings defaults = TransportSettings.defaults();
-		this.bed = new TestBed(new TransportSettings(defaults.ioThreads(), defaults.handlerThreads(),
-				defaults.handlerQueueCapacity(), defaults.recoveryThreads(), defaults.nativeTransport(),
-				Duration.ofMillis(100)));
+		this.veth = KernelFaults.vethPairOrSkip("dsk", ADDRESS);
+		this.bed = TestBed.pollingInterfacesEvery(Duration.ofMillis(100));
 	}
 
 	@AfterEach

@@ -113,19 +113,7 @@ class PeerRestartTests {
 		first.kill();
 		PeerProcess.Handle second = startPeer("client", port, "restarting");
 		await().atMost(BOUND).until(() -> second.lines("STATE").contains("NORMAL"));
-		// The restarted client's requests 1..n are in flight while the old session's handlers, which ran its
-		// predecessor's requests 1..n, finish and answer.
-		second.command("send held " + REQUESTS);
-		await().atMost(BOUND).until(() -> ranOf("held-") == REQUESTS);
-		this.releaseOld.countDown();
-		await().atMost(BOUND).until(() -> this.oldHandlersDone.get() == REQUESTS);
-		second.command("send ping 1");
-		await().atMost(BOUND).until(() -> second.lines("OK").contains("ping-0 answer:ping-0"));
-		this.releaseNew.countDown();
-
-		await().atMost(BOUND).until(() -> outcomes(second, "held-").size() == REQUESTS);
-		assertThat(outcomes(second, "held-")).containsExactlyInAnyOrderElementsOf(ownAnswers("held", REQUESTS));
-		assertThat(this.runs).allSatisfy((payload, count) -> assertThat(count).as(payload).hasValue(1));
+		assertOldHandlersNeverAnswerTheRestartedPeer(second);
 	}
 
 	@Test
@@ -143,17 +131,7 @@ class PeerRestartTests {
 		await().atMost(BOUND).until(() -> this.bed.events.states("client").contains(LinkState.DISCONNECTED));
 		PeerProcess.Handle second = startPeer("server", port, "restarting");
 		await().atMost(BOUND).until(() -> second.lines("STATE").contains("NORMAL"));
-		second.command("send held " + REQUESTS);
-		await().atMost(BOUND).until(() -> ranOf("held-") == REQUESTS);
-		this.releaseOld.countDown();
-		await().atMost(BOUND).until(() -> this.oldHandlersDone.get() == REQUESTS);
-		second.command("send ping 1");
-		await().atMost(BOUND).until(() -> second.lines("OK").contains("ping-0 answer:ping-0"));
-		this.releaseNew.countDown();
-
-		await().atMost(BOUND).until(() -> outcomes(second, "held-").size() == REQUESTS);
-		assertThat(outcomes(second, "held-")).containsExactlyInAnyOrderElementsOf(ownAnswers("held", REQUESTS));
-		assertThat(this.runs).allSatisfy((payload, count) -> assertThat(count).as(payload).hasValue(1));
+		assertOldHandlersNeverAnswerTheRestartedPeer(second);
 	}
 
 	@Test
@@ -193,6 +171,26 @@ class PeerRestartTests {
 		}
 		assertThat(second.lines("RAN")).containsExactlyInAnyOrderElementsOf(
 				ownPayloads("after", REQUESTS));
+	}
+
+	/**
+	 * The restarted peer's requests 1..n are in flight while the old session's handlers, which ran its
+	 * predecessor's requests 1..n, finish and answer; then its own are answered. Each of its callers must get its own
+	 * answer, and nothing may have run twice.
+	 */
+	private void assertOldHandlersNeverAnswerTheRestartedPeer(PeerProcess.Handle restarted) {
+		restarted.command("send held " + REQUESTS);
+		await().atMost(BOUND).until(() -> ranOf("held-") == REQUESTS);
+		this.releaseOld.countDown();
+		await().atMost(BOUND).until(() -> this.oldHandlersDone.get() == REQUESTS);
+		// A round trip after the old handlers returned, so their replies, if any were sent, arrived first.
+		restarted.command("send ping 1");
+		await().atMost(BOUND).until(() -> restarted.lines("OK").contains("ping-0 answer:ping-0"));
+		this.releaseNew.countDown();
+
+		await().atMost(BOUND).until(() -> outcomes(restarted, "held-").size() == REQUESTS);
+		assertThat(outcomes(restarted, "held-")).containsExactlyInAnyOrderElementsOf(ownAnswers("held", REQUESTS));
+		assertThat(this.runs).allSatisfy((payload, count) -> assertThat(count).as(payload).hasValue(1));
 	}
 
 	/** What a peer process reported for its requests with the given prefix: "OK payload answer" or "FAIL ...". */

@@ -25,7 +25,6 @@ import dev.dualsocket.event.SocketConnectedEvent;
 import dev.dualsocket.test.NetnsRouter;
 import dev.dualsocket.test.TestBed;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,13 +53,7 @@ class SynLossEstablishmentTests {
 
 	@BeforeEach
 	void createRouter() throws IOException {
-		Assumptions.assumeTrue(NetnsRouter.available(), NetnsRouter::unavailableReason);
-		try {
-			this.router = NetnsRouter.create("dsr" + (ProcessHandle.current().pid() % 100_000), "10.213.79");
-		}
-		catch (IOException ex) {
-			Assumptions.abort("cannot create a network namespace router here: " + ex.getMessage());
-		}
+		this.router = NetnsRouter.createOrSkip("dsr", "10.213.79");
 		this.bed = new TestBed();
 		this.server = this.bed.server("server", this.router.hostAddress(), 0, TestBed.FAST);
 		this.server.setRequestHandler((request) -> {

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Assumptions;
+
 /**
  * Faults made by the kernel itself: {@code ss -K} destroys one TCP socket, which the application sees as "Software
  * caused connection abort" and its peer as "Connection reset". Needs root and the {@code ss} tool (iproute2); tests
@@ -86,6 +88,23 @@ public final class KernelFaults {
 		catch (IOException ex) {
 			pair.close();
 			throw ex;
+		}
+	}
+
+	/**
+	 * Creates a veth pair for a test, or skips the test with the reason where that cannot be done here.
+	 * @param prefix the start of the first end's name (at most 7 characters); the process id makes it unique
+	 * @param address an IPv4 address for the first end
+	 * @return the pair
+	 */
+	public static VethPair vethPairOrSkip(String prefix, String address) {
+		Assumptions.assumeTrue(available(), KernelFaults::unavailableReason);
+		try {
+			return vethPair(prefix + (ProcessHandle.current().pid() % 100_000), address);
+		}
+		catch (IOException ex) {
+			Assumptions.abort("cannot create a veth interface here: " + ex.getMessage());
+			throw new IllegalStateException(ex);
 		}
 	}
 

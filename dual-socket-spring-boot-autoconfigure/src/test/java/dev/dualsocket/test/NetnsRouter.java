@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.Assumptions;
+
 /**
  * A router in a network namespace of the test's own, reached over a veth pair: a connection to
  * {@link #routerAddress()} on a forwarded port goes into the namespace, is NATed back to {@link #hostAddress()}, and
@@ -80,6 +82,23 @@ public final class NetnsRouter implements AutoCloseable {
 		catch (IOException ex) {
 			router.close();
 			throw ex;
+		}
+	}
+
+	/**
+	 * Creates a router for a test, or skips the test with the reason where that cannot be done here.
+	 * @param prefix the start of the veth name (at most 5 characters); the process id makes it unique
+	 * @param subnet the first three octets of a /30 that nothing else on the machine uses
+	 * @return the router
+	 */
+	public static NetnsRouter createOrSkip(String prefix, String subnet) {
+		Assumptions.assumeTrue(available(), NetnsRouter::unavailableReason);
+		try {
+			return create(prefix + (ProcessHandle.current().pid() % 100_000), subnet);
+		}
+		catch (IOException ex) {
+			Assumptions.abort("cannot create a network namespace router here: " + ex.getMessage());
+			throw new IllegalStateException(ex);
 		}
 	}
 

@@ -46,6 +46,15 @@ public final class TestBed implements AutoCloseable {
 		this.transport = TransportResources.create(settings);
 	}
 
+	/**
+	 * A test bed whose transport looks at network interfaces every {@code interval}, for tests that take one down.
+	 */
+	public static TestBed pollingInterfacesEvery(Duration interval) {
+		TransportSettings defaults = TransportSettings.defaults();
+		return new TestBed(new TransportSettings(defaults.ioThreads(), defaults.handlerThreads(),
+				defaults.handlerQueueCapacity(), defaults.recoveryThreads(), defaults.nativeTransport(), interval));
+	}
+
 	public ServerEndpoint server(String name, LinkSettings settings) {
 		return server(name, "127.0.0.1", 0, settings);
 	}
