@@ -31,6 +31,7 @@ import dev.dualsocket.transport.ErrorReply;
 import dev.dualsocket.transport.Frame;
 import dev.dualsocket.transport.FrameType;
 import dev.dualsocket.transport.HeartbeatHandler;
+import dev.dualsocket.transport.ProtocolViolationException;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.util.Timeout;
@@ -385,6 +386,7 @@ public final class Link implements DualSocketLink {
 	 * @param sessionId the session the handshake named
 	 * @param token the session's token as the server accepted the connection with it
 	 * @throws LinkDisconnectedException if the link is disconnected or closed, or no longer in that session
+	 * @throws ProtocolViolationException if the server accepted the connection without the session's token
 	 * @throws UncheckedIOException if the network interface carrying the connection is down
 	 */
 	public void attach(SocketRole role, Channel channel, long sessionId, byte[] token) {
@@ -400,9 +402,14 @@ public final class Link implements DualSocketLink {
 						"Link '" + this.id + "' is " + state + "; the new " + role.label() + " connection is closed");
 			}
 			session = this.status.session;
-			if (session.id() != sessionId || !session.adoptToken(token)) {
+			if (session.id() != sessionId) {
 				throw new LinkDisconnectedException("Link '" + this.id + "' is no longer in the session the new "
 						+ role.label() + " connection was opened for; the connection is closed");
+			}
+			if (!session.adoptToken(token)) {
+				// Not the session's token, or none at all: the peer breaks section 4.2 of the protocol.
+				throw new ProtocolViolationException("the " + role.label()
+						+ " connection was accepted without the session's token");
 			}
 			established = isEstablished(state);
 			String interfaceDown = this.context.transport().interfaceMonitor().watch(channel);

@@ -135,6 +135,25 @@ class SessionHandshakeTests {
 		}
 	}
 
+	@Test
+	void clientRefusesAnAcceptWithoutTheSessionTokenAndKeepsTrying() throws Exception {
+		try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress())) {
+			dev.dualsocket.endpoint.ClientEndpoint client = this.bed.client("client", "tokenless",
+					listener.getLocalPort(), TestBed.FAST);
+			for (int attempt = 0; attempt < 2; attempt++) {
+				try (RawConnection connection = new RawConnection(listener.accept())) {
+					connection.readUntil(0x01);
+					// A server written to the old text: HELLO_ACCEPT with an empty token.
+					connection.writeFrame(HELLO_ACCEPT, 0, new byte[] { 0, 1, 0, 0 });
+					assertThat(connection.closedByPeer()).isTrue();
+				}
+			}
+			assertThat(client.link("tokenless").getState()).isEqualTo(LinkState.CONNECTING);
+			assertThat(this.bed.events.ofType(dev.dualsocket.event.ReconnectAttemptEvent.class, "client"))
+				.anySatisfy((attempt) -> assertThat(attempt.getError()).contains("without the session's token"));
+		}
+	}
+
 	private static String hex(long session) {
 		return Long.toHexString(session);
 	}
