@@ -76,11 +76,15 @@ class InterfaceDownPastWaitTimeoutTests {
 	void removeInterface() throws IOException {
 		this.releaseOld.countDown();
 		this.releaseNew.countDown();
-		if (this.bed != null) {
-			this.bed.close();
+		try {
+			if (this.bed != null) {
+				this.bed.close();
+			}
 		}
-		if (this.veth != null) {
-			this.veth.close();
+		finally {
+			if (this.veth != null) {
+				this.veth.close();
+			}
 		}
 	}
 
