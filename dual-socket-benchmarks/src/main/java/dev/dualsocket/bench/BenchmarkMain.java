@@ -67,7 +67,8 @@ public final class BenchmarkMain {
 		}
 		if (arguments.runs("recovery")) {
 			out.println("\n[3] Recovery under load: " + profile.kills() + " socket kills, then " + profile.blackHoles()
-					+ " black-holed sockets");
+					+ " black-holed sockets, then " + profile.restarts() + " restarts of the server's JVM and "
+					+ profile.restarts() + " of the client's");
 			results.recovery = RecoveryScenario.run(profile, out);
 			results.rows.addAll(results.recovery.rows());
 		}

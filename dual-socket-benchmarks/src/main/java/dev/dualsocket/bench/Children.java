@@ -16,8 +16,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Child JVMs started by the benchmark: the single-caller round trip pinned to one CPU with {@code taskset -c 0}, and
- * the two sides of the scale scenario. A child talks to its parent in lines on standard output.
+ * Child JVMs started by the benchmark: the single-caller round trip pinned to one CPU with {@code taskset -c 0}, the
+ * two sides of the scale scenario, and the restarted peer of the recovery scenario's restart case. A child talks to
+ * its parent in lines on standard output.
  */
 public final class Children {
 
@@ -40,6 +41,7 @@ public final class Children {
 			}
 			case "scale-server" -> ScaleScenario.serverChild(args);
 			case "scale-client" -> ScaleScenario.clientChild(args);
+			case "restart-peer" -> PeerRestarts.child(args);
 			default -> throw new IllegalArgumentException("unknown child " + child);
 		}
 		System.out.flush();

@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -20,7 +19,8 @@ import dev.dualsocket.link.SocketSnapshot;
 /**
  * Scenario 3: sockets killed (by the kernel, {@code ss -K}) and black-holed (by a proxy) under steady load in both
  * directions, with default link settings; how long until the link is whole again, and whether any request was lost
- * or run twice.
+ * or run twice. Then the peer's whole JVM killed and started again ({@link PeerRestarts}), the server's and the
+ * client's in turn.
  */
 public final class RecoveryScenario {
 
@@ -73,7 +73,10 @@ public final class RecoveryScenario {
 	 * @param recoveryNanos time from each kill to NORMAL on both sides
 	 * @param unrecovered kills after which the link did not recover within 10 s
 	 * @param requests requests sent during the kills
-	 * @param lost requests that failed, or were answered without having run
+	 * @param lost requests never answered nor failed clearly, or answered without having run
+	 * @param failedClearly requests failed with one of the library's exceptions (none is expected: a socket kill
+	 * ends no session)
+	 * @param wrong requests answered with something else than the answer to their own payload
 	 * @param twice requests that ran twice
 	 * @param worstRequestNanos the longest any request waited during the kills
 	 * @param heartbeatTimeout heartbeat timeout of the black-hole trials
@@ -81,11 +84,12 @@ public final class RecoveryScenario {
 	 * @param blackHoleLost requests lost during the black-hole trials
 	 * @param blackHoleTwice requests run twice during the black-hole trials
 	 * @param available why kills could not run, or null
+	 * @param restarts the peer restarts, the server's first
 	 */
 	public record Result(List<Kill> killed, List<Outcome> outcomes, List<Long> recoveryNanos, int unrecovered,
-			long requests, long lost,
+			long requests, long lost, long failedClearly, long wrong,
 			long twice, long worstRequestNanos, Duration heartbeatTimeout, List<Long> detectionNanos, long blackHoleLost,
-			long blackHoleTwice, String available) {
+			long blackHoleTwice, String available, List<PeerRestarts.Result> restarts) {
 
 		/** Median time between two steps, over the recoveries that had both. */
 		double step(java.util.function.ToLongFunction<Outcome> to, java.util.function.ToLongFunction<Outcome> from) {
@@ -111,8 +115,9 @@ public final class RecoveryScenario {
 				Histogram all = recoveries();
 				rows.add(new Row(SECTION, String.format("kill → NORMAL on both sides, %d kills under load", this.killed.size()),
 						null, single(all.percentile(0.5)), single(all.percentile(0.99)),
-						String.format("max %s; %d unrecovered; lost %d, run twice %d of %,d requests; slowest request %s",
-								Report.duration(all.max()), this.unrecovered, this.lost, this.twice, this.requests,
+						String.format("max %s; %d unrecovered; lost %d, run twice %d, wrong answers %d, failed clearly %d of"
+								+ " %,d requests; slowest request %s", Report.duration(all.max()), this.unrecovered,
+								this.lost, this.twice, this.wrong, this.failedClearly, this.requests,
 								Report.duration(this.worstRequestNanos)),
 						String.format("p99 %.2f× the 50 ms target", all.percentile(0.99) / 50e6)));
 				rows.add(new Row(SECTION, "  steps (median): kill → client's procedure starts → socket re-connected → NORMAL",
@@ -144,6 +149,9 @@ public final class RecoveryScenario {
 					String.format("max %s; lost %d, run twice %d", Report.duration(detection.max()), this.blackHoleLost,
 							this.blackHoleTwice),
 					String.format("max %.2f× timeout", detection.max() / (double) this.heartbeatTimeout.toNanos())));
+			for (PeerRestarts.Result restart : this.restarts) {
+				rows.addAll(restart.rows());
+			}
 			return rows;
 		}
 
@@ -161,6 +169,8 @@ public final class RecoveryScenario {
 		int unrecovered = 0;
 		long requests = 0;
 		long lost = 0;
+		long failedClearly = 0;
+		long wrong = 0;
 		long twice = 0;
 		long worst = 0;
 		if (unavailable == null) {
@@ -193,18 +203,28 @@ public final class RecoveryScenario {
 				SteadyLoad.Tally tally = load.finish();
 				requests = tally.requests;
 				lost = tally.lost;
+				failedClearly = tally.failedClearly;
+				wrong = tally.wrong;
 				twice = tally.twice;
 				worst = tally.worstNanos;
-				progress.printf("  requests %,d, lost %d, run twice %d, slowest %s%n", requests, lost, twice,
-						Report.duration(worst));
+				progress.printf("  requests %,d, lost %d, run twice %d, wrong answers %d, failed clearly %d, slowest %s%n",
+						requests, lost, twice, wrong, failedClearly, Report.duration(worst));
 			}
 		}
 		else {
 			progress.println("  socket kills skipped: " + unavailable);
 		}
 		BlackHoles blackHoles = blackHoles(profile, progress);
-		return new Result(killed, outcomes, recoveries, unrecovered, requests, lost, twice, worst, profile.blackHoleTimeout(),
-				blackHoles.detections, blackHoles.lost, blackHoles.twice, unavailable);
+		List<PeerRestarts.Result> restarts = new ArrayList<>();
+		for (PeerRestarts.Restarted restarted : PeerRestarts.Restarted.values()) {
+			progress.printf("  peer restarts: the %s JVM killed (SIGKILL) and started again on its port, %d times%n",
+					restarted.label(), profile.restarts());
+			restarts.add(PeerRestarts.run(restarted, profile.restarts(), profile.pauseBetweenRestarts(), profile,
+					progress));
+		}
+		return new Result(killed, outcomes, recoveries, unrecovered, requests, lost, failedClearly, wrong, twice, worst,
+				profile.blackHoleTimeout(), blackHoles.detections, blackHoles.lost, blackHoles.twice, unavailable,
+				restarts);
 	}
 
 	static int port(String address) {
@@ -343,8 +363,10 @@ public final class RecoveryScenario {
 				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
 			}
 			SteadyLoad.Tally tally = load.finish();
-			progress.printf("  requests %,d, lost %d, run twice %d%n", tally.requests, tally.lost, tally.twice);
-			return new BlackHoles(detections, tally.lost, tally.twice);
+			progress.printf("  requests %,d, lost %d, run twice %d, wrong answers %d, failed clearly %d%n", tally.requests,
+					tally.lost, tally.twice, tally.wrong, tally.failedClearly);
+			// A wrong answer is worse than a lost request; the black-hole row counts it with them.
+			return new BlackHoles(detections, tally.lost + tally.wrong, tally.twice);
 		}
 		finally {
 			if (proxy.get() != null) {
@@ -355,8 +377,10 @@ public final class RecoveryScenario {
 
 	/**
 	 * Synchronous callers in both directions, each request numbered; both handlers note every number they run and
-	 * the callers every number answered with its own payload, so that afterwards every request is accounted for: a
-	 * request is lost unless it ran and its answer came back; it ran twice if its handler ran twice.
+	 * answer with {@link Payloads#answer}, and the callers note how each number ended, so that afterwards every
+	 * request is accounted for: it failed clearly (one of the library's exceptions, which tells the caller it may not
+	 * have run), came back with a wrong answer, or else is lost unless it ran and its own answer came back; it ran
+	 * twice if its handler ran twice.
 	 */
 	static final class SteadyLoad implements AutoCloseable {
 
@@ -369,6 +393,14 @@ public final class RecoveryScenario {
 		private final ExecutionLog answeredByServer = new ExecutionLog(CAPACITY_BITS);
 
 		private final ExecutionLog answeredByClient = new ExecutionLog(CAPACITY_BITS);
+
+		private final ExecutionLog failedToServer = new ExecutionLog(CAPACITY_BITS);
+
+		private final ExecutionLog failedToClient = new ExecutionLog(CAPACITY_BITS);
+
+		private final ExecutionLog wrongFromServer = new ExecutionLog(CAPACITY_BITS);
+
+		private final ExecutionLog wrongFromClient = new ExecutionLog(CAPACITY_BITS);
 
 		private final AtomicLong toServer = new AtomicLong();
 
@@ -384,43 +416,42 @@ public final class RecoveryScenario {
 
 		SteadyLoad(DualSocketBed bed) {
 			bed.server.setRequestHandler((request) -> {
-				this.ranOnServer.ran(WireFrames.getLong(request.payload(), 0));
-				return request.payload();
+				this.ranOnServer.ran(Payloads.number(request.payload()));
+				return Payloads.answer(request.payload());
 			});
 			bed.client.setRequestHandler((request) -> {
-				this.ranOnClient.ran(WireFrames.getLong(request.payload(), 0));
-				return request.payload();
+				this.ranOnClient.ran(Payloads.number(request.payload()));
+				return Payloads.answer(request.payload());
 			});
 			for (int i = 0; i < CLIENT_CALLERS; i++) {
-				start(bed.clientLink, this.toServer, this.answeredByServer, "bench-load-to-server-" + i);
+				start(bed.clientLink, this.toServer, this.answeredByServer, this.failedToServer, this.wrongFromServer,
+						"bench-load-to-server-" + i);
 			}
 			for (int i = 0; i < SERVER_CALLERS; i++) {
-				start(bed.serverLink, this.toClient, this.answeredByClient, "bench-load-to-client-" + i);
+				start(bed.serverLink, this.toClient, this.answeredByClient, this.failedToClient, this.wrongFromClient,
+						"bench-load-to-client-" + i);
 			}
 		}
 
-		private void start(DualSocketLink link, AtomicLong numbers, ExecutionLog answered, String name) {
+		private void start(DualSocketLink link, AtomicLong numbers, ExecutionLog answered, ExecutionLog failed,
+				ExecutionLog wrong, String name) {
 			Thread thread = new Thread(() -> {
 				while (this.running) {
 					long number = numbers.incrementAndGet();
 					if (number >= CAPACITY_BITS) {
 						return;
 					}
-					byte[] payload = new byte[Profile.PAYLOAD];
-					WireFrames.putLong(payload, 0, number);
 					long sent = System.nanoTime();
-					try {
-						CompletableFuture<byte[]> answer = link.request(payload);
-						byte[] bytes = answer.get(30, TimeUnit.SECONDS);
-						if (WireFrames.getLong(bytes, 0) == number) {
-							answered.ran(number);
-						}
-						if (this.measuring) {
-							this.worst.accumulateAndGet(System.nanoTime() - sent, Math::max);
+					switch (RequestOutcome.call(link, Payloads.numbered(number), Duration.ofSeconds(30))) {
+						case ANSWERED -> answered.ran(number);
+						case WRONG_ANSWER -> wrong.ran(number);
+						case FAILED_CLEARLY -> failed.ran(number);
+						default -> {
+							// silence, or an exception the library does not document: counted as lost below
 						}
 					}
-					catch (Exception ex) {
-						// counted as lost below: never answered
+					if (this.measuring) {
+						this.worst.accumulateAndGet(System.nanoTime() - sent, Math::max);
 					}
 				}
 			}, name);
@@ -447,10 +478,14 @@ public final class RecoveryScenario {
 			}
 			long lastToServer = Math.min(this.toServer.get(), CAPACITY_BITS - 1);
 			long lastToClient = Math.min(this.toClient.get(), CAPACITY_BITS - 1);
-			long lost = ExecutionLog.countNotBoth(this.ranOnServer, this.answeredByServer, lastToServer)
-					+ ExecutionLog.countNotBoth(this.ranOnClient, this.answeredByClient, lastToClient);
+			long lost = ExecutionLog.countLost(this.ranOnServer, this.answeredByServer, this.failedToServer,
+					this.wrongFromServer, lastToServer)
+					+ ExecutionLog.countLost(this.ranOnClient, this.answeredByClient, this.failedToClient,
+							this.wrongFromClient, lastToClient);
+			long failedClearly = this.failedToServer.count(lastToServer) + this.failedToClient.count(lastToClient);
+			long wrong = this.wrongFromServer.count(lastToServer) + this.wrongFromClient.count(lastToClient);
 			long twice = this.ranOnServer.twice() + this.ranOnClient.twice();
-			return new Tally(lastToServer + lastToClient, lost, twice, this.worst.get());
+			return new Tally(lastToServer + lastToClient, lost, failedClearly, wrong, twice, this.worst.get());
 		}
 
 		@Override
@@ -466,7 +501,7 @@ public final class RecoveryScenario {
 			}
 		}
 
-		record Tally(long requests, long lost, long twice, long worstNanos) {
+		record Tally(long requests, long lost, long failedClearly, long wrong, long twice, long worstNanos) {
 		}
 
 	}
@@ -496,15 +531,30 @@ public final class RecoveryScenario {
 			return (this.once.get((int) (number >>> 6)) & (1L << (number & 63))) != 0;
 		}
 
-		/** Numbers 1 to {@code last} that did not both run and get their answer back. */
-		static long countNotBoth(ExecutionLog ran, ExecutionLog answered, long last) {
+		/**
+		 * Numbers 1 to {@code last} that neither failed clearly nor came back wrong, and did not both run and get
+		 * their own answer back: never answered nor failed, or answered without having run.
+		 */
+		static long countLost(ExecutionLog ran, ExecutionLog answered, ExecutionLog failed, ExecutionLog wrong,
+				long last) {
 			long missing = 0;
 			for (long n = 1; n <= last; n++) {
-				if (!ran.has(n) || !answered.has(n)) {
+				if (!failed.has(n) && !wrong.has(n) && !(ran.has(n) && answered.has(n))) {
 					missing++;
 				}
 			}
 			return missing;
+		}
+
+		/** How many of the numbers 1 to {@code last} are in the log. */
+		long count(long last) {
+			long count = 0;
+			for (long n = 1; n <= last; n++) {
+				if (has(n)) {
+					count++;
+				}
+			}
+			return count;
 		}
 
 		long twice() {

@@ -174,8 +174,9 @@ public final class Report {
 							recovery.killed().size(), recovery.unrecovered()),
 					all.percentile(0.99) <= 50e6 && recovery.unrecovered() == 0));
 			targets.add(new Target("0 requests lost, 0 run twice (kills)", String.format(Locale.ROOT,
-					"lost %d, run twice %d of %,d", recovery.lost(), recovery.twice(), recovery.requests()),
-					recovery.lost() == 0 && recovery.twice() == 0));
+					"lost %d, run twice %d, wrong answers %d of %,d", recovery.lost(), recovery.twice(),
+					recovery.wrong(), recovery.requests()),
+					recovery.lost() == 0 && recovery.twice() == 0 && recovery.wrong() == 0));
 		}
 		else {
 			targets.add(new Target("Recovery p99 ≤ 50 ms after a kill",
@@ -188,6 +189,18 @@ public final class Report {
 					"max %s with a %d ms timeout = %.2f×; lost %d, run twice %d", duration(max),
 					recovery.heartbeatTimeout().toMillis(), ratio, recovery.blackHoleLost(), recovery.blackHoleTwice()),
 					ratio <= 1.1 && recovery.blackHoleLost() == 0 && recovery.blackHoleTwice() == 0));
+		}
+		if (recovery != null) {
+			for (PeerRestarts.Result restart : recovery.restarts()) {
+				RestartLedger.Tally all = restart.toPeer().plus(restart.fromPeer());
+				targets.add(new Target("0 lost, 0 run twice, 0 wrong answers (" + restart.restarted().label() + " restarts)",
+						String.format(Locale.ROOT,
+								"lost %d, run twice %d, wrong answers %d of %,d; %,d failed clearly; %d of %d restarts"
+										+ " back to NORMAL within 60 s",
+								all.lost(), all.twice(), all.wrong(), all.requests(), all.failedClearly(),
+								restart.restarts().size() - restart.unrecovered(), restart.restarts().size()),
+						restart.clean()));
+			}
 		}
 		ScaleScenario.Result scale = results.scale;
 		Profile profile = results.profile;

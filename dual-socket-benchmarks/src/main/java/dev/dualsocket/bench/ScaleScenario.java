@@ -274,7 +274,7 @@ public final class ScaleScenario {
 	}
 
 	/** Keeps the links (and their heartbeats) up until the parent says stop, or goes away. */
-	private static void awaitStop() throws IOException {
+	static void awaitStop() throws IOException {
 		BufferedReader in = new BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
 		String line;
 		while ((line = in.readLine()) != null) {

@@ -1,12 +1,17 @@
 package dev.dualsocket.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The benchmark's own arithmetic and plumbing, in well under a second. No benchmark runs here: the benchmark is run
@@ -88,6 +93,87 @@ class HarnessTests {
 		String table = Report.table(rows);
 		assertEquals(4, table.lines().count());
 		assertTrue(table.contains("| s | a | 1,000 | 76.0 µs | 100 µs |  | ref |"), table);
+	}
+
+	@Test
+	void answersTellTheirOwnRequestFromAnyOther() {
+		byte[] seven = Payloads.numbered(7);
+		assertEquals(Profile.PAYLOAD, seven.length);
+		assertEquals(7, Payloads.number(seven));
+		assertTrue(Payloads.isAnswerTo(Payloads.answer(seven), seven));
+		assertFalse(Payloads.isAnswerTo(seven, seven), "the request sent back unchanged is no answer");
+		assertFalse(Payloads.isAnswerTo(Payloads.answer(Payloads.numbered(8)), seven));
+		assertFalse(Payloads.isAnswerTo(null, seven));
+	}
+
+	@Test
+	void aClearFailureIsNotALossButSilenceAndAnswersWithoutARunAre() {
+		RecoveryScenario.ExecutionLog ran = new RecoveryScenario.ExecutionLog(128);
+		RecoveryScenario.ExecutionLog answered = new RecoveryScenario.ExecutionLog(128);
+		RecoveryScenario.ExecutionLog failed = new RecoveryScenario.ExecutionLog(128);
+		RecoveryScenario.ExecutionLog wrong = new RecoveryScenario.ExecutionLog(128);
+		ran.ran(1);
+		answered.ran(1); // 1: ran and answered
+		failed.ran(2); // 2: failed clearly, never ran
+		answered.ran(3); // 3: answered without having run: lost
+		ran.ran(4); // 4: ran, never answered nor failed: lost
+		wrong.ran(5); // 5: a wrong answer, counted as such
+		assertEquals(2, RecoveryScenario.ExecutionLog.countLost(ran, answered, failed, wrong, 5));
+		assertEquals(1, failed.count(5));
+	}
+
+	@Test
+	void runLogRecordsReadBackInOrder(@TempDir Path dir) throws Exception {
+		Path file = dir.resolve("peer-0.log");
+		try (RunLog log = new RunLog(file)) {
+			log.append(RunLog.RAN, 42);
+			log.append(RunLog.SENT, RestartLedger.peerNumber(0, 1));
+			log.append(RequestOutcome.ANSWERED.code(), RestartLedger.peerNumber(0, 1));
+		}
+		Files.write(file, new byte[] { 'R', 0, 0 }, java.nio.file.StandardOpenOption.APPEND); // a torn record
+		List<String> records = new ArrayList<>();
+		RunLog.read(file, (kind, number) -> records.add((char) kind + ":" + number));
+		assertEquals(List.of("R:42", "S:" + (1L << 32 | 1), "a:" + (1L << 32 | 1)), records);
+		assertEquals(RequestOutcome.ANSWERED, RequestOutcome.ofCode(RequestOutcome.ANSWERED.code()));
+	}
+
+	@Test
+	void restartLedgerAccountsForEveryRequestAcrossIncarnations() {
+		RestartLedger ledger = new RestartLedger();
+		long[] killedAt = { 0, 1_000, 2_000 };
+		// This JVM's requests, all under restart 1 (sent to incarnation 0, which was killed at t = 1000).
+		sent(ledger, 1, 1, 500, RequestOutcome.ANSWERED);
+		ledger.record(0, RunLog.RAN, 1, 2);
+		sent(ledger, 2, 1, 600, RequestOutcome.FAILED_CLEARLY); // in flight at the kill
+		ledger.record(0, RunLog.RAN, 2, 2);
+		sent(ledger, 3, 1, 1_500, RequestOutcome.FAILED_CLEARLY); // sent while the peer was down
+		sent(ledger, 4, 1, 700, RequestOutcome.ANSWERED); // answered, never ran: lost
+		sent(ledger, 5, 1, 800, RequestOutcome.ANSWERED); // ran in both incarnations: twice, and crossed
+		ledger.record(0, RunLog.RAN, 5, 2);
+		ledger.record(1, RunLog.RAN, 5, 2);
+		sent(ledger, 6, 1, 900, RequestOutcome.WRONG_ANSWER);
+		ledger.record(0, RunLog.RAN, 6, 2);
+		RestartLedger.Tally mine = ledger.tally(1, false, killedAt, 2);
+		assertEquals(new RestartLedger.Tally(6, 3, 2, 1, 0, 1, 1, 1, 1, 0), mine);
+		// The peer's: incarnation 0's caller was killed (restart 1); incarnation 2 was stopped in order (restart 2).
+		long killedWithCaller = RestartLedger.peerNumber(0, 1);
+		ledger.record(0, RunLog.SENT, killedWithCaller, 2);
+		ledger.ran(killedWithCaller);
+		long silent = RestartLedger.peerNumber(2, 1);
+		ledger.record(2, RunLog.SENT, silent, 2);
+		long answered = RestartLedger.peerNumber(2, 2);
+		ledger.record(2, RunLog.SENT, answered, 2);
+		ledger.ran(answered);
+		ledger.record(2, RequestOutcome.ANSWERED.code(), answered, 2);
+		assertEquals(new RestartLedger.Tally(1, 0, 0, 0, 0, 0, 0, 0, 0, 1), ledger.tally(1, true, killedAt, 2));
+		assertEquals(new RestartLedger.Tally(2, 1, 0, 0, 0, 0, 1, 0, 0, 0), ledger.tally(2, true, killedAt, 2));
+	}
+
+	private static void sent(RestartLedger ledger, long number, int restart, long at, RequestOutcome outcome) {
+		RestartLedger.Entry entry = ledger.entry(number);
+		entry.restart = restart;
+		entry.sentAt = at;
+		entry.outcome = outcome;
 	}
 
 }
