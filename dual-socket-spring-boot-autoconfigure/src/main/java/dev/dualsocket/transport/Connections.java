@@ -32,8 +32,17 @@ public final class Connections {
 	 * @param failure why it failed
 	 */
 	public static void fail(Channel channel, SocketFailure failure) {
-		channel.attr(FAILURE).setIfAbsent(failure);
+		recordFailure(channel, failure);
 		channel.close();
+	}
+
+	/**
+	 * Records why a connection is about to fail, unless a reason is recorded already, without closing it yet.
+	 * @param channel the connection
+	 * @param failure why
+	 */
+	public static void recordFailure(Channel channel, SocketFailure failure) {
+		channel.attr(FAILURE).setIfAbsent(failure);
 	}
 
 	/**

@@ -74,6 +74,9 @@ public final class InterfaceMonitor {
 			if (down != null) {
 				logger.info("Failing " + onAddress.size() + " connection(s) on " + address.getHostAddress() + ": " + down);
 				SocketFailure failure = new SocketFailure(FailureCause.INTERFACE_DOWN, down);
+				// Every connection is marked before any is closed: one of them closing first must not reach its peer on
+				// this host, also on this interface, as a plain end of stream.
+				onAddress.forEach((channel) -> Connections.recordFailure(channel, failure));
 				onAddress.forEach((channel) -> Connections.fail(channel, failure));
 			}
 		});
