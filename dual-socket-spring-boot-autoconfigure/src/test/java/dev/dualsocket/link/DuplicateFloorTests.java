@@ -8,14 +8,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.dualsocket.LinkState;
 import dev.dualsocket.endpoint.ClientEndpoint;
-import dev.dualsocket.endpoint.DualSocketEndpoint;
 import dev.dualsocket.endpoint.ServerEndpoint;
+import dev.dualsocket.test.CountingHandler;
 import dev.dualsocket.test.RawConnection;
 import dev.dualsocket.test.RawConnection.RawFrame;
 import dev.dualsocket.test.TestBed;
@@ -49,25 +46,17 @@ class DuplicateFloorTests {
 
 	private final TestBed bed = new TestBed();
 
-	private final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+	private final CountingHandler handler = new CountingHandler();
 
 	@AfterEach
 	void close() {
 		this.bed.close();
 	}
 
-	private void countingHandler(DualSocketEndpoint endpoint) {
-		endpoint.setRequestHandler((request) -> {
-			String payload = new String(request.payload(), UTF_8);
-			this.runs.computeIfAbsent(payload, (key) -> new AtomicInteger()).incrementAndGet();
-			return ("answer:" + payload).getBytes(UTF_8);
-		});
-	}
-
 	@Test
 	void copyBelowTheWatermarkIsNotRunAgainByTheServer() throws Exception {
 		ServerEndpoint server = this.bed.server("server", SETTINGS);
-		countingHandler(server);
+		server.setRequestHandler(this.handler);
 		int port = server.getLocalAddress().getPort();
 		try (RawConnection outbound = new RawConnection(port); RawConnection inbound = new RawConnection(port)) {
 			openSession(outbound, inbound);
@@ -81,14 +70,14 @@ class DuplicateFloorTests {
 			assertDuplicateExpired(outbound, 2, "b");
 			assertThat(ask(outbound, 3, "c")).isEqualTo("answer:c");
 		}
-		assertThat(this.runs).containsOnlyKeys("a", "b", "c")
+		assertThat(this.handler.runs()).containsOnlyKeys("a", "b", "c")
 			.allSatisfy((payload, count) -> assertThat(count).as(payload).hasValue(1));
 	}
 
 	@Test
 	void copyOfARequestWhoseAnswerWasDroppedForRoomIsNotRunAgain() throws Exception {
 		ServerEndpoint server = this.bed.server("server", SETTINGS.toBuilder().duplicateCacheSize(2).build());
-		countingHandler(server);
+		server.setRequestHandler(this.handler);
 		int port = server.getLocalAddress().getPort();
 		try (RawConnection outbound = new RawConnection(port); RawConnection inbound = new RawConnection(port)) {
 			openSession(outbound, inbound);
@@ -100,14 +89,15 @@ class DuplicateFloorTests {
 			assertDuplicateExpired(outbound, 3, "r3");
 			assertThat(ask(outbound, 5, "r5")).isEqualTo("answer:r5");
 		}
-		assertThat(this.runs).hasSize(5).allSatisfy((payload, count) -> assertThat(count).as(payload).hasValue(1));
+		assertThat(this.handler.runs()).hasSize(5)
+			.allSatisfy((payload, count) -> assertThat(count).as(payload).hasValue(1));
 	}
 
 	@Test
 	void copyBelowTheWatermarkIsNotRunAgainByTheClient() throws Exception {
 		try (ServerSocket listener = new ServerSocket(0, 2, InetAddress.getLoopbackAddress())) {
 			ClientEndpoint client = this.bed.client("client", "raw-server", listener.getLocalPort(), SETTINGS);
-			countingHandler(client);
+			client.setRequestHandler(this.handler);
 			// A server written by hand: the client's outbound connection first, then, once accepted, its inbound one.
 			try (RawConnection clientOutbound = new RawConnection(listener.accept())) {
 				byte[] token = acceptOpening(clientOutbound);
@@ -125,7 +115,7 @@ class DuplicateFloorTests {
 				}
 			}
 		}
-		assertThat(this.runs).containsOnlyKeys("x", "y", "z")
+		assertThat(this.handler.runs()).containsOnlyKeys("x", "y", "z")
 			.allSatisfy((payload, count) -> assertThat(count).as(payload).hasValue(1));
 	}
 

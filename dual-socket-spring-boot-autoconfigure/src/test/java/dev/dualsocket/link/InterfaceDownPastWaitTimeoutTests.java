@@ -8,18 +8,15 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.dualsocket.LinkDisconnectedException;
 import dev.dualsocket.LinkState;
 import dev.dualsocket.endpoint.ClientEndpoint;
 import dev.dualsocket.endpoint.ServerEndpoint;
+import dev.dualsocket.test.CountingHandler;
 import dev.dualsocket.test.KernelFaults;
 import dev.dualsocket.test.TestBed;
 import org.junit.jupiter.api.AfterEach;
@@ -54,13 +51,8 @@ class InterfaceDownPastWaitTimeoutTests {
 		.afterDisconnect(true, Duration.ofSeconds(3), LinkSettings.AfterDisconnect.UNLIMITED)
 		.build();
 
-	private final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
-
-	private final AtomicInteger oldHandlersDone = new AtomicInteger();
-
-	private final CountDownLatch releaseOld = new CountDownLatch(1);
-
-	private final CountDownLatch releaseNew = new CountDownLatch(1);
+	/** The client's handler: the old session's requests and the new link's wait for their gates. */
+	private final CountingHandler handler = new CountingHandler().gate("old-").gate("new-");
 
 	private KernelFaults.VethPair veth;
 
@@ -74,8 +66,7 @@ class InterfaceDownPastWaitTimeoutTests {
 
 	@AfterEach
 	void removeInterface() throws IOException {
-		this.releaseOld.countDown();
-		this.releaseNew.countDown();
+		this.handler.openAll();
 		try {
 			if (this.bed != null) {
 				this.bed.close();
@@ -93,21 +84,10 @@ class InterfaceDownPastWaitTimeoutTests {
 		ServerEndpoint server = this.bed.server("server", ADDRESS, 0, SERVER);
 		ClientEndpoint client = this.bed.client("client", "flaky", ADDRESS, server.getLocalAddress().getPort(),
 				CLIENT);
-		client.setRequestHandler((request) -> {
-			String payload = new String(request.payload(), UTF_8);
-			this.runs.computeIfAbsent(payload, (key) -> new AtomicInteger()).incrementAndGet();
-			if (payload.startsWith("old-")) {
-				this.releaseOld.await();
-				this.oldHandlersDone.incrementAndGet();
-			}
-			else if (payload.startsWith("new-")) {
-				this.releaseNew.await();
-			}
-			return ("answer:" + payload).getBytes(UTF_8);
-		});
+		client.setRequestHandler(this.handler);
 		DualSocketLink oldLink = TestBed.awaitServerLink(server, "flaky");
 		List<CompletableFuture<byte[]>> oldRequests = send(oldLink, "old");
-		await().atMost(BOUND).until(() -> ranOf("old-") == REQUESTS);
+		await().atMost(BOUND).until(() -> this.handler.ran("old-") == REQUESTS);
 
 		this.veth.down();
 		// Past wait-timeout: the server gives the link up and forgets it.
@@ -119,14 +99,14 @@ class InterfaceDownPastWaitTimeoutTests {
 				.orElse(false));
 		DualSocketLink newLink = server.link("flaky");
 		List<CompletableFuture<byte[]>> newRequests = send(newLink, "new");
-		await().atMost(BOUND).until(() -> ranOf("new-") == REQUESTS);
+		await().atMost(BOUND).until(() -> this.handler.ran("new-") == REQUESTS);
 
 		// The old handlers answer now, while the new link's requests with the same ids are in flight.
-		this.releaseOld.countDown();
-		await().atMost(BOUND).until(() -> this.oldHandlersDone.get() == REQUESTS);
+		this.handler.open("old-");
+		await().atMost(BOUND).until(() -> this.handler.passed("old-") == REQUESTS);
 		assertThat(new String(newLink.request("ping".getBytes(UTF_8)).get(10, TimeUnit.SECONDS), UTF_8))
 			.isEqualTo("answer:ping");
-		this.releaseNew.countDown();
+		this.handler.open("new-");
 
 		for (int i = 0; i < REQUESTS; i++) {
 			assertThat(new String(newRequests.get(i).get(10, TimeUnit.SECONDS), UTF_8)).isEqualTo("answer:new-" + i);
@@ -134,7 +114,7 @@ class InterfaceDownPastWaitTimeoutTests {
 				.withThrowableOfType(ExecutionException.class)
 				.withCauseInstanceOf(LinkDisconnectedException.class);
 		}
-		assertThat(this.runs).allSatisfy((payload, count) -> assertThat(count).as(payload).hasValue(1));
+		assertThat(this.handler.runs()).allSatisfy((payload, count) -> assertThat(count).as(payload).hasValue(1));
 	}
 
 	private static List<CompletableFuture<byte[]>> send(DualSocketLink link, String prefix) {
@@ -143,10 +123,6 @@ class InterfaceDownPastWaitTimeoutTests {
 			requests.add(link.request((prefix + "-" + i).getBytes(UTF_8)));
 		}
 		return requests;
-	}
-
-	private int ranOf(String prefix) {
-		return (int) this.runs.keySet().stream().filter((payload) -> payload.startsWith(prefix)).count();
 	}
 
 }

@@ -9,19 +9,15 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.dualsocket.LinkDisconnectedException;
 import dev.dualsocket.LinkState;
 import dev.dualsocket.endpoint.ClientEndpoint;
-import dev.dualsocket.endpoint.DualSocketEndpoint;
 import dev.dualsocket.endpoint.ServerEndpoint;
+import dev.dualsocket.test.CountingHandler;
 import dev.dualsocket.test.FaultProxy;
 import dev.dualsocket.test.PeerProcess;
 import dev.dualsocket.test.Sockets;
@@ -44,14 +40,11 @@ class PeerRestartTests {
 
 	private final TestBed bed = new TestBed();
 
-	/** Runs per payload of this side's handler. */
-	private final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
-
-	private final AtomicInteger oldHandlersDone = new AtomicInteger();
-
-	private final CountDownLatch releaseOld = new CountDownLatch(1);
-
-	private final CountDownLatch releaseNew = new CountDownLatch(1);
+	/**
+	 * This side's handler: {@code slow-} requests (the old session's) and {@code held-} requests (the new one's)
+	 * wait for their gate, so both are running at the moment the old ones answer.
+	 */
+	private final CountingHandler handler = new CountingHandler().gate("slow-").gate("held-");
 
 	private final List<PeerProcess.Handle> peers = new ArrayList<>();
 
@@ -62,31 +55,11 @@ class PeerRestartTests {
 		for (AutoCloseable resource : this.closing) {
 			resource.close();
 		}
-		this.releaseOld.countDown();
-		this.releaseNew.countDown();
+		this.handler.openAll();
 		for (PeerProcess.Handle peer : this.peers) {
 			peer.close();
 		}
 		this.bed.close();
-	}
-
-	/**
-	 * This side's handler: {@code slow-} requests (the old session's) and {@code held-} requests (the new one's)
-	 * wait for their gate, so both are running at the moment the old ones answer.
-	 */
-	private void gatedHandler(DualSocketEndpoint endpoint) {
-		endpoint.setRequestHandler((request) -> {
-			String payload = new String(request.payload(), UTF_8);
-			this.runs.computeIfAbsent(payload, (key) -> new AtomicInteger()).incrementAndGet();
-			if (payload.startsWith("slow-")) {
-				this.releaseOld.await();
-				this.oldHandlersDone.incrementAndGet();
-			}
-			else if (payload.startsWith("held-")) {
-				this.releaseNew.await();
-			}
-			return ("answer:" + payload).getBytes(UTF_8);
-		});
 	}
 
 	private PeerProcess.Handle startPeer(String role, int port, String linkId) throws IOException {
@@ -96,19 +69,15 @@ class PeerRestartTests {
 		return peer;
 	}
 
-	private int ranOf(String prefix) {
-		return (int) this.runs.keySet().stream().filter((payload) -> payload.startsWith(prefix)).count();
-	}
-
 	@Test
 	void repliesOfHandlersRunningAcrossAClientRestartNeverReachTheRestartedClient() throws Exception {
 		ServerEndpoint server = this.bed.server("server", PeerProcess.SETTINGS);
-		gatedHandler(server);
+		server.setRequestHandler(this.handler);
 		int port = server.getLocalAddress().getPort();
 		PeerProcess.Handle first = startPeer("client", port, "restarting");
 		await().atMost(BOUND).until(() -> first.lines("STATE").contains("NORMAL"));
 		first.command("send slow " + REQUESTS);
-		await().atMost(BOUND).until(() -> ranOf("slow-") == REQUESTS);
+		await().atMost(BOUND).until(() -> this.handler.ran("slow-") == REQUESTS);
 
 		first.kill();
 		PeerProcess.Handle second = startPeer("client", port, "restarting");
@@ -121,11 +90,11 @@ class PeerRestartTests {
 		int port = freePort();
 		PeerProcess.Handle first = startPeer("server", port, "restarting");
 		ClientEndpoint client = this.bed.client("client", "restarting", port, PeerProcess.SETTINGS);
-		gatedHandler(client);
+		client.setRequestHandler(this.handler);
 		DualSocketLink link = client.link("restarting");
 		TestBed.awaitNormal(link);
 		first.command("send slow " + REQUESTS);
-		await().atMost(BOUND).until(() -> ranOf("slow-") == REQUESTS);
+		await().atMost(BOUND).until(() -> this.handler.ran("slow-") == REQUESTS);
 
 		first.kill();
 		await().atMost(BOUND).until(() -> this.bed.events.states("client").contains(LinkState.DISCONNECTED));
@@ -181,17 +150,17 @@ class PeerRestartTests {
 	 */
 	private void assertOldHandlersNeverAnswerTheRestartedPeer(PeerProcess.Handle restarted) {
 		restarted.command("send held " + REQUESTS);
-		await().atMost(BOUND).until(() -> ranOf("held-") == REQUESTS);
-		this.releaseOld.countDown();
-		await().atMost(BOUND).until(() -> this.oldHandlersDone.get() == REQUESTS);
+		await().atMost(BOUND).until(() -> this.handler.ran("held-") == REQUESTS);
+		this.handler.open("slow-");
+		await().atMost(BOUND).until(() -> this.handler.passed("slow-") == REQUESTS);
 		// A round trip after the old handlers returned, so their replies, if any were sent, arrived first.
 		restarted.command("send ping 1");
 		await().atMost(BOUND).until(() -> restarted.lines("OK").contains("ping-0 answer:ping-0"));
-		this.releaseNew.countDown();
+		this.handler.open("held-");
 
 		await().atMost(BOUND).until(() -> outcomes(restarted, "held-").size() == REQUESTS);
 		assertThat(outcomes(restarted, "held-")).containsExactlyInAnyOrderElementsOf(ownAnswers("held", REQUESTS));
-		assertThat(this.runs).allSatisfy((payload, count) -> assertThat(count).as(payload).hasValue(1));
+		assertThat(this.handler.runs()).allSatisfy((payload, count) -> assertThat(count).as(payload).hasValue(1));
 	}
 
 	/** What a peer process reported for its requests with the given prefix: "OK payload answer" or "FAIL ...". */

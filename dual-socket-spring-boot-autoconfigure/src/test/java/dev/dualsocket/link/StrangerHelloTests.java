@@ -13,12 +13,12 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.dualsocket.LinkDisconnectedException;
 import dev.dualsocket.LinkState;
 import dev.dualsocket.endpoint.ClientEndpoint;
 import dev.dualsocket.endpoint.ServerEndpoint;
+import dev.dualsocket.test.CountingHandler;
 import dev.dualsocket.test.RawConnection;
 import dev.dualsocket.test.TestBed;
 import org.junit.jupiter.api.AfterEach;
@@ -38,7 +38,7 @@ class StrangerHelloTests {
 
 	private final TestBed bed = new TestBed();
 
-	private final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+	private final CountingHandler handler = new CountingHandler();
 
 	/** Per payload: its answer, or the exception its caller got. */
 	private final Map<String, Object> outcomes = new ConcurrentHashMap<>();
@@ -54,11 +54,7 @@ class StrangerHelloTests {
 	@Test
 	void strangersHelloEndsTheSessionWithoutARunTwiceOrAWrongAnswer() throws Exception {
 		ServerEndpoint server = this.bed.server("server", TestBed.FAST);
-		server.setRequestHandler((request) -> {
-			String payload = new String(request.payload(), UTF_8);
-			this.runs.computeIfAbsent(payload, (key) -> new AtomicInteger()).incrementAndGet();
-			return ("answer:" + payload).getBytes(UTF_8);
-		});
+		server.setRequestHandler(this.handler);
 		int port = server.getLocalAddress().getPort();
 		ClientEndpoint client = this.bed.client("client", "target", port, TestBed.FAST);
 		DualSocketLink link = client.link("target");
@@ -84,7 +80,7 @@ class StrangerHelloTests {
 		this.loading.set(false);
 		CompletableFuture.allOf(callers.toArray(CompletableFuture[]::new)).get();
 
-		assertThat(this.runs).allSatisfy((payload, count) -> assertThat(count).as(payload).hasValue(1));
+		assertThat(this.handler.runs()).allSatisfy((payload, count) -> assertThat(count).as(payload).hasValue(1));
 		assertThat(this.outcomes).allSatisfy((payload, outcome) -> {
 			if (outcome instanceof String answer) {
 				assertThat(answer).isEqualTo("answer:" + payload);
@@ -97,7 +93,7 @@ class StrangerHelloTests {
 		assertThat(this.outcomes.values()).anyMatch(LinkDisconnectedException.class::isInstance);
 		this.outcomes.forEach((payload, outcome) -> {
 			if (outcome instanceof String) {
-				assertThat(this.runs).containsKey(payload);
+				assertThat(this.handler.runs()).containsKey(payload);
 			}
 		});
 	}

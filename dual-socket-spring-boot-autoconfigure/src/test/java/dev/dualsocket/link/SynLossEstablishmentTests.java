@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.dualsocket.LinkDisconnectedException;
 import dev.dualsocket.LinkState;
@@ -24,6 +23,7 @@ import dev.dualsocket.endpoint.ClientEndpoint;
 import dev.dualsocket.endpoint.ServerEndpoint;
 import dev.dualsocket.event.ReconnectAttemptEvent;
 import dev.dualsocket.event.SocketConnectedEvent;
+import dev.dualsocket.test.CountingHandler;
 import dev.dualsocket.test.NetnsRouter;
 import dev.dualsocket.test.TestBed;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +45,7 @@ class SynLossEstablishmentTests {
 		.afterDisconnect(true, Duration.ofMillis(50), LinkSettings.AfterDisconnect.UNLIMITED)
 		.build();
 
-	private final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+	private final CountingHandler handler = new CountingHandler();
 
 	private NetnsRouter router;
 
@@ -58,11 +58,7 @@ class SynLossEstablishmentTests {
 		this.router = NetnsRouter.createOrSkip("dsr", "10.213.79");
 		this.bed = new TestBed();
 		this.server = this.bed.server("server", this.router.hostAddress(), 0, TestBed.FAST);
-		this.server.setRequestHandler((request) -> {
-			String payload = new String(request.payload(), UTF_8);
-			this.runs.computeIfAbsent(payload, (key) -> new AtomicInteger()).incrementAndGet();
-			return ("answer:" + payload).getBytes(UTF_8);
-		});
+		this.server.setRequestHandler(this.handler);
 		int port = this.server.getLocalAddress().getPort();
 		this.router.forward(port, port);
 	}
@@ -100,13 +96,14 @@ class SynLossEstablishmentTests {
 		await().atMost(Duration.ofSeconds(15))
 			.until(() -> failedEstablishments() >= 4 && this.bed.events.ofType(SocketConnectedEvent.class, "server").size() >= 3);
 		assertThat(client.link("syn-loss").getState()).isEqualTo(LinkState.CONNECTING);
-		assertThat(this.runs).as("requests run in sessions that were never established").isEmpty();
+		assertThat(this.handler.runs()).as("requests run in sessions that were never established").isEmpty();
 
 		this.router.dropNothing();
 		for (int i = 0; i < requests.size(); i++) {
 			assertThat(new String(requests.get(i).get(20, TimeUnit.SECONDS), UTF_8)).isEqualTo("answer:r-" + i);
 		}
-		assertThat(this.runs).hasSize(50).allSatisfy((payload, count) -> assertThat(count).as(payload).hasValue(1));
+		assertThat(this.handler.runs()).hasSize(50)
+			.allSatisfy((payload, count) -> assertThat(count).as(payload).hasValue(1));
 	}
 
 	@Test
@@ -132,7 +129,7 @@ class SynLossEstablishmentTests {
 		assertThat(outcomes).hasSize(200).allSatisfy((payload, outcome) -> {
 			if (outcome instanceof String answer) {
 				assertThat(answer).isEqualTo("answer:" + payload);
-				assertThat(this.runs).containsKey(payload);
+				assertThat(this.handler.runs()).containsKey(payload);
 			}
 			else {
 				assertThat(outcome).as(payload)
@@ -140,7 +137,7 @@ class SynLossEstablishmentTests {
 							RemoteRequestException.class);
 			}
 		});
-		assertThat(this.runs).allSatisfy((payload, count) -> assertThat(count).as(payload).hasValue(1));
+		assertThat(this.handler.runs()).allSatisfy((payload, count) -> assertThat(count).as(payload).hasValue(1));
 	}
 
 	private long failedEstablishments() {
