@@ -1,12 +1,15 @@
 package dev.dualsocket.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.dualsocket.codec.BasicPayloadCodec;
 import dev.dualsocket.codec.JacksonPayloadCodec;
 import dev.dualsocket.codec.PayloadCodec;
 import dev.dualsocket.endpoint.DualSocketEndpoint;
 import dev.dualsocket.endpoint.DualSocketEndpointRegistry;
+import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.link.RequestObserver;
 import dev.dualsocket.listener.DualSocketListenerMethodProcessor;
 import dev.dualsocket.transport.TransportResources;
@@ -51,12 +54,25 @@ public final class DualSocketAutoConfiguration {
 		return new BasicPayloadCodec();
 	}
 
+	@Bean
+	ApplicationEventBridge dualSocketApplicationEventBridge(ApplicationEventPublisher publisher) {
+		return new ApplicationEventBridge(publisher);
+	}
+
+	/**
+	 * The endpoints' events go to the application context first, then to every {@link DualSocketEventListener} bean
+	 * (the meters among them); every {@link RequestObserver} bean is told how each request ended. Each is isolated
+	 * from what the others throw.
+	 */
 	@Bean(DualSocketEndpointRegistrar.FACTORY_BEAN_NAME)
 	DualSocketEndpointFactory dualSocketEndpointFactory(DualSocketProperties properties, TransportResources transport,
-			ApplicationEventPublisher publisher, PayloadCodec codec, ObjectProvider<RequestObserver> observer,
-			ObjectProvider<SslBundles> sslBundles) {
-		return new DualSocketEndpointFactory(properties, transport, publisher::publishEvent, codec,
-				observer.getIfAvailable(() -> RequestObserver.NONE), sslBundles.getIfAvailable());
+			ApplicationEventBridge applicationEvents, ObjectProvider<DualSocketEventListener> listeners,
+			PayloadCodec codec, ObjectProvider<RequestObserver> observers, ObjectProvider<SslBundles> sslBundles) {
+		List<DualSocketEventListener> events = new ArrayList<>();
+		events.add(applicationEvents);
+		listeners.orderedStream().filter((listener) -> listener != applicationEvents).forEach(events::add);
+		return new DualSocketEndpointFactory(properties, transport, DualSocketEventListener.of(events), codec,
+				RequestObserver.of(observers.orderedStream().toList()), sslBundles.getIfAvailable());
 	}
 
 	@Bean

@@ -27,9 +27,9 @@ import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -162,12 +162,12 @@ class DualSocketAutoConfigurationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	static class RecordsEvents implements ApplicationListener<DualSocketEvent> {
+	static class RecordsEvents {
 
 		final List<DualSocketEvent> events = java.util.Collections.synchronizedList(new ArrayList<>());
 
-		@Override
-		public void onApplicationEvent(DualSocketEvent event) {
+		@EventListener
+		void onEvent(DualSocketEvent event) {
 			this.events.add(event);
 		}
 

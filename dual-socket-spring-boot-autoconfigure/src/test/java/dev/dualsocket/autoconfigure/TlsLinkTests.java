@@ -16,8 +16,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
 
 /**
  * Both sockets over TLS, with key and trust material from Spring Boot SSL bundles.
@@ -73,12 +73,12 @@ class TlsLinkTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	static class Attempts implements ApplicationListener<DualSocketEvent> {
+	static class Attempts {
 
 		volatile int failed;
 
-		@Override
-		public void onApplicationEvent(DualSocketEvent event) {
+		@EventListener
+		void onEvent(DualSocketEvent event) {
 			if (event instanceof ReconnectAttemptEvent attempt && !attempt.isSuccessful()) {
 				this.failed++;
 			}

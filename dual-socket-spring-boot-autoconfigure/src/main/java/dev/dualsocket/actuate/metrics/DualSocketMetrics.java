@@ -13,6 +13,7 @@ import dev.dualsocket.RecoveryProcedure;
 import dev.dualsocket.endpoint.DualSocketEndpoint;
 import dev.dualsocket.endpoint.DualSocketEndpointRegistry;
 import dev.dualsocket.event.DualSocketEvent;
+import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.event.LinkStateChangedEvent;
 import dev.dualsocket.event.SocketFailedEvent;
 import dev.dualsocket.link.RequestObserver;
@@ -20,7 +21,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.context.ApplicationListener;
 
 /**
  * Meters of dual-socket links:
@@ -34,7 +34,7 @@ import org.springframework.context.ApplicationListener;
  * {@code disconnected}, {@code closed}), from the start of a recovery procedure to its end.</li>
  * </ul>
  */
-public class DualSocketMetrics implements RequestObserver, ApplicationListener<DualSocketEvent> {
+public class DualSocketMetrics implements RequestObserver, DualSocketEventListener {
 
 	private final MeterRegistry meterRegistry;
 
@@ -64,7 +64,7 @@ public class DualSocketMetrics implements RequestObserver, ApplicationListener<D
 	}
 
 	@Override
-	public void onApplicationEvent(DualSocketEvent event) {
+	public void onEvent(DualSocketEvent event) {
 		if (event instanceof LinkStateChangedEvent change) {
 			onStateChange(change);
 		}

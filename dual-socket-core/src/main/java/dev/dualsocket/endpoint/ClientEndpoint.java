@@ -1,0 +1,205 @@
+package dev.dualsocket.endpoint;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.dualsocket.EndpointRole;
+import dev.dualsocket.LinkState;
+import dev.dualsocket.SocketRole;
+import dev.dualsocket.event.DualSocketEventListener;
+import dev.dualsocket.link.DualSocketLink;
+import dev.dualsocket.link.Link;
+import dev.dualsocket.link.LinkContext;
+import dev.dualsocket.link.SocketConnector;
+import dev.dualsocket.transport.ChannelKind;
+import dev.dualsocket.transport.ClientHandshakeHandler;
+import dev.dualsocket.transport.ConnectionErrorHandler;
+import dev.dualsocket.transport.Hello;
+import dev.dualsocket.transport.Protocol;
+import dev.dualsocket.transport.TransportResources;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.ssl.SslContext;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A client endpoint (Host A): one link to one peer, whose two sockets it connects and, when one fails, re-connects.
+ */
+public final class ClientEndpoint extends AbstractEndpoint implements SocketConnector {
+
+	private static final Log logger = LogFactory.getLog(ClientEndpoint.class);
+
+	private static final byte[] NONE = new byte[0];
+
+	private final Bootstrap bootstrap;
+
+	private final ConnectionErrorHandler errors;
+
+	private final List<EndpointSettings.Address> addresses;
+
+	private volatile int currentAddress;
+
+	private volatile @Nullable Link link;
+
+	public ClientEndpoint(EndpointSettings settings, TransportResources transport, DualSocketEventListener events) {
+		super(settings, new LinkContext(settings.name(), settings.role(), settings.link(), transport, events));
+		if (settings.role() != EndpointRole.CLIENT || settings.linkId() == null) {
+			throw new IllegalArgumentException("Endpoint '" + settings.name() + "' needs role client and a link id");
+		}
+		this.errors = EndpointSupport.errorHandler(settings.name(), this.context);
+		this.addresses = settings.addresses();
+		this.bootstrap = new Bootstrap().group(transport.eventLoopGroup())
+			.channel(transport.socketChannelType())
+			.option(ChannelOption.TCP_NODELAY, true)
+			.option(ChannelOption.SO_KEEPALIVE, true)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.link().connectTimeout().toMillis());
+	}
+
+	/**
+	 * Starts establishing the link in the background; {@link #request} may be called at once, and waits for the
+	 * link (bounded by the request timeout).
+	 */
+	@Override
+	public synchronized void start() {
+		if (this.link == null) {
+			logger.info("Endpoint '" + this.settings.name() + "' (client) connecting link '" + this.settings.linkId()
+					+ "' to " + this.addresses.get(0) + ((this.settings.ssl() != null) ? " with TLS" : "")
+					+ (this.settings.standby().isEmpty() ? "" : " (standby: " + this.settings.standby() + ")"));
+			this.link = Link.client(this.context, Objects.requireNonNull(this.settings.linkId()), this);
+		}
+	}
+
+	/**
+	 * Closes the link in order: the peer is told, requests in flight get up to {@code drainTimeout} to finish.
+	 * @param drainTimeout how long to wait for requests in flight
+	 */
+	@Override
+	public synchronized void stop(Duration drainTimeout) {
+		Link current = this.link;
+		if (current != null) {
+			EndpointSupport.closeLinks(this.settings.name(), List.of(current), drainTimeout);
+		}
+	}
+
+	@Override
+	public void connect(Link link, SocketRole socket) throws Exception {
+		// An empty token opens a new session (the first connection of an establishment); the token the server handed
+		// out for the session joins it (the second connection, and every re-connect of a socket).
+		Hello hello = new Hello(Protocol.VERSION, ChannelKind.ofClientSocket(socket), link.sessionId(), link.getId(),
+				NONE, link.sessionToken());
+		CompletableFuture<Channel> accepted = new CompletableFuture<>();
+		EndpointSettings.Address address = this.addresses.get(this.currentAddress);
+		SslContext ssl = this.settings.ssl();
+		ChannelFuture connecting = this.bootstrap.clone().handler(new ChannelInitializer<Channel>() {
+			@Override
+			protected void initChannel(Channel channel) {
+				EndpointSupport.initPipeline(channel,
+						(ssl != null) ? EndpointSupport.clientTls(ssl, channel, address.host(), address.port()) : null,
+						ClientEndpoint.this.settings.link().maxFrameSize(),
+						new ClientHandshakeHandler(hello, accepted,
+								(ch, accept) -> link.attach(socket, ch, hello.sessionId(), accept.token())),
+						ClientEndpoint.this.errors);
+			}
+		}).connect(address.host(), address.port());
+		connecting.addListener((future) -> {
+			if (!future.isSuccess()) {
+				accepted.completeExceptionally(future.cause());
+			}
+		});
+		Duration timeout = this.settings.link().connectTimeout();
+		try {
+			accepted.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			connecting.channel().close();
+			throw new ConnectTimeoutException(
+					"no handshake answer from " + address + " within " + timeout.toMillis() + " ms");
+		}
+		catch (ExecutionException ex) {
+			connecting.channel().close();
+			throw (ex.getCause() instanceof Exception cause) ? cause : ex;
+		}
+		catch (InterruptedException ex) {
+			connecting.channel().close();
+			throw ex;
+		}
+	}
+
+	@Override
+	public boolean hasStandby() {
+		return this.addresses.size() > 1;
+	}
+
+	@Override
+	public void moveToNextAddress() {
+		if (hasStandby()) {
+			int next = (this.currentAddress + 1) % this.addresses.size();
+			this.currentAddress = next;
+			logger.info("Endpoint '" + getName() + "': moving link '" + this.settings.linkId() + "' to "
+					+ ((next == 0) ? "its primary address " : "standby address ") + this.addresses.get(next));
+		}
+	}
+
+	/**
+	 * The address the client connects to now.
+	 * @return the primary address, or the standby the link moved to
+	 */
+	public EndpointSettings.Address getCurrentAddress() {
+		return this.addresses.get(this.currentAddress);
+	}
+
+	@Override
+	public EndpointRole getRole() {
+		return EndpointRole.CLIENT;
+	}
+
+	@Override
+	public CompletableFuture<byte[]> request(byte[] payload) {
+		return requireLink().request(payload);
+	}
+
+	@Override
+	public <T> CompletableFuture<T> request(Object payload, Class<T> responseType) {
+		return requireLink().request(payload, responseType);
+	}
+
+	private Link requireLink() {
+		Link current = this.link;
+		if (current == null) {
+			throw new IllegalStateException("Endpoint '" + this.settings.name() + "' is not started");
+		}
+		return current;
+	}
+
+	@Override
+	public Optional<DualSocketLink> findLink(String linkId) {
+		Link current = this.link;
+		return (current != null && current.getId().equals(linkId)) ? Optional.of(current) : Optional.empty();
+	}
+
+	@Override
+	public Collection<DualSocketLink> links() {
+		Link current = this.link;
+		return (current != null) ? List.of(current) : List.of();
+	}
+
+	@Override
+	public boolean isRunning() {
+		Link current = this.link;
+		return current != null && current.getState() != LinkState.CLOSED;
+	}
+
+}

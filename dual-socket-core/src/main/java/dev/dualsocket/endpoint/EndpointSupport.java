@@ -1,0 +1,99 @@
+package dev.dualsocket.endpoint;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.stream.Collectors;
+
+import javax.net.ssl.SSLParameters;
+
+import dev.dualsocket.event.ProtocolErrorEvent;
+import dev.dualsocket.link.DualSocketLink;
+import dev.dualsocket.link.Link;
+import dev.dualsocket.link.LinkContext;
+import dev.dualsocket.transport.ConnectionErrorHandler;
+import dev.dualsocket.transport.Connections;
+import dev.dualsocket.transport.FrameDecoder;
+import dev.dualsocket.transport.FrameEncoder;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import org.jspecify.annotations.Nullable;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * What the client and the server endpoint do alike: build a connection's pipeline, report protocol errors, close
+ * their links in order.
+ */
+final class EndpointSupport {
+
+	private static final Log logger = LogFactory.getLog(EndpointSupport.class);
+
+	private EndpointSupport() {
+	}
+
+	/**
+	 * The handler that closes a connection on any error, reporting protocol violations as events.
+	 */
+	static ConnectionErrorHandler errorHandler(String endpoint, LinkContext events) {
+		return new ConnectionErrorHandler(endpoint, (channel, reason) -> events.publish(new ProtocolErrorEvent(endpoint,
+				Connections.linkIdOf(channel), String.valueOf(channel.remoteAddress()), reason, Instant.now())));
+	}
+
+	/**
+	 * The pipeline of a new connection: TLS if configured, framing, the handshake, and the error handler last. The link adds its own
+	 * handlers (heartbeat, dispatch) in front of the error handler once the handshake is accepted.
+	 */
+	static void initPipeline(Channel channel, @Nullable SslHandler tls, int maxFrameSize, ChannelHandler handshake,
+			ConnectionErrorHandler errors) {
+		if (tls != null) {
+			channel.pipeline().addLast("tls", tls);
+		}
+		channel.pipeline()
+			.addLast("decoder", new FrameDecoder(maxFrameSize))
+			.addLast("encoder", FrameEncoder.INSTANCE)
+			.addLast("handshake", handshake)
+			.addLast(ConnectionErrorHandler.NAME, errors);
+	}
+
+	/**
+	 * Closes links in order: all stop taking requests and tell their peers at once, then in-flight requests get
+	 * until the common deadline to finish, then every socket is closed.
+	 */
+	static void closeLinks(String endpoint, Collection<Link> links, Duration drainTimeout) {
+		links.forEach(Link::beginClose);
+		long deadline = System.nanoTime() + drainTimeout.toNanos();
+		try {
+			for (Link link : links) {
+				if (!link.awaitDrained(deadline)) {
+					logger.info("Endpoint '" + endpoint + "', link '" + link.getId() + "': requests still in flight after "
+							+ drainTimeout.toMillis() + " ms; closing anyway");
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		links.forEach(Link::finishClose);
+	}
+
+	/**
+	 * The TLS handler of a client connection, which checks that the server's certificate names the host connected to.
+	 */
+	static SslHandler clientTls(SslContext context, Channel channel, String host, int port) {
+		SslHandler handler = context.newHandler(channel.alloc(), host, port);
+		SSLParameters parameters = handler.engine().getSSLParameters();
+		parameters.setEndpointIdentificationAlgorithm("HTTPS");
+		handler.engine().setSSLParameters(parameters);
+		return handler;
+	}
+
+	static IllegalArgumentException noSuchLink(String endpoint, String linkId, Collection<? extends DualSocketLink> links) {
+		String known = links.stream().map(DualSocketLink::getId).sorted().collect(Collectors.joining(", "));
+		return new IllegalArgumentException("Endpoint '" + endpoint + "' has no link '" + linkId + "'"
+				+ (known.isEmpty() ? "; it has no links now" : "; its links are: " + known));
+	}
+
+}

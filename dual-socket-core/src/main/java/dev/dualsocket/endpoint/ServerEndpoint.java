@@ -1,0 +1,225 @@
+package dev.dualsocket.endpoint;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.dualsocket.EndpointRole;
+import dev.dualsocket.LinkState;
+import dev.dualsocket.event.DualSocketEventListener;
+import dev.dualsocket.link.DualSocketLink;
+import dev.dualsocket.link.Link;
+import dev.dualsocket.link.LinkContext;
+import dev.dualsocket.transport.ConnectionErrorHandler;
+import dev.dualsocket.transport.HandshakeDecision;
+import dev.dualsocket.transport.Hello;
+import dev.dualsocket.transport.HelloReject;
+import dev.dualsocket.transport.ServerHandshakeHandler;
+import dev.dualsocket.transport.TransportResources;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslContext;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A server endpoint (Host B): listens on one port and accepts many client links (Fig. 2 of the source patent),
+ * pairing each client's two connections by link id and session. It never dials out: when a socket fails it waits
+ * for the client to re-connect it.
+ */
+public final class ServerEndpoint extends AbstractEndpoint {
+
+	private static final Log logger = LogFactory.getLog(ServerEndpoint.class);
+
+	private final TransportResources transport;
+
+	private final ConnectionErrorHandler errors;
+
+	/** The links by id; changed only under its own lock, read without. */
+	private final Map<String, Link> links = new ConcurrentHashMap<>();
+
+	private volatile @Nullable Channel listener;
+
+	private volatile boolean stopping;
+
+	public ServerEndpoint(EndpointSettings settings, TransportResources transport, DualSocketEventListener events) {
+		super(settings, new LinkContext(settings.name(), settings.role(), settings.link(), transport, events));
+		if (settings.role() != EndpointRole.SERVER) {
+			throw new IllegalArgumentException("Endpoint '" + settings.name() + "' needs role server");
+		}
+		this.transport = transport;
+		this.errors = EndpointSupport.errorHandler(settings.name(), this.context);
+	}
+
+	/**
+	 * Binds the port and starts accepting links.
+	 * @throws EndpointStartException if the port cannot be bound
+	 */
+	@Override
+	public synchronized void start() {
+		if (this.listener != null) {
+			return;
+		}
+		ServerBootstrap bootstrap = new ServerBootstrap().group(this.transport.eventLoopGroup())
+			.channel(this.transport.serverSocketChannelType())
+			.option(ChannelOption.SO_BACKLOG, 1024)
+			.option(ChannelOption.SO_REUSEADDR, true)
+			.childOption(ChannelOption.TCP_NODELAY, true)
+			.childOption(ChannelOption.SO_KEEPALIVE, true)
+			.childHandler(new ChannelInitializer<Channel>() {
+				@Override
+				protected void initChannel(Channel channel) {
+					SslContext ssl = ServerEndpoint.this.settings.ssl();
+					EndpointSupport.initPipeline(channel, (ssl != null) ? ssl.newHandler(channel.alloc()) : null,
+							ServerEndpoint.this.settings.link().maxFrameSize(),
+							new ServerHandshakeHandler(ServerEndpoint.this::accept,
+									ServerEndpoint.this.settings.link().connectTimeout()),
+							ServerEndpoint.this.errors);
+				}
+			});
+		try {
+			this.listener = bootstrap.bind(this.settings.host(), this.settings.port()).syncUninterruptibly().channel();
+		}
+		catch (Exception ex) {
+			throw new EndpointStartException(getName(), this.settings.host(), this.settings.port(),
+					"Endpoint '" + getName() + "' could not listen on " + this.settings.host() + ":" + this.settings.port()
+							+ ": " + ex.getMessage(),
+					ex);
+		}
+		this.stopping = false;
+		logger.info("Endpoint '" + getName() + "' (server) listening on " + getLocalAddress()
+				+ ((this.settings.ssl() != null) ? " with TLS" : ""));
+	}
+
+	/**
+	 * Stops accepting links and closes every link in order: clients are told, requests in flight get up to
+	 * {@code drainTimeout} to finish.
+	 * @param drainTimeout how long to wait for requests in flight
+	 */
+	@Override
+	public synchronized void stop(Duration drainTimeout) {
+		this.stopping = true;
+		Channel current = this.listener;
+		if (current != null) {
+			current.close().syncUninterruptibly();
+			this.listener = null;
+		}
+		List<Link> closing;
+		synchronized (this.links) {
+			closing = new ArrayList<>(this.links.values());
+		}
+		EndpointSupport.closeLinks(getName(), closing, drainTimeout);
+		synchronized (this.links) {
+			this.links.clear();
+		}
+	}
+
+	/**
+	 * The address the endpoint listens on, with the actual port when it was configured as 0.
+	 * @return the bound address
+	 * @throws IllegalStateException if the endpoint is not started
+	 */
+	public InetSocketAddress getLocalAddress() {
+		Channel current = this.listener;
+		if (current == null) {
+			throw new IllegalStateException("Endpoint '" + getName() + "' is not started");
+		}
+		return (InetSocketAddress) current.localAddress();
+	}
+
+	/**
+	 * Decides what to do with a client's handshake (on the connection's event loop).
+	 */
+	private HandshakeDecision accept(Hello hello, Channel channel) {
+		if (this.stopping) {
+			return HandshakeDecision.reject(HelloReject.Reason.SHUTTING_DOWN, "endpoint '" + getName() + "' is stopping");
+		}
+		Link link;
+		synchronized (this.links) {
+			link = this.links.get(hello.linkId());
+			if (hello.token().length > 0) {
+				// A connection re-joining a session: only into the very session it names, never into a new one, or
+				// the client would re-send its requests into a session that has no record of them.
+				if (link == null || !link.holdsSession(hello.sessionId(), hello.token())) {
+					return HandshakeDecision.reject(HelloReject.Reason.SESSION_ENDED, "the session of link '"
+							+ hello.linkId() + "' that the connection names has ended; establish the link anew");
+				}
+			}
+			else if (link == null || !restart(link, hello)) {
+				link = newLink(hello);
+			}
+		}
+		Link accepted = link;
+		byte[] token = accepted.sessionToken();
+		return HandshakeDecision.accept(token,
+				() -> accepted.attach(hello.channel().serverSocket(), channel, hello.sessionId(), token));
+	}
+
+	/**
+	 * Takes an existing link into the new session a handshake opens; the old session is given up.
+	 * @return {@code false} if the link is closed and a new one is needed
+	 */
+	private boolean restart(Link link, Hello hello) {
+		if (link.getState() == LinkState.NORMAL) {
+			logger.warn("Endpoint '" + getName() + "': link '" + link.getId() + "' got a new session while the previous "
+					+ "one was up; the client restarted or re-established the link, or two clients use the same link-id");
+		}
+		return link.restart(hello.sessionId(), "the client started a new session");
+	}
+
+	private Link newLink(Hello hello) {
+		String id = hello.linkId();
+		Link[] created = new Link[1];
+		created[0] = Link.server(this.context, id, hello.sessionId(), () -> forget(created[0]));
+		this.links.put(id, created[0]);
+		logger.info("Endpoint '" + getName() + "': new link '" + id + "'");
+		return created[0];
+	}
+
+	private void forget(Link link) {
+		synchronized (this.links) {
+			this.links.remove(link.getId(), link);
+		}
+	}
+
+	@Override
+	public EndpointRole getRole() {
+		return EndpointRole.SERVER;
+	}
+
+	@Override
+	public CompletableFuture<byte[]> request(byte[] payload) {
+		throw new IllegalStateException("Endpoint '" + getName() + "' is a server with one link per client; "
+				+ "address one with link(linkId).request(...)");
+	}
+
+	@Override
+	public <T> CompletableFuture<T> request(Object payload, Class<T> responseType) {
+		return request(new byte[0]).thenApply(responseType::cast);
+	}
+
+	@Override
+	public Optional<DualSocketLink> findLink(String linkId) {
+		return Optional.ofNullable(this.links.get(linkId));
+	}
+
+	@Override
+	public Collection<DualSocketLink> links() {
+		return List.copyOf(this.links.values());
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.listener != null;
+	}
+
+}

@@ -1,0 +1,119 @@
+package dev.dualsocket.link;
+
+import java.time.Instant;
+
+import dev.dualsocket.EndpointRole;
+import dev.dualsocket.codec.BasicPayloadCodec;
+import dev.dualsocket.codec.PayloadCodec;
+import dev.dualsocket.event.DualSocketEvent;
+import dev.dualsocket.event.DualSocketEventListener;
+import dev.dualsocket.transport.TransportResources;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What all links of one endpoint share: the endpoint's name and role, the link settings, the transport, where events
+ * go, the handler for incoming requests, the payload codec and the request observer. Created by an endpoint for its
+ * links. Events and observations are delivered on the transport's event threads, never where they happen.
+ */
+public final class LinkContext {
+
+	private final String endpointName;
+
+	private final EndpointRole role;
+
+	private final LinkSettings settings;
+
+	private final TransportResources transport;
+
+	private final DualSocketEventListener events;
+
+	private final EventMailbox endpointEvents;
+
+	private volatile @Nullable RequestHandler handler;
+
+	private volatile PayloadCodec codec = new BasicPayloadCodec();
+
+	private volatile RequestObserver observer = RequestObserver.NONE;
+
+	public LinkContext(String endpointName, EndpointRole role, LinkSettings settings, TransportResources transport,
+			DualSocketEventListener events) {
+		this.endpointName = endpointName;
+		this.role = role;
+		this.settings = settings;
+		this.transport = transport;
+		this.events = events;
+		this.endpointEvents = new EventMailbox(transport.eventExecutor(), "endpoint '" + endpointName + "'");
+	}
+
+	public String endpointName() {
+		return this.endpointName;
+	}
+
+	public EndpointRole role() {
+		return this.role;
+	}
+
+	public LinkSettings settings() {
+		return this.settings;
+	}
+
+	public TransportResources transport() {
+		return this.transport;
+	}
+
+	public @Nullable RequestHandler handler() {
+		return this.handler;
+	}
+
+	public void setHandler(@Nullable RequestHandler handler) {
+		this.handler = handler;
+	}
+
+	public PayloadCodec codec() {
+		return this.codec;
+	}
+
+	public void setCodec(PayloadCodec codec) {
+		this.codec = codec;
+	}
+
+	public RequestObserver observer() {
+		return this.observer;
+	}
+
+	public void setObserver(RequestObserver observer) {
+		this.observer = observer;
+	}
+
+	/**
+	 * Publishes an event about the endpoint rather than one link (a connection refused before it joined a link), on
+	 * the event threads.
+	 * @param event the event
+	 */
+	public void publish(DualSocketEvent event) {
+		publish(this.endpointEvents, event);
+	}
+
+	void publish(EventMailbox mailbox, DualSocketEvent event) {
+		mailbox.post(() -> this.events.onEvent(event));
+	}
+
+	/** A mailbox for one link's events or observations, delivered in order on the event threads. */
+	EventMailbox mailbox(String owner) {
+		return new EventMailbox(this.transport.eventExecutor(), owner);
+	}
+
+	/** Tells the observer how a request ended, on the event threads; nothing at all when nobody observes. */
+	void observe(EventMailbox mailbox, RequestObserver.Direction direction, RequestObserver.Outcome outcome,
+			long nanos) {
+		RequestObserver current = this.observer;
+		if (current != RequestObserver.NONE) {
+			mailbox.post(() -> current.requestCompleted(this.endpointName, direction, outcome, nanos));
+		}
+	}
+
+	Instant now() {
+		return Instant.now();
+	}
+
+}

@@ -1,0 +1,224 @@
+package dev.dualsocket.link;
+
+import java.time.Duration;
+
+import dev.dualsocket.LinkDisconnectedException;
+import dev.dualsocket.RecoveryProcedure;
+import dev.dualsocket.SocketRole;
+import dev.dualsocket.event.ReconnectAttemptEvent;
+import dev.dualsocket.transport.Connections;
+import dev.dualsocket.transport.HandshakeRejectedException;
+import dev.dualsocket.transport.HelloReject;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.retry.RetryCallback;
+import org.springframework.retry.RetryContext;
+import org.springframework.retry.RetryListener;
+import org.springframework.retry.backoff.BackOffInterruptedException;
+import org.springframework.retry.backoff.ExponentialBackOffPolicy;
+import org.springframework.retry.backoff.ExponentialRandomBackOffPolicy;
+import org.springframework.retry.backoff.Sleeper;
+import org.springframework.retry.support.RetrySynchronizationManager;
+import org.springframework.retry.support.RetryTemplate;
+
+/**
+ * The client's two re-connect policies and the one place that reports every attempt: bounded attempts with
+ * exponential back-off (and jitter) for one socket inside a recovery procedure, as a Spring Retry template; and the
+ * longer fixed-interval policy for re-establishing a whole link after it went disconnected (possibly without limit),
+ * whose attempts the client schedules one at a time. Each attempt is logged and published as a
+ * {@link ReconnectAttemptEvent} carrying its number, the wait before it and its error.
+ */
+final class ReconnectPolicy {
+
+	private static final Log logger = LogFactory.getLog(ReconnectPolicy.class);
+
+	private static final String PROCEDURE = "dualsocket.procedure";
+
+	private static final String SOCKET = "dualsocket.socket";
+
+	private static final String DELAY = "dualsocket.delay";
+
+	/** Sleeps like Spring Retry's default, and remembers the back-off so the next attempt's event can carry it. */
+	private static final Sleeper RECORDING_SLEEPER = (millis) -> {
+		RetryContext context = RetrySynchronizationManager.getContext();
+		if (context != null) {
+			context.setAttribute(DELAY, millis);
+		}
+		Thread.sleep(millis);
+	};
+
+	private final Link link;
+
+	private final LinkSettings.Reconnect settings;
+
+	private final RetryTemplate socketTemplate;
+
+	ReconnectPolicy(Link link, LinkSettings.Reconnect settings) {
+		this.link = link;
+		this.settings = settings;
+		ExponentialBackOffPolicy backOff = settings.jitter() ? new ExponentialRandomBackOffPolicy()
+				: new ExponentialBackOffPolicy();
+		backOff.setInitialInterval(settings.initialBackoff().toMillis());
+		backOff.setMultiplier(settings.multiplier());
+		backOff.setMaxInterval(settings.maxBackoff().toMillis());
+		backOff.setSleeper(RECORDING_SLEEPER);
+		this.socketTemplate = RetryTemplate.builder()
+			.customBackoff(backOff)
+			.retryOn(ReconnectPolicy::worthReconnectingSocket)
+			.withListener(new AttemptReporter())
+			.maxAttempts(settings.maxAttempts())
+			.build();
+	}
+
+	/**
+	 * Re-connects one socket with bounded attempts (blocks 532-540 of Fig. 5, 635-640 of Fig. 6).
+	 * @return how it ended
+	 * @throws InterruptedException if the procedure was interrupted (the link is closing, or the procedure overran)
+	 */
+	SocketReconnect reconnectSocket(RecoveryProcedure procedure, SocketRole socket, Attempt attempt)
+			throws InterruptedException {
+		SocketReconnect outcome;
+		try {
+			outcome = this.socketTemplate.execute((context) -> {
+				context.setAttribute(PROCEDURE, procedure);
+				context.setAttribute(SOCKET, socket);
+				try {
+					attempt.run();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw ex;
+				}
+				return SocketReconnect.CONNECTED;
+			}, (context) -> isSessionEnded(context.getLastThrowable()) ? SocketReconnect.SESSION_ENDED
+					: SocketReconnect.EXHAUSTED);
+		}
+		catch (BackOffInterruptedException ex) {
+			Thread.currentThread().interrupt();
+			outcome = SocketReconnect.EXHAUSTED;
+		}
+		catch (Exception ex) {
+			outcome = SocketReconnect.EXHAUSTED;
+		}
+		if (Thread.interrupted()) {
+			throw new InterruptedException("re-connect interrupted");
+		}
+		return outcome;
+	}
+
+	/**
+	 * How re-connecting one socket ended.
+	 */
+	enum SocketReconnect {
+
+		/** An attempt joined the socket to the link's session again. */
+		CONNECTED,
+
+		/** Every attempt failed. */
+		EXHAUSTED,
+
+		/**
+		 * The server no longer holds the session: the requests in flight must not be sent again, into a session that
+		 * has no record of them.
+		 */
+		SESSION_ENDED
+
+	}
+
+	int socketAttempts() {
+		return this.settings.maxAttempts();
+	}
+
+	/**
+	 * Whether the whole-link establishment may make another attempt after this one (the longer, after-disconnect
+	 * policy: a fixed interval, and a limit that may be none). Its attempts are not made in a loop that sleeps: each
+	 * is a task of its own, and the wait before the next is a timer, so a peer that stays away holds no thread.
+	 * @param attempt the number of the attempt just made, from 1
+	 * @return whether another attempt is allowed
+	 */
+	boolean allowsEstablishmentAttempt(int attempt) {
+		int limit = this.settings.afterDisconnect().maxAttempts();
+		return limit == LinkSettings.AfterDisconnect.UNLIMITED || attempt < limit;
+	}
+
+	Duration establishmentInterval() {
+		return this.settings.afterDisconnect().interval();
+	}
+
+	/**
+	 * Re-connecting one socket is pointless once the procedure is interrupted, the link is given up, or the server
+	 * has ended the session the socket belonged to.
+	 */
+	private static boolean worthReconnectingSocket(Throwable failure) {
+		return worthReestablishing(failure) && !isSessionEnded(failure);
+	}
+
+	private static boolean isSessionEnded(@Nullable Throwable failure) {
+		return failure instanceof HandshakeRejectedException rejected
+				&& rejected.getReason() == HelloReject.Reason.SESSION_ENDED;
+	}
+
+	/**
+	 * A whole-link attempt starts a new session, so a session the server ended is no reason to stop; interruption
+	 * and a link given up or closed meanwhile are.
+	 * @param failure why the attempt failed
+	 * @return whether another attempt makes sense
+	 */
+	static boolean worthReestablishing(Throwable failure) {
+		return !(failure instanceof InterruptedException) && !(failure instanceof LinkDisconnectedException);
+	}
+
+	/**
+	 * Reports one attempt: a log line when it failed, and a {@link ReconnectAttemptEvent} either way.
+	 * @param procedure the procedure that made it
+	 * @param socket the socket being re-connected, or {@code null} for the whole link
+	 * @param attempt its number, from 1
+	 * @param delay the wait before it
+	 * @param error why it failed, or {@code null}
+	 */
+	void reportAttempt(RecoveryProcedure procedure, @Nullable SocketRole socket, int attempt, Duration delay,
+			@Nullable Throwable error) {
+		String message = (error != null) ? Connections.describeError(error) : null;
+		LinkContext linkContext = this.link.context();
+		if (error != null && logger.isInfoEnabled()) {
+			String what = (socket != null) ? "re-connect the " + socket.label() + " socket" : "establish the link";
+			logger.info("Endpoint '" + linkContext.endpointName() + "', link '" + this.link.getId() + "': attempt "
+					+ attempt + " to " + what + " failed (" + message + ")");
+		}
+		this.link.publish(new ReconnectAttemptEvent(linkContext.endpointName(), this.link.getId(), procedure, socket,
+				attempt, delay, message, linkContext.now()));
+	}
+
+	/**
+	 * One attempt: connect, or throw why not.
+	 */
+	@FunctionalInterface
+	interface Attempt {
+
+		void run() throws Exception;
+
+	}
+
+	private final class AttemptReporter implements RetryListener {
+
+		@Override
+		public <T, E extends Throwable> void onSuccess(RetryContext context, RetryCallback<T, E> callback, T result) {
+			report(context, context.getRetryCount() + 1, null);
+		}
+
+		@Override
+		public <T, E extends Throwable> void onError(RetryContext context, RetryCallback<T, E> callback,
+				Throwable throwable) {
+			report(context, context.getRetryCount(), throwable);
+		}
+
+		private void report(RetryContext context, int attempt, @Nullable Throwable error) {
+			Object delay = context.getAttribute(DELAY);
+			reportAttempt((RecoveryProcedure) context.getAttribute(PROCEDURE), (SocketRole) context.getAttribute(SOCKET),
+					attempt, (delay instanceof Long millis) ? Duration.ofMillis(millis) : Duration.ZERO, error);
+		}
+
+	}
+
+}

@@ -1,0 +1,60 @@
+package dev.dualsocket.support;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import org.apache.commons.logging.Log;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A WARN line that is written at most once per interval, however often its cause repeats; the next line says how
+ * many were left out. For causes a peer or a user's code can repeat at will (a listener that throws on every event),
+ * so that they cannot flood the log.
+ */
+public final class RateLimitedLog {
+
+	private final Log log;
+
+	private final long intervalNanos;
+
+	private final AtomicLong nextAt = new AtomicLong(System.nanoTime());
+
+	private final AtomicLong suppressed = new AtomicLong();
+
+	/**
+	 * @param log where the lines go
+	 * @param interval least time between two lines
+	 * @param unit unit of {@code interval}
+	 */
+	public RateLimitedLog(Log log, long interval, TimeUnit unit) {
+		this.log = log;
+		this.intervalNanos = unit.toNanos(interval);
+	}
+
+	/**
+	 * Writes a WARN line unless one was written less than the interval ago.
+	 * @param message the line, made only when it is written
+	 * @param cause the exception to attach, or {@code null}
+	 */
+	public void warn(Supplier<String> message, @Nullable Throwable cause) {
+		long now = System.nanoTime();
+		long next = this.nextAt.get();
+		if (now - next < 0 || !this.nextAt.compareAndSet(next, now + this.intervalNanos)) {
+			this.suppressed.incrementAndGet();
+			return;
+		}
+		long left = this.suppressed.getAndSet(0);
+		String line = message.get();
+		if (left > 0) {
+			line = line + " (" + left + " more like it left out of the log)";
+		}
+		if (cause != null) {
+			this.log.warn(line, cause);
+		}
+		else {
+			this.log.warn(line);
+		}
+	}
+
+}

@@ -1,0 +1,197 @@
+package dev.dualsocket.transport;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timer;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The threads and timers that every link of an application shares, so that the cost of a link is memory, not
+ * threads: the event loops that do all socket I/O, one timer for request and recovery deadlines, a bounded pool that
+ * runs request handlers off the event loops, a bounded pool for clients' blocking re-connect attempts (threads exist
+ * only while attempts run), two threads that deliver events to listeners, and one thread that watches network
+ * interfaces.
+ */
+public final class TransportResources implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(TransportResources.class);
+
+	private final EventLoopGroup eventLoopGroup;
+
+	private final boolean nativeTransport;
+
+	private final Timer timer;
+
+	private final @Nullable ThreadPoolExecutor handlerPool;
+
+	private final ThreadPoolExecutor recoveryExecutor;
+
+	private final ThreadPoolExecutor eventExecutor;
+
+	private final ScheduledExecutorService monitorExecutor;
+
+	private final InterfaceMonitor interfaceMonitor = new InterfaceMonitor();
+
+	/** Threads that deliver events and request observations; a listener that blocks holds one of them. */
+	private static final int EVENT_THREADS = 2;
+
+	private TransportResources(TransportSettings settings) {
+		this.nativeTransport = settings.nativeTransport() && Epoll.isAvailable();
+		IoHandlerFactory ioHandlerFactory = this.nativeTransport ? EpollIoHandler.newFactory()
+				: NioIoHandler.newFactory();
+		this.eventLoopGroup = new MultiThreadIoEventLoopGroup(settings.ioThreads(), threads("dual-socket-io"),
+				ioHandlerFactory);
+		this.timer = new HashedWheelTimer(threads("dual-socket-timer"), 10, TimeUnit.MILLISECONDS);
+		this.handlerPool = (settings.handlerThreads() > 0)
+				? pool(settings.handlerThreads(), new LinkedBlockingQueue<>(settings.handlerQueueCapacity()),
+						"dual-socket-handler")
+				: null;
+		// Unbounded queue: re-connect attempts wait for a thread rather than fail; each link runs one at a time.
+		this.recoveryExecutor = pool(settings.recoveryThreads(), new LinkedBlockingQueue<>(), "dual-socket-recovery");
+		// Unbounded queue of at most one task per mailbox (one per link, plus one per endpoint): each mailbox bounds
+		// its own backlog.
+		this.eventExecutor = pool(EVENT_THREADS, new LinkedBlockingQueue<>(), "dual-socket-events");
+		this.monitorExecutor = Executors.newSingleThreadScheduledExecutor(threads("dual-socket-monitor"));
+		long poll = settings.interfacePollInterval().toMillis();
+		this.monitorExecutor.scheduleWithFixedDelay(this::pollInterfaces, poll, poll, TimeUnit.MILLISECONDS);
+		logger.debug("Transport started with " + (this.nativeTransport ? "native epoll" : "NIO") + " I/O");
+	}
+
+	/**
+	 * Starts the shared threads.
+	 * @param settings thread counts and polling interval
+	 * @return the running resources
+	 */
+	public static TransportResources create(TransportSettings settings) {
+		return new TransportResources(settings);
+	}
+
+	private static ThreadPoolExecutor pool(int threads, LinkedBlockingQueue<Runnable> queue, String prefix) {
+		ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, queue,
+				threads(prefix));
+		pool.allowCoreThreadTimeOut(true);
+		return pool;
+	}
+
+	private static ThreadFactory threads(String prefix) {
+		return new DefaultThreadFactory(prefix, true);
+	}
+
+	private void pollInterfaces() {
+		try {
+			this.interfaceMonitor.poll();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Network interface check failed; will try again", ex);
+		}
+	}
+
+	public EventLoopGroup eventLoopGroup() {
+		return this.eventLoopGroup;
+	}
+
+	public Class<? extends SocketChannel> socketChannelType() {
+		return this.nativeTransport ? EpollSocketChannel.class : NioSocketChannel.class;
+	}
+
+	public Class<? extends ServerSocketChannel> serverSocketChannelType() {
+		return this.nativeTransport ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+	}
+
+	/**
+	 * Whether I/O uses the native epoll transport.
+	 * @return {@code true} for epoll, {@code false} for NIO
+	 */
+	public boolean isNativeTransport() {
+		return this.nativeTransport;
+	}
+
+	/**
+	 * The timer for request timeouts and recovery deadlines (10 ms resolution).
+	 * @return the timer
+	 */
+	public Timer timer() {
+		return this.timer;
+	}
+
+	/**
+	 * What runs request handlers: the bounded handler pool, which rejects work when its queue is full, or the calling
+	 * event loop itself when the settings ask for no handler threads.
+	 * @return the executor
+	 */
+	public Executor handlerExecutor() {
+		return (this.handlerPool != null) ? this.handlerPool : Runnable::run;
+	}
+
+	/**
+	 * How many threads the handler pool has at most.
+	 * @return the thread count, 0 when handlers run on the event loops
+	 */
+	public int handlerThreads() {
+		return (this.handlerPool != null) ? this.handlerPool.getMaximumPoolSize() : 0;
+	}
+
+	/**
+	 * The pool for blocking recovery procedures.
+	 * @return the executor
+	 */
+	public ExecutorService recoveryExecutor() {
+		return this.recoveryExecutor;
+	}
+
+	/**
+	 * The threads that deliver events and request observations to listeners, off the I/O threads and locks.
+	 * @return the executor
+	 */
+	public Executor eventExecutor() {
+		return this.eventExecutor;
+	}
+
+	public InterfaceMonitor interfaceMonitor() {
+		return this.interfaceMonitor;
+	}
+
+	@Override
+	public void close() {
+		this.monitorExecutor.shutdownNow();
+		// The last events (links going CLOSED) are still delivered, unless a listener holds them up.
+		this.eventExecutor.shutdown();
+		try {
+			this.eventExecutor.awaitTermination(2, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.eventExecutor.shutdownNow();
+		this.recoveryExecutor.shutdownNow();
+		this.eventLoopGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+		if (this.handlerPool != null) {
+			this.handlerPool.shutdown();
+		}
+		this.timer.stop();
+	}
+
+}
