@@ -12,6 +12,7 @@ import dev.dualsocket.endpoint.ClientEndpoint;
 import dev.dualsocket.endpoint.DualSocketEndpoint;
 import dev.dualsocket.endpoint.EndpointSettings;
 import dev.dualsocket.endpoint.ServerEndpoint;
+import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.LinkSettings;
 import dev.dualsocket.transport.TransportResources;
@@ -36,6 +37,9 @@ public final class TestBed implements AutoCloseable {
 
 	public final TransportResources transport;
 
+	/** What the endpoints are given: the recording first, then the test's own listener, if any. */
+	private final DualSocketEventListener listener;
+
 	private final List<DualSocketEndpoint> endpoints = new ArrayList<>();
 
 	public TestBed() {
@@ -43,7 +47,18 @@ public final class TestBed implements AutoCloseable {
 	}
 
 	public TestBed(TransportSettings settings) {
+		this(settings, DualSocketEventListener.NONE);
+	}
+
+	/**
+	 * A test bed whose endpoints also give every event to a listener of the test's, after recording it.
+	 */
+	public TestBed(TransportSettings settings, DualSocketEventListener also) {
 		this.transport = TransportResources.create(settings);
+		this.listener = (also == DualSocketEventListener.NONE) ? this.events : (event) -> {
+			this.events.onEvent(event);
+			also.onEvent(event);
+		};
 	}
 
 	/**
@@ -61,7 +76,7 @@ public final class TestBed implements AutoCloseable {
 
 	public ServerEndpoint server(String name, String host, int port, LinkSettings settings) {
 		ServerEndpoint server = new ServerEndpoint(EndpointSettings.server(name, host, port, settings), this.transport,
-				this.events);
+				this.listener);
 		server.start();
 		this.endpoints.add(server);
 		return server;
@@ -73,7 +88,7 @@ public final class TestBed implements AutoCloseable {
 
 	public ClientEndpoint client(String name, String linkId, String host, int port, LinkSettings settings) {
 		ClientEndpoint client = new ClientEndpoint(EndpointSettings.client(name, host, port, linkId, settings),
-				this.transport, this.events);
+				this.transport, this.listener);
 		client.start();
 		this.endpoints.add(client);
 		return client;
