@@ -1,5 +1,6 @@
 package dev.dualsocket.test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -9,13 +10,34 @@ import dev.dualsocket.LinkState;
 import dev.dualsocket.event.DualSocketEvent;
 import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.event.LinkStateChangedEvent;
+import dev.dualsocket.transport.EventThreads;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Keeps every event, in the order it was published.
+ * Keeps every event, in the order it was published. Events arrive on the engine's event threads a little after the
+ * change they report; every read first waits for the events handed over so far, so that a test that has seen a change
+ * also sees its event.
  */
 public final class RecordingEvents implements DualSocketEventListener {
 
 	private final List<DualSocketEvent> events = new CopyOnWriteArrayList<>();
+
+	private volatile @Nullable EventThreads delivery;
+
+	/**
+	 * Makes every read wait until these event threads have delivered what they were handed.
+	 * @param threads the transport's event threads
+	 */
+	public void deliveredBy(EventThreads threads) {
+		this.delivery = threads;
+	}
+
+	private void catchUp() {
+		EventThreads threads = this.delivery;
+		if (threads != null) {
+			threads.awaitDelivered(Duration.ofSeconds(5));
+		}
+	}
 
 	@Override
 	public void onEvent(DualSocketEvent event) {
@@ -23,10 +45,12 @@ public final class RecordingEvents implements DualSocketEventListener {
 	}
 
 	public List<DualSocketEvent> all() {
+		catchUp();
 		return List.copyOf(this.events);
 	}
 
 	public <E extends DualSocketEvent> List<E> ofType(Class<E> type) {
+		catchUp();
 		List<E> matching = new ArrayList<>();
 		for (DualSocketEvent event : this.events) {
 			if (type.isInstance(event)) {
@@ -72,6 +96,7 @@ public final class RecordingEvents implements DualSocketEventListener {
 	}
 
 	public void clear() {
+		catchUp();
 		this.events.clear();
 	}
 

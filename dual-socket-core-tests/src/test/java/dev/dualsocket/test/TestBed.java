@@ -55,6 +55,7 @@ public final class TestBed implements AutoCloseable {
 	 */
 	public TestBed(TransportSettings settings, DualSocketEventListener also) {
 		this.transport = TransportResources.create(settings);
+		this.events.deliveredBy(this.transport.eventThreads());
 		this.listener = (also == DualSocketEventListener.NONE) ? this.events : (event) -> {
 			this.events.onEvent(event);
 			also.onEvent(event);

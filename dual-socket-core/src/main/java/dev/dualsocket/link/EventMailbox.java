@@ -2,13 +2,13 @@ package dev.dualsocket.link;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.dualsocket.support.RateLimitedLog;
+import dev.dualsocket.transport.EventThreads;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -29,7 +29,7 @@ final class EventMailbox {
 
 	private static final Log logger = LogFactory.getLog(EventMailbox.class);
 
-	private final Executor executor;
+	private final EventThreads executor;
 
 	private final String owner;
 
@@ -47,7 +47,7 @@ final class EventMailbox {
 	 * @param executor the event threads
 	 * @param owner what the deliveries are about, for log lines: for example "endpoint 'x', link 'y'"
 	 */
-	EventMailbox(Executor executor, String owner) {
+	EventMailbox(EventThreads executor, String owner) {
 		this.executor = executor;
 		this.owner = owner;
 	}
@@ -63,6 +63,7 @@ final class EventMailbox {
 					+ "that does not keep up (one that blocks?); the link itself is not affected", null);
 			return;
 		}
+		this.executor.count(1);
 		this.queue.add(delivery);
 		schedule();
 	}
@@ -74,8 +75,9 @@ final class EventMailbox {
 			}
 			catch (RejectedExecutionException ex) {
 				// The transport is shut down: nobody is left to tell.
+				int dropped = this.size.getAndSet(0);
 				this.queue.clear();
-				this.size.set(0);
+				this.executor.count(-dropped);
 				this.scheduled.set(false);
 			}
 		}
@@ -94,6 +96,9 @@ final class EventMailbox {
 			catch (Throwable ex) {
 				this.failures.warn(() -> "A listener of " + this.owner + " threw " + ex
 						+ "; the link is not affected and later events are still delivered", ex);
+			}
+			finally {
+				this.executor.count(-1);
 			}
 		}
 		this.scheduled.set(false);

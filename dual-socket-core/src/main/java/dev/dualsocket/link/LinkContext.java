@@ -42,7 +42,7 @@ public final class LinkContext {
 		this.settings = settings;
 		this.transport = transport;
 		this.events = events;
-		this.endpointEvents = new EventMailbox(transport.eventExecutor(), "endpoint '" + endpointName + "'");
+		this.endpointEvents = new EventMailbox(transport.eventThreads(), "endpoint '" + endpointName + "'");
 	}
 
 	public String endpointName() {
@@ -100,7 +100,7 @@ public final class LinkContext {
 
 	/** A mailbox for one link's events or observations, delivered in order on the event threads. */
 	EventMailbox mailbox(String owner) {
-		return new EventMailbox(this.transport.eventExecutor(), owner);
+		return new EventMailbox(this.transport.eventThreads(), owner);
 	}
 
 	/** Tells the observer how a request ended, on the event threads; nothing at all when nobody observes. */

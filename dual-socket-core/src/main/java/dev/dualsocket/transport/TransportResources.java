@@ -49,7 +49,7 @@ public final class TransportResources implements AutoCloseable {
 
 	private final ThreadPoolExecutor recoveryExecutor;
 
-	private final ThreadPoolExecutor eventExecutor;
+	private final EventThreads eventThreads;
 
 	private final ScheduledExecutorService monitorExecutor;
 
@@ -71,9 +71,7 @@ public final class TransportResources implements AutoCloseable {
 				: null;
 		// Unbounded queue: re-connect attempts wait for a thread rather than fail; each link runs one at a time.
 		this.recoveryExecutor = pool(settings.recoveryThreads(), new LinkedBlockingQueue<>(), "dual-socket-recovery");
-		// Unbounded queue of at most one task per mailbox (one per link, plus one per endpoint): each mailbox bounds
-		// its own backlog.
-		this.eventExecutor = pool(EVENT_THREADS, new LinkedBlockingQueue<>(), "dual-socket-events");
+		this.eventThreads = new EventThreads(EVENT_THREADS);
 		this.monitorExecutor = Executors.newSingleThreadScheduledExecutor(threads("dual-socket-monitor"));
 		long poll = settings.interfacePollInterval().toMillis();
 		this.monitorExecutor.scheduleWithFixedDelay(this::pollInterfaces, poll, poll, TimeUnit.MILLISECONDS);
@@ -164,10 +162,10 @@ public final class TransportResources implements AutoCloseable {
 
 	/**
 	 * The threads that deliver events and request observations to listeners, off the I/O threads and locks.
-	 * @return the executor
+	 * @return the event threads
 	 */
-	public Executor eventExecutor() {
-		return this.eventExecutor;
+	public EventThreads eventThreads() {
+		return this.eventThreads;
 	}
 
 	public InterfaceMonitor interfaceMonitor() {
@@ -177,15 +175,7 @@ public final class TransportResources implements AutoCloseable {
 	@Override
 	public void close() {
 		this.monitorExecutor.shutdownNow();
-		// The last events (links going CLOSED) are still delivered, unless a listener holds them up.
-		this.eventExecutor.shutdown();
-		try {
-			this.eventExecutor.awaitTermination(2, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		this.eventExecutor.shutdownNow();
+		this.eventThreads.close();
 		this.recoveryExecutor.shutdownNow();
 		this.eventLoopGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
 		if (this.handlerPool != null) {

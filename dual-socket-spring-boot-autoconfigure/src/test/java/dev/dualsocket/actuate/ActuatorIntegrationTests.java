@@ -132,7 +132,10 @@ class ActuatorIntegrationTests {
 
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> "UP".equals(JsonPath.read(get("/actuator/health").body(), "$.status")));
-		assertThat(this.transitions.of("exchange")).containsSubsequence(LinkState.RECOVERING, LinkState.NORMAL);
+		// Events arrive on the event threads, a little after the change they report.
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.transitions.of("exchange")).containsSubsequence(LinkState.RECOVERING,
+					LinkState.NORMAL));
 		assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
 	}
 
