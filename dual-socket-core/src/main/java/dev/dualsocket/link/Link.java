@@ -548,12 +548,19 @@ public final class Link implements DualSocketLink {
 		return attached;
 	}
 
-	void onPeerClosing(String reason) {
-		if (!this.peerClosing) {
+	/**
+	 * The peer sent CLOSE on a connection of a session. A CLOSE that a connection of an ended session delivers late
+	 * (after the link moved to a standby, say) says nothing about the current session's peer.
+	 */
+	void onPeerClosing(String reason, Session session) {
+		synchronized (this) {
+			if (this.status.session != session || this.peerClosing) {
+				return;
+			}
 			this.peerClosing = true;
-			logger.info(this.logPrefix + "peer is shutting down (" + reason
-					+ "); no new requests go to it, requests in flight are still answered");
 		}
+		logger.info(this.logPrefix + "peer is shutting down (" + reason
+				+ "); no new requests go to it, requests in flight are still answered");
 	}
 
 	// ----------------------------------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ final class LinkChannelHandler extends ChannelInboundHandlerAdapter {
 				expect(SocketRole.OUTBOUND, frame);
 				this.link.onResponse(frame, this.session);
 			}
-			case CLOSE -> this.link.onPeerClosing(new String(frame.payload(), StandardCharsets.UTF_8));
+			case CLOSE -> this.link.onPeerClosing(new String(frame.payload(), StandardCharsets.UTF_8), this.session);
 			default -> throw new ProtocolViolationException(frame.type() + " after the handshake");
 		}
 	}
