@@ -52,6 +52,13 @@ class ProtocolVectorsTests {
 		assertThat(ErrorReply.fromFrame(frame).reason()).isEqualTo(RemoteRequestException.Reason.DUPLICATE_EXPIRED);
 	}
 
+	@Test
+	void malformedHelloRejectMatchesTheDocument() throws IOException {
+		Frame frame = new HelloReject(HelloReject.Reason.MALFORMED_HELLO, "session 0").toFrame();
+		assertVector(frame, "00 00 00 15 03 00 00 00 00 00 00 00 00 00 | 00 02 | 73 65 73 73 69 6f 6e 20 30");
+		assertThat(HelloReject.fromFrame(frame).reason()).isEqualTo(HelloReject.Reason.MALFORMED_HELLO);
+	}
+
 	/** The vector as the document writes it, and the bytes the encoder writes for the frame, are the same. */
 	private static void assertVector(Frame frame, String documented) throws IOException {
 		assertThat(Files.readString(Path.of("..", "docs", "PROTOCOL.md"))).contains(documented);

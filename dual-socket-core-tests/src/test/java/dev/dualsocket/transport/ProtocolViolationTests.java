@@ -3,8 +3,10 @@ package dev.dualsocket.transport;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import dev.dualsocket.LinkState;
 import dev.dualsocket.endpoint.ClientEndpoint;
@@ -20,6 +22,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -113,6 +118,77 @@ class ProtocolViolationTests {
 			assertThat(raw.closedByPeer()).isTrue();
 		}
 		assertThat(output).contains("expected HELLO as the first frame, got REQUEST");
+		assertHealthyLinkUndisturbed();
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("malformedHellos")
+	void helloThatBreaksARuleIsAnsweredMalformedHelloAndClosesOnlyThatConnection(String rule, byte[] payload,
+			String reason, CapturedOutput output) throws Exception {
+		try (RawConnection raw = new RawConnection(this.server.getLocalAddress().getPort())) {
+			raw.writeFrame(0x01, 0, payload);
+
+			RawFrame reject = raw.readFrame();
+			assertThat(reject.type()).isEqualTo(0x03);
+			assertThat(reject.unsignedShortAt(0)).isEqualTo(HelloReject.Reason.MALFORMED_HELLO.code());
+			assertThat(new String(reject.payload(), 2, reject.payload().length - 2, UTF_8)).contains(reason);
+			assertThat(raw.closedByPeer()).isTrue();
+		}
+		assertThat(output).contains(reason);
+		assertThat(this.server.links()).extracting(DualSocketLink::getId).containsExactly("healthy");
+		assertHealthyLinkUndisturbed();
+	}
+
+	static Stream<Arguments> malformedHellos() {
+		byte[] token15 = new byte[15];
+		return Stream.of(
+				Arguments.of("session 0", hello(1, 0, "x".getBytes(UTF_8), new byte[0]), "session 0 is not a session"),
+				Arguments.of("link id not UTF-8", hello(1, 7, new byte[] { 'a', (byte) 0xC3, 0x28 }, new byte[0]),
+						"link id is not valid UTF-8"),
+				Arguments.of("control character", hello(1, 7, "a\nb".getBytes(UTF_8), new byte[0]),
+						"control character U+000A"),
+				Arguments.of("empty link id", hello(1, 7, new byte[0], new byte[0]), "link id must be 1 to 255 bytes"),
+				Arguments.of("token of 15 bytes", hello(1, 7, "x".getBytes(UTF_8), token15),
+						"session token must be empty or 16 bytes"),
+				Arguments.of("channel 3", hello(3, 7, "x".getBytes(UTF_8), new byte[0]), "unknown channel 3"),
+				Arguments.of("truncated", new byte[] { 0, 1, 1, 0, 0 }, "payload ends before its session field"),
+				Arguments.of("too short for a version", new byte[] { 0 }, "payload ends before its version field"));
+	}
+
+	/** A version 1 HELLO payload with the given fields and empty credentials. */
+	private static byte[] hello(int channel, long session, byte[] linkId, byte[] token) {
+		ByteBuffer buffer = ByteBuffer.allocate(2 + 1 + 8 + 2 + linkId.length + 2 + 2 + token.length);
+		buffer.putShort((short) 1).put((byte) channel).putLong(session);
+		buffer.putShort((short) linkId.length).put(linkId);
+		buffer.putShort((short) 0);
+		buffer.putShort((short) token.length).put(token);
+		return buffer.array();
+	}
+
+	@Test
+	void frameLongerThanAHelloBeforeTheHandshakeIsRefusedFromItsLengthPrefix(CapturedOutput output) throws Exception {
+		ServerEndpoint roomy = this.bed.server("roomy", TestBed.FAST);
+		try (RawConnection raw = new RawConnection(roomy.getLocalAddress().getPort())) {
+			// Far below its max-frame-size of 1 MiB, but longer than any HELLO: only the length prefix is read.
+			raw.writeBytes(new byte[] { 0, 0, 0x04, 0x01 });
+
+			assertThat(raw.closedByPeer()).isTrue();
+		}
+		assertThat(output).contains("frame of 1025 bytes before the handshake completed; at most 1024 are read");
+		assertHealthyLinkUndisturbed();
+	}
+
+	@Test
+	void heartbeatWithAPayloadOfThreeBytesClosesThatConnection(CapturedOutput output) throws Exception {
+		try (RawConnection raw = new RawConnection(this.server.getLocalAddress().getPort())) {
+			raw.writeHello(1, 1, 7, "pinger");
+			assertThat(raw.readFrame().type()).isEqualTo(0x02);
+
+			raw.writeFrame(0x20, 99, new byte[] { 1, 2, 3 });
+
+			assertThat(raw.closedByPeer()).isTrue();
+		}
+		assertThat(output).contains("HEARTBEAT payload must be empty or 8 bytes, was 3 bytes");
 		assertHealthyLinkUndisturbed();
 	}
 

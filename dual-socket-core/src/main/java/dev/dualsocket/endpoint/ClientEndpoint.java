@@ -21,6 +21,7 @@ import dev.dualsocket.link.SocketConnector;
 import dev.dualsocket.transport.ChannelKind;
 import dev.dualsocket.transport.ClientHandshakeHandler;
 import dev.dualsocket.transport.ConnectionErrorHandler;
+import dev.dualsocket.transport.FrameDecoder;
 import dev.dualsocket.transport.Hello;
 import dev.dualsocket.transport.Protocol;
 import dev.dualsocket.transport.TransportResources;
@@ -108,7 +109,7 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 			protected void initChannel(Channel channel) {
 				EndpointSupport.initPipeline(channel,
 						(ssl != null) ? EndpointSupport.clientTls(ssl, channel, address.host(), address.port()) : null,
-						ClientEndpoint.this.settings.link().maxFrameSize(),
+						new FrameDecoder(ClientEndpoint.this.settings.link().maxFrameSize()),
 						new ClientHandshakeHandler(hello, accepted,
 								(ch, accept) -> link.attach(socket, ch, hello.sessionId(), accept.token())),
 						ClientEndpoint.this.errors);

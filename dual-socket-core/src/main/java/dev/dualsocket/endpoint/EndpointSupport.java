@@ -46,13 +46,13 @@ final class EndpointSupport {
 	 * The pipeline of a new connection: TLS if configured, framing, the handshake, and the error handler last. The link adds its own
 	 * handlers (heartbeat, dispatch) in front of the error handler once the handshake is accepted.
 	 */
-	static void initPipeline(Channel channel, @Nullable SslHandler tls, int maxFrameSize, ChannelHandler handshake,
+	static void initPipeline(Channel channel, @Nullable SslHandler tls, FrameDecoder frames, ChannelHandler handshake,
 			ConnectionErrorHandler errors) {
 		if (tls != null) {
 			channel.pipeline().addLast("tls", tls);
 		}
 		channel.pipeline()
-			.addLast("decoder", new FrameDecoder(maxFrameSize))
+			.addLast("decoder", frames)
 			.addLast("encoder", FrameEncoder.INSTANCE)
 			.addLast("handshake", handshake)
 			.addLast(ConnectionErrorHandler.NAME, errors);

@@ -17,6 +17,7 @@ import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.Link;
 import dev.dualsocket.link.LinkContext;
 import dev.dualsocket.transport.ConnectionErrorHandler;
+import dev.dualsocket.transport.FrameDecoder;
 import dev.dualsocket.transport.HandshakeDecision;
 import dev.dualsocket.transport.Hello;
 import dev.dualsocket.transport.HelloReject;
@@ -79,10 +80,10 @@ public final class ServerEndpoint extends AbstractEndpoint {
 				@Override
 				protected void initChannel(Channel channel) {
 					SslContext ssl = ServerEndpoint.this.settings.ssl();
-					EndpointSupport.initPipeline(channel, (ssl != null) ? ssl.newHandler(channel.alloc()) : null,
-							ServerEndpoint.this.settings.link().maxFrameSize(),
+					FrameDecoder frames = new FrameDecoder(ServerEndpoint.this.settings.link().maxFrameSize());
+					EndpointSupport.initPipeline(channel, (ssl != null) ? ssl.newHandler(channel.alloc()) : null, frames,
 							new ServerHandshakeHandler(ServerEndpoint.this::accept,
-									ServerEndpoint.this.settings.link().connectTimeout()),
+									ServerEndpoint.this.settings.link().connectTimeout(), frames),
 							ServerEndpoint.this.errors);
 				}
 			});

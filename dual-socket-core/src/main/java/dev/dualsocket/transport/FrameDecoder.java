@@ -16,6 +16,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
 	private final int maxFrameSize;
 
+	/** The limit in force: lower than {@link #maxFrameSize} until the connection's handshake completes. */
+	private int limit;
+
 	private boolean refused;
 
 	/**
@@ -24,6 +27,21 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 	 */
 	public FrameDecoder(int maxFrameSize) {
 		this.maxFrameSize = maxFrameSize;
+		this.limit = maxFrameSize;
+	}
+
+	/**
+	 * Reads no frame longer than the given length until {@link #handshakeCompleted()}: a connection that has not been
+	 * accepted into a link cannot make this side buffer a frame of {@code max-frame-size}.
+	 * @param length the limit before the handshake
+	 */
+	public void limitUntilHandshake(int length) {
+		this.limit = Math.min(length, this.maxFrameSize);
+	}
+
+	/** Lifts the limit of {@link #limitUntilHandshake(int)}. Called on the connection's event loop. */
+	public void handshakeCompleted() {
+		this.limit = this.maxFrameSize;
 	}
 
 	@Override
@@ -37,8 +55,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 		}
 		int start = in.readerIndex();
 		long length = in.getUnsignedInt(start);
-		if (length > this.maxFrameSize) {
-			throw refuse("frame of " + length + " bytes exceeds max-frame-size of " + this.maxFrameSize + " bytes");
+		if (length > this.limit) {
+			throw refuse((this.limit < this.maxFrameSize)
+					? "frame of " + length + " bytes before the handshake completed; at most " + this.limit + " are read"
+							+ " until then"
+					: "frame of " + length + " bytes exceeds max-frame-size of " + this.maxFrameSize + " bytes");
 		}
 		if (length < Frame.HEADER_LENGTH) {
 			throw refuse("frame length " + length + " is shorter than the " + Frame.HEADER_LENGTH + "-byte header");

@@ -144,6 +144,11 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
 		this.reading = true;
 		if (msg instanceof Frame frame) {
 			if (frame.type() == FrameType.HEARTBEAT) {
+				int length = frame.payload().length;
+				if (length != 0 && length != 8) {
+					throw new ProtocolViolationException(
+							"HEARTBEAT payload must be empty or 8 bytes, was " + length + " bytes");
+				}
 				ctx.writeAndFlush(Frame.heartbeatAck(frame.id()))
 					.addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
 				long watermark = watermarkOf(frame);
@@ -153,6 +158,10 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
 				return;
 			}
 			if (frame.type() == FrameType.HEARTBEAT_ACK) {
+				if (frame.payload().length != 0) {
+					throw new ProtocolViolationException(
+							"HEARTBEAT_ACK payload must be empty, was " + frame.payload().length + " bytes");
+				}
 				onAnswer(frame.id());
 				return;
 			}
@@ -232,7 +241,7 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
 
 	private static long watermarkOf(Frame heartbeat) {
 		byte[] payload = heartbeat.payload();
-		return (payload.length >= 8) ? Unpooled.wrappedBuffer(payload).getLong(0) : 0;
+		return (payload.length == 8) ? Unpooled.wrappedBuffer(payload).getLong(0) : 0;
 	}
 
 	private static long newNonce() {

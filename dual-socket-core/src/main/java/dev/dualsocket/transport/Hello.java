@@ -18,14 +18,39 @@ public record Hello(int version, ChannelKind channel, long sessionId, String lin
 	/** The longest link id, in bytes of UTF-8. */
 	public static final int MAX_LINK_ID_LENGTH = 255;
 
+	/**
+	 * The longest frame a server reads before a connection's handshake completes (section 2 of the protocol): more
+	 * than any {@code HELLO} needs, far less than a frame of {@code max-frame-size}.
+	 */
+	public static final int MAX_HELLO_LENGTH = 1024;
+
+	/** The length of a session token, in bytes. */
+	public static final int TOKEN_LENGTH = 16;
+
+	/**
+	 * Checks the rules of section 4.1 of the protocol.
+	 * @throws IllegalArgumentException naming the rule that is broken
+	 */
 	public Hello {
+		if (sessionId == 0) {
+			throw new IllegalArgumentException("session 0 is not a session");
+		}
 		byte[] id = Wire.utf8(linkId);
 		if (id.length == 0 || id.length > MAX_LINK_ID_LENGTH) {
 			throw new IllegalArgumentException(
 					"link id must be 1 to " + MAX_LINK_ID_LENGTH + " bytes of UTF-8, was " + id.length);
 		}
+		for (int i = 0; i < linkId.length(); i++) {
+			if (Character.isISOControl(linkId.charAt(i))) {
+				throw new IllegalArgumentException(String.format("link id holds the control character U+%04X at %d",
+						(int) linkId.charAt(i), i));
+			}
+		}
 		Wire.checkShortField("credentials", credentials);
-		Wire.checkShortField("token", token);
+		if (token.length != 0 && token.length != TOKEN_LENGTH) {
+			throw new IllegalArgumentException(
+					"session token must be empty or " + TOKEN_LENGTH + " bytes, was " + token.length);
+		}
 	}
 
 	public Frame toFrame() {
@@ -51,12 +76,18 @@ public record Hello(int version, ChannelKind channel, long sessionId, String lin
 		return Wire.getUnsignedShort(ByteBuffer.wrap(frame.payload()), "version");
 	}
 
+	/**
+	 * Parses a HELLO and checks every rule of section 4.1 of the protocol.
+	 * @param frame a HELLO frame
+	 * @return the handshake
+	 * @throws ProtocolViolationException naming what does not parse or which rule is broken
+	 */
 	public static Hello fromFrame(Frame frame) {
 		ByteBuffer buffer = ByteBuffer.wrap(frame.payload());
 		int version = Wire.getUnsignedShort(buffer, "version");
 		ChannelKind channel = ChannelKind.ofCode(Wire.getUnsignedByte(buffer, "channel"));
 		long sessionId = Wire.getLong(buffer, "session");
-		String linkId = Wire.utf8(ByteBuffer.wrap(Wire.getShortBytes(buffer, "link id")));
+		String linkId = Wire.strictUtf8(Wire.getShortBytes(buffer, "link id"), "link id");
 		byte[] credentials = Wire.getShortBytes(buffer, "credentials");
 		byte[] token = Wire.getShortBytes(buffer, "token");
 		try {

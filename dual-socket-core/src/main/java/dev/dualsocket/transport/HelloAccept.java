@@ -17,9 +17,21 @@ public record HelloAccept(int version, byte[] token) {
 		return new Frame(FrameType.HELLO_ACCEPT, 0, buffer.array());
 	}
 
+	/**
+	 * Parses a HELLO_ACCEPT, whose token must be {@value Hello#TOKEN_LENGTH} bytes.
+	 * @param frame a HELLO_ACCEPT frame
+	 * @return the answer
+	 * @throws ProtocolViolationException if it does not parse or its token has another length
+	 */
 	public static HelloAccept fromFrame(Frame frame) {
 		ByteBuffer buffer = ByteBuffer.wrap(frame.payload());
-		return new HelloAccept(Wire.getUnsignedShort(buffer, "version"), Wire.getShortBytes(buffer, "token"));
+		int version = Wire.getUnsignedShort(buffer, "version");
+		byte[] token = Wire.getShortBytes(buffer, "token");
+		if (token.length != Hello.TOKEN_LENGTH) {
+			throw new ProtocolViolationException(
+					"HELLO_ACCEPT token must be " + Hello.TOKEN_LENGTH + " bytes, was " + token.length);
+		}
+		return new HelloAccept(version, token);
 	}
 
 }

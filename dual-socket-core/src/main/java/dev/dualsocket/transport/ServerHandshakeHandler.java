@@ -24,11 +24,20 @@ public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 
 	private final Duration timeout;
 
+	private final FrameDecoder frames;
+
 	private @Nullable ScheduledFuture<?> expiry;
 
-	public ServerHandshakeHandler(Acceptor acceptor, Duration timeout) {
+	/**
+	 * @param acceptor decides what to do with the handshake
+	 * @param timeout how long a connection may take to send its HELLO
+	 * @param frames the connection's decoder, which reads no frame longer than a HELLO until the handshake completes
+	 */
+	public ServerHandshakeHandler(Acceptor acceptor, Duration timeout, FrameDecoder frames) {
 		this.acceptor = acceptor;
 		this.timeout = timeout;
+		this.frames = frames;
+		frames.limitUntilHandshake(Hello.MAX_HELLO_LENGTH);
 	}
 
 	@Override
@@ -62,15 +71,20 @@ public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 		if (frame.type() != FrameType.HELLO) {
 			throw new ProtocolViolationException("expected HELLO as the first frame, got " + frame.type());
 		}
-		int version = Hello.versionOf(frame);
-		if (version != Protocol.VERSION) {
-			String reason = "unsupported protocol version " + version + " (this server speaks " + Protocol.VERSION + ")";
-			cancelExpiry();
-			ctx.writeAndFlush(new HelloReject(HelloReject.Reason.UNSUPPORTED_VERSION, reason).toFrame())
-				.addListener((future) -> ctx.fireExceptionCaught(new ProtocolViolationException(reason)));
+		Hello hello;
+		try {
+			int version = Hello.versionOf(frame);
+			if (version != Protocol.VERSION) {
+				rejectAndClose(ctx, HelloReject.Reason.UNSUPPORTED_VERSION,
+						"unsupported protocol version " + version + " (this server speaks " + Protocol.VERSION + ")");
+				return;
+			}
+			hello = Hello.fromFrame(frame);
+		}
+		catch (ProtocolViolationException ex) {
+			rejectAndClose(ctx, HelloReject.Reason.MALFORMED_HELLO, ex.getMessage());
 			return;
 		}
-		Hello hello = Hello.fromFrame(frame);
 		HandshakeDecision decision = this.acceptor.accept(hello, ctx.channel());
 		HelloReject rejection = decision.rejection();
 		if (rejection != null) {
@@ -80,6 +94,7 @@ public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 			ctx.pipeline().remove(this);
 			return;
 		}
+		this.frames.handshakeCompleted();
 		ctx.writeAndFlush(new HelloAccept(Protocol.VERSION, decision.token()).toFrame());
 		ctx.pipeline().remove(this);
 		Runnable attach = decision.attach();
@@ -94,6 +109,17 @@ public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 				ctx.close();
 			}
 		}
+	}
+
+	/**
+	 * Tells the client why its HELLO is refused, then closes the connection as a protocol violation (logged and
+	 * reported like any other).
+	 */
+	private void rejectAndClose(ChannelHandlerContext ctx, HelloReject.Reason reason, String why) {
+		cancelExpiry();
+		ctx.writeAndFlush(new HelloReject(reason, why).toFrame())
+			.addListener((future) -> ctx.fireExceptionCaught(new ProtocolViolationException(why)));
+		ctx.pipeline().remove(this);
 	}
 
 	/**

@@ -2,6 +2,8 @@ package dev.dualsocket.transport;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -23,6 +25,23 @@ final class Wire {
 		byte[] bytes = new byte[buffer.remaining()];
 		buffer.get(bytes);
 		return new String(bytes, StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Decodes UTF-8 that must be valid: a field that names something, unlike text for logs.
+	 * @throws ProtocolViolationException if it is not
+	 */
+	static String strictUtf8(byte[] bytes, String field) {
+		try {
+			return StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(bytes))
+				.toString();
+		}
+		catch (CharacterCodingException ex) {
+			throw new ProtocolViolationException(field + " is not valid UTF-8");
+		}
 	}
 
 	static void putShortBytes(ByteBuffer buffer, byte[] bytes) {
