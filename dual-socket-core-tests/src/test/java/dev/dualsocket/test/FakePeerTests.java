@@ -85,24 +85,12 @@ class FakePeerTests {
 
 	@Test
 	void errorAnswerFailsTheCallerWithItsReasonAndMessage() {
-		CompletableFuture<byte[]> busy = this.link.request("busy".getBytes(UTF_8));
-		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> busy.get(5, TimeUnit.SECONDS))
-			.havingCause()
-			.isInstanceOfSatisfying(RemoteRequestException.class, (failure) -> {
-				assertThat(failure.getReason()).isEqualTo(RemoteRequestException.Reason.BUSY);
-				assertThat(failure.getMessage()).contains("try later");
-			});
+		assertRemoteFailure("busy", RemoteRequestException.Reason.BUSY, "try later");
 	}
 
 	@Test
 	void responderThatThrowsAnswersHandlerFailed() {
-		CompletableFuture<byte[]> boom = this.link.request("boom".getBytes(UTF_8));
-		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> boom.get(5, TimeUnit.SECONDS))
-			.havingCause()
-			.isInstanceOfSatisfying(RemoteRequestException.class, (failure) -> {
-				assertThat(failure.getReason()).isEqualTo(RemoteRequestException.Reason.HANDLER_FAILED);
-				assertThat(failure.getMessage()).contains("scripted failure");
-			});
+		assertRemoteFailure("boom", RemoteRequestException.Reason.HANDLER_FAILED, "scripted failure");
 	}
 
 	@Test
@@ -131,6 +119,16 @@ class FakePeerTests {
 		assertThat(this.peer.connects(SocketRole.OUTBOUND)).isEqualTo(2);
 		assertThat(this.peer.requests()).extracting(FakePeer.Request::text).containsExactly("slow");
 		assertThat(ask("ping")).isEqualTo("pong");
+	}
+
+	private void assertRemoteFailure(String payload, RemoteRequestException.Reason reason, String message) {
+		CompletableFuture<byte[]> response = this.link.request(payload.getBytes(UTF_8));
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> response.get(5, TimeUnit.SECONDS))
+			.havingCause()
+			.isInstanceOfSatisfying(RemoteRequestException.class, (failure) -> {
+				assertThat(failure.getReason()).isEqualTo(reason);
+				assertThat(failure.getMessage()).contains(message);
+			});
 	}
 
 	private String ask(String payload) throws Exception {

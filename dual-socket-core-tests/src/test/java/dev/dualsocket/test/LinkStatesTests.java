@@ -32,8 +32,7 @@ class LinkStatesTests {
 	@Test
 	void awaitStateReturnsTheSnapshotOnceTheLinkIsInTheState() {
 		ServerEndpoint server = this.bed.server("server", TestBed.FAST);
-		DualSocketLink link = this.bed.client("client", "link-1", Endpoints.boundPort(server), TestBed.FAST)
-			.link("link-1");
+		DualSocketLink link = clientLinkTo(server);
 
 		LinkSnapshot snapshot = LinkStates.awaitState(link, LinkState.NORMAL, WAIT);
 
@@ -60,9 +59,7 @@ class LinkStatesTests {
 
 	@Test
 	void awaitStateOfANormalLinkThatStaysNormalShowsItsSockets() {
-		ServerEndpoint server = this.bed.server("server", TestBed.FAST);
-		DualSocketLink link = this.bed.client("client", "link-1", Endpoints.boundPort(server), TestBed.FAST)
-			.link("link-1");
+		DualSocketLink link = clientLinkTo(this.bed.server("server", TestBed.FAST));
 		LinkSnapshot normal = LinkStates.awaitState(link, LinkState.NORMAL, WAIT);
 
 		assertThatExceptionOfType(AssertionError.class)
@@ -79,6 +76,10 @@ class LinkStatesTests {
 		assertThatExceptionOfType(AssertionError.class)
 			.isThrownBy(() -> LinkStates.awaitLink(server, "nobody", LinkState.NORMAL, Duration.ofMillis(100)))
 			.withMessage("Endpoint 'server' has no link 'nobody' after 100 ms; it has []");
+	}
+
+	private DualSocketLink clientLinkTo(ServerEndpoint server) {
+		return this.bed.client("client", "link-1", Endpoints.boundPort(server), TestBed.FAST).link("link-1");
 	}
 
 }

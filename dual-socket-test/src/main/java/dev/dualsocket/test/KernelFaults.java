@@ -130,13 +130,30 @@ public final class KernelFaults {
 	 * @return the pair
 	 */
 	public static VethPair vethPairOrSkip(String prefix, String address) {
+		return orSkip("a veth interface", () -> vethPair(prefix + (ProcessHandle.current().pid() % 100_000), address));
+	}
+
+	/**
+	 * Makes something for a test, or skips the test where the kernel refuses.
+	 */
+	static <T> T orSkip(String what, Creation<T> creation) {
 		try {
-			return vethPair(prefix + (ProcessHandle.current().pid() % 100_000), address);
+			return creation.create();
 		}
 		catch (IOException ex) {
-			Assumptions.abort("cannot create a veth interface here: " + ex.getMessage());
+			Assumptions.abort("cannot create " + what + " here: " + ex.getMessage());
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * Something a test needs the kernel to make.
+	 */
+	@FunctionalInterface
+	interface Creation<T> {
+
+		T create() throws IOException;
+
 	}
 
 	static void check(Result result) throws IOException {

@@ -92,13 +92,8 @@ public final class NetnsRouter implements AutoCloseable {
 	 * @return the router
 	 */
 	public static NetnsRouter createOrSkip(String prefix, String subnet) {
-		try {
-			return create(prefix + (ProcessHandle.current().pid() % 100_000), subnet);
-		}
-		catch (IOException ex) {
-			Assumptions.abort("cannot create a network namespace router here: " + ex.getMessage());
-			throw new IllegalStateException(ex);
-		}
+		return KernelFaults.orSkip("a network namespace router",
+				() -> create(prefix + (ProcessHandle.current().pid() % 100_000), subnet));
 	}
 
 	/**
