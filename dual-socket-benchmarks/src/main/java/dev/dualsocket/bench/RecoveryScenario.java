@@ -15,6 +15,8 @@ import dev.dualsocket.SocketRole;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.LinkSettings;
 import dev.dualsocket.link.SocketSnapshot;
+import dev.dualsocket.test.FaultProxy;
+import dev.dualsocket.test.KernelFaults;
 
 /**
  * Scenario 3: sockets killed (by the kernel, {@code ss -K}) and black-holed (by a proxy) under steady load in both
@@ -162,7 +164,7 @@ public final class RecoveryScenario {
 	}
 
 	public static Result run(Profile profile, PrintStream progress) throws Exception {
-		String unavailable = KernelFaults.unavailableReason();
+		String unavailable = KernelFaults.available() ? null : KernelFaults.unavailableReason();
 		List<Kill> killed = new ArrayList<>();
 		List<Long> recoveries = new ArrayList<>();
 		List<Outcome> outcomes = new ArrayList<>();
@@ -321,11 +323,11 @@ public final class RecoveryScenario {
 			.heartbeat(profile.blackHoleInterval(), profile.blackHoleTimeout())
 			.build();
 		EventTape tape = new EventTape();
-		AtomicReference<BlackHoleProxy> proxy = new AtomicReference<>();
+		AtomicReference<FaultProxy> proxy = new AtomicReference<>();
 		List<Long> detections = new ArrayList<>();
 		try (DualSocketBed bed = new DualSocketBed(settings, tape, (port) -> {
 			try {
-				proxy.set(new BlackHoleProxy(port));
+				proxy.set(new FaultProxy(port));
 			}
 			catch (java.io.IOException ex) {
 				throw new java.io.UncheckedIOException(ex);

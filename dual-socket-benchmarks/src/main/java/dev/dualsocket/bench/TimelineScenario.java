@@ -23,6 +23,7 @@ import dev.dualsocket.event.SocketConnectedEvent;
 import dev.dualsocket.event.SocketFailedEvent;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.LinkSettings;
+import dev.dualsocket.test.KernelFaults;
 
 /**
  * Scenario 5: a recovery timeline an operator can read at a glance. Steady load both ways over one link while a few
@@ -73,7 +74,7 @@ public final class TimelineScenario {
 				RecoveryScenario.Kill.CLIENT_OUTBOUND_AT_SERVER);
 		List<RecoveryScenario.Kill> killed = new ArrayList<>();
 		List<RecoveryScenario.Outcome> outcomes = new ArrayList<>();
-		String unavailable = KernelFaults.unavailableReason();
+		String unavailable = KernelFaults.available() ? null : KernelFaults.unavailableReason();
 		long start;
 		long end;
 		try (DualSocketBed bed = new DualSocketBed(LinkSettings.builder().build(), tape)) {

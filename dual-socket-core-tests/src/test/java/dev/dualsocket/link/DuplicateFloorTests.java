@@ -1,5 +1,12 @@
 package dev.dualsocket.link;
 
+import static dev.dualsocket.test.RawConnection.ERROR;
+import static dev.dualsocket.test.RawConnection.HEARTBEAT;
+import static dev.dualsocket.test.RawConnection.HEARTBEAT_ACK;
+import static dev.dualsocket.test.RawConnection.HELLO;
+import static dev.dualsocket.test.RawConnection.HELLO_ACCEPT;
+import static dev.dualsocket.test.RawConnection.REQUEST;
+import static dev.dualsocket.test.RawConnection.RESPONSE;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -15,6 +22,7 @@ import dev.dualsocket.endpoint.ServerEndpoint;
 import dev.dualsocket.test.CountingHandler;
 import dev.dualsocket.test.RawConnection;
 import dev.dualsocket.test.RawConnection.RawFrame;
+import dev.dualsocket.test.RawConnection.RawHello;
 import dev.dualsocket.test.TestBed;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,16 +34,6 @@ import org.junit.jupiter.api.Test;
  * requester is a peer written by hand from the document.
  */
 class DuplicateFloorTests {
-
-	private static final int REQUEST = 0x10;
-
-	private static final int RESPONSE = 0x11;
-
-	private static final int ERROR = 0x12;
-
-	private static final int HEARTBEAT = 0x20;
-
-	private static final int HEARTBEAT_ACK = 0x21;
 
 	private static final int DUPLICATE_EXPIRED = 5;
 
@@ -121,37 +119,28 @@ class DuplicateFloorTests {
 
 	private static void openSession(RawConnection outbound, RawConnection inbound) throws Exception {
 		outbound.writeHello(1, 1, 0x5E55, "raw");
-		byte[] token = outbound.readUntil(0x02).shortBytesAt(2);
+		byte[] token = outbound.readUntil(HELLO_ACCEPT).shortBytesAt(2);
 		inbound.writeHello(1, 2, 0x5E55, "raw", token);
-		inbound.readUntil(0x02);
+		inbound.readUntil(HELLO_ACCEPT);
 	}
 
 	/** Answers a Java client's opening HELLO as a server, with a fresh token. */
 	private static byte[] acceptOpening(RawConnection outbound) throws Exception {
-		RawFrame opening = outbound.readUntil(0x01);
-		assertThat(opening.payload()[2]).isEqualTo((byte) 1);
-		assertThat(tokenOf(opening)).isEmpty();
+		RawHello opening = outbound.readUntil(HELLO).hello();
+		assertThat(opening.channel()).isEqualTo(1);
+		assertThat(opening.token()).isEmpty();
 		byte[] token = new byte[16];
 		new java.security.SecureRandom().nextBytes(token);
-		outbound.writeFrame(0x02, 0, helloAccept(token));
+		outbound.writeHelloAccept(token);
 		return token;
 	}
 
 	/** Answers the Java client's joining HELLO, which must present the token the opening connection was given. */
 	private static void acceptJoin(RawConnection inbound, byte[] token) throws Exception {
-		RawFrame joining = inbound.readUntil(0x01);
-		assertThat(joining.payload()[2]).isEqualTo((byte) 2);
-		assertThat(tokenOf(joining)).isEqualTo(token);
-		inbound.writeFrame(0x02, 0, helloAccept(token));
-	}
-
-	private static byte[] tokenOf(RawFrame hello) {
-		int credentialsAt = 13 + hello.unsignedShortAt(11);
-		return hello.shortBytesAt(credentialsAt + 2 + hello.unsignedShortAt(credentialsAt));
-	}
-
-	private static byte[] helloAccept(byte[] token) {
-		return ByteBuffer.allocate(4 + token.length).putShort((short) 1).putShort((short) token.length).put(token).array();
+		RawHello joining = inbound.readUntil(HELLO).hello();
+		assertThat(joining.channel()).isEqualTo(2);
+		assertThat(joining.token()).isEqualTo(token);
+		inbound.writeHelloAccept(token);
 	}
 
 	private static String ask(RawConnection connection, long id, String payload) throws Exception {

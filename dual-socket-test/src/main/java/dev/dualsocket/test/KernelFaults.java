@@ -3,14 +3,17 @@ package dev.dualsocket.test;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
 
 /**
  * Faults made by the kernel itself: {@code ss -K} destroys one TCP socket, which the application sees as "Software
- * caused connection abort" and its peer as "Connection reset". Needs root and the {@code ss} tool (iproute2); tests
- * that use it are skipped elsewhere with {@link #unavailableReason()}.
+ * caused connection abort" and its peer as "Connection reset"; a veth pair whose end can be taken down, as a network
+ * interface fails. Needs Linux, root and iproute2 ({@code ss} and {@code ip}). Where any is missing, every helper that
+ * needs them skips the calling test (a JUnit assumption) with {@link #unavailableReason()}, which names what is
+ * missing.
  */
 public final class KernelFaults {
 
@@ -19,38 +22,65 @@ public final class KernelFaults {
 	private KernelFaults() {
 	}
 
+	/**
+	 * Whether kernel faults can be made here.
+	 * @return {@code true} on Linux, as root, with {@code ss} and {@code ip}
+	 */
 	public static boolean available() {
 		return UNAVAILABLE.isEmpty();
 	}
 
+	/**
+	 * Why kernel faults cannot be made here.
+	 * @return the reason, or an empty string if they can
+	 */
 	public static String unavailableReason() {
 		return UNAVAILABLE;
 	}
 
+	/**
+	 * Skips the calling test, with the reason, unless kernel faults can be made here.
+	 */
+	public static void assumeAvailable() {
+		Assumptions.assumeTrue(available(), KernelFaults::unavailableReason);
+	}
+
 	private static String probe() {
-		if (!System.getProperty("os.name").toLowerCase().contains("linux")) {
-			return "ss -K needs Linux";
+		if (!System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux")) {
+			return "kernel faults (ss -K, veth pairs) need Linux; this is " + System.getProperty("os.name");
 		}
 		try {
 			Result id = run(List.of("id", "-u"));
 			if (!id.output.trim().equals("0")) {
-				return "ss -K needs root; these tests run as uid " + id.output.trim();
+				return "kernel faults (ss -K, veth pairs) need root; these tests run as uid " + id.output.trim();
 			}
-			Result ss = run(List.of("ss", "-V"));
-			return (ss.exitCode == 0) ? "" : "ss (iproute2) is not usable: " + ss.output;
 		}
 		catch (IOException ex) {
-			return "ss (iproute2) is not installed: " + ex.getMessage();
+			return "cannot tell whether this runs as root (id -u): " + ex.getMessage();
 		}
+		for (String tool : List.of("ss", "ip")) {
+			try {
+				Result version = run(List.of(tool, "-V"));
+				if (version.exitCode != 0) {
+					return tool + " (iproute2) is not usable: " + version.output.trim();
+				}
+			}
+			catch (IOException ex) {
+				return tool + " (iproute2) is not installed: " + ex.getMessage();
+			}
+		}
+		return "";
 	}
 
 	/**
 	 * Destroys the TCP socket with the given local and remote ports. Java's sockets may be IPv6-mapped, so no
-	 * address family is given.
+	 * address family is given. Skips the calling test where kernel faults cannot be made.
 	 * @param localPort the socket's own port
 	 * @param remotePort its peer's port
+	 * @throws IllegalStateException if no such socket was destroyed
 	 */
 	public static void kill(int localPort, int remotePort) {
+		assumeAvailable();
 		try {
 			Result result = run(List.of("ss", "-K", "-t", "-n", "sport", "=", ":" + localPort, "dport", "=",
 					":" + remotePort));
@@ -66,16 +96,18 @@ public final class KernelFaults {
 
 	/**
 	 * Creates a veth pair whose first end, in this namespace, carries {@code address}/30 and is up; the other end
-	 * lives in a network namespace created for it. Both are removed by {@link VethPair#close()}.
+	 * lives in a network namespace created for it. Both are removed by {@link VethPair#close()}. Skips the calling
+	 * test where kernel faults cannot be made.
 	 * @param name the first end's name (at most 15 characters)
 	 * @param address an IPv4 address for the first end
 	 * @return the pair
 	 * @throws IOException if the kernel refuses (no veth support, no namespaces)
 	 */
 	public static VethPair vethPair(String name, String address) throws IOException {
+		assumeAvailable();
 		String namespace = name + "-ns";
 		String peer = name + "p";
-		VethPair pair = new VethPair(name, namespace);
+		VethPair pair = new VethPair(name, peer, namespace);
 		try {
 			check(run(List.of("ip", "netns", "add", namespace)));
 			check(run(List.of("ip", "link", "add", name, "type", "veth", "peer", "name", peer, "netns", namespace)));
@@ -98,14 +130,30 @@ public final class KernelFaults {
 	 * @return the pair
 	 */
 	public static VethPair vethPairOrSkip(String prefix, String address) {
-		Assumptions.assumeTrue(available(), KernelFaults::unavailableReason);
+		return orSkip("a veth interface", () -> vethPair(prefix + (ProcessHandle.current().pid() % 100_000), address));
+	}
+
+	/**
+	 * Makes something for a test, or skips the test where the kernel refuses.
+	 */
+	static <T> T orSkip(String what, Creation<T> creation) {
 		try {
-			return vethPair(prefix + (ProcessHandle.current().pid() % 100_000), address);
+			return creation.create();
 		}
 		catch (IOException ex) {
-			Assumptions.abort("cannot create a veth interface here: " + ex.getMessage());
+			Assumptions.abort("cannot create " + what + " here: " + ex.getMessage());
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * Something a test needs the kernel to make.
+	 */
+	@FunctionalInterface
+	interface Creation<T> {
+
+		T create() throws IOException;
+
 	}
 
 	static void check(Result result) throws IOException {
@@ -121,25 +169,52 @@ public final class KernelFaults {
 
 		private final String name;
 
+		private final String peer;
+
 		private final String namespace;
 
-		VethPair(String name, String namespace) {
+		VethPair(String name, String peer, String namespace) {
 			this.name = name;
+			this.peer = peer;
 			this.namespace = namespace;
 		}
 
+		/**
+		 * The name of the end in this namespace.
+		 * @return the interface name
+		 */
 		public String name() {
 			return this.name;
 		}
 
+		String peer() {
+			return this.peer;
+		}
+
+		String namespace() {
+			return this.namespace;
+		}
+
+		/**
+		 * Brings the end in this namespace up.
+		 * @throws IOException if {@code ip} refuses
+		 */
 		public void up() throws IOException {
 			check(run(List.of("ip", "link", "set", this.name, "up")));
 		}
 
+		/**
+		 * Takes the end in this namespace down, as a failing interface: connections bound to its address stop.
+		 * @throws IOException if {@code ip} refuses
+		 */
 		public void down() throws IOException {
 			check(run(List.of("ip", "link", "set", this.name, "down")));
 		}
 
+		/**
+		 * Removes the pair and its namespace.
+		 * @throws IOException if {@code ip} cannot be run
+		 */
 		@Override
 		public void close() throws IOException {
 			run(List.of("ip", "link", "del", this.name));

@@ -20,25 +20,30 @@ public final class NetnsRouter implements AutoCloseable {
 
 	private static final String UNAVAILABLE = probe();
 
-	private final String veth;
-
-	private final String namespace;
+	private final KernelFaults.VethPair veth;
 
 	private final String hostAddress;
 
 	private final String routerAddress;
 
-	private NetnsRouter(String veth, String subnet) {
+	private NetnsRouter(KernelFaults.VethPair veth, String hostAddress, String routerAddress) {
 		this.veth = veth;
-		this.namespace = veth + "-ns";
-		this.hostAddress = subnet + ".1";
-		this.routerAddress = subnet + ".2";
+		this.hostAddress = hostAddress;
+		this.routerAddress = routerAddress;
 	}
 
+	/**
+	 * Whether a router can be made here.
+	 * @return {@code true} on Linux, as root, with {@code ss}, {@code ip} and {@code iptables}
+	 */
 	public static boolean available() {
 		return UNAVAILABLE.isEmpty();
 	}
 
+	/**
+	 * Why a router cannot be made here.
+	 * @return the reason, or an empty string if it can
+	 */
 	public static String unavailableReason() {
 		return UNAVAILABLE;
 	}
@@ -57,26 +62,21 @@ public final class NetnsRouter implements AutoCloseable {
 	}
 
 	/**
-	 * Creates the namespace, the veth pair and NAT.
+	 * Creates the namespace, the veth pair and NAT. Skips the calling test where that cannot be done here.
 	 * @param name the veth name in this namespace (at most 11 characters, so its peer's name fits)
 	 * @param subnet the first three octets of a /30 that nothing else on the machine uses
 	 * @return the router
 	 * @throws IOException if the kernel or iptables refuses
 	 */
 	public static NetnsRouter create(String name, String subnet) throws IOException {
-		NetnsRouter router = new NetnsRouter(name, subnet);
-		String peer = name + "p";
+		Assumptions.assumeTrue(available(), NetnsRouter::unavailableReason);
+		KernelFaults.VethPair veth = KernelFaults.vethPair(name, subnet + ".1");
+		NetnsRouter router = new NetnsRouter(veth, subnet + ".1", subnet + ".2");
 		try {
-			check(run(List.of("ip", "netns", "add", router.namespace)));
-			check(run(List.of("ip", "link", "add", name, "type", "veth", "peer", "name", peer, "netns",
-					router.namespace)));
-			check(run(List.of("ip", "addr", "add", router.hostAddress + "/30", "dev", name)));
-			check(run(List.of("ip", "link", "set", name, "up")));
-			router.inNamespace("ip", "addr", "add", router.routerAddress + "/30", "dev", peer);
-			router.inNamespace("ip", "link", "set", peer, "up");
+			router.inNamespace("ip", "addr", "add", router.routerAddress + "/30", "dev", veth.peer());
 			router.inNamespace("ip", "link", "set", "lo", "up");
 			router.inNamespace("sysctl", "-qw", "net.ipv4.ip_forward=1");
-			router.inNamespace("iptables", "-t", "nat", "-A", "POSTROUTING", "-o", peer, "-j", "MASQUERADE");
+			router.inNamespace("iptables", "-t", "nat", "-A", "POSTROUTING", "-o", veth.peer(), "-j", "MASQUERADE");
 			return router;
 		}
 		catch (IOException ex) {
@@ -92,61 +92,77 @@ public final class NetnsRouter implements AutoCloseable {
 	 * @return the router
 	 */
 	public static NetnsRouter createOrSkip(String prefix, String subnet) {
-		Assumptions.assumeTrue(available(), NetnsRouter::unavailableReason);
-		try {
-			return create(prefix + (ProcessHandle.current().pid() % 100_000), subnet);
-		}
-		catch (IOException ex) {
-			Assumptions.abort("cannot create a network namespace router here: " + ex.getMessage());
-			throw new IllegalStateException(ex);
-		}
+		return KernelFaults.orSkip("a network namespace router",
+				() -> create(prefix + (ProcessHandle.current().pid() % 100_000), subnet));
 	}
 
-	/** The address of this host's end of the veth pair: bind a server here. */
+	/**
+	 * The address of this host's end of the veth pair: bind a server here.
+	 * @return the address
+	 */
 	public String hostAddress() {
 		return this.hostAddress;
 	}
 
-	/** The address of the router: connect here, on a forwarded port. */
+	/**
+	 * The address of the router: connect here, on a forwarded port.
+	 * @return the address
+	 */
 	public String routerAddress() {
 		return this.routerAddress;
 	}
 
 	/**
 	 * Forwards connections to the router's port to the host address's port.
+	 * @param routerPort the port clients connect to at {@link #routerAddress()}
+	 * @param hostPort the port a server listens on at {@link #hostAddress()}
+	 * @throws IOException if iptables refuses
 	 */
 	public void forward(int routerPort, int hostPort) throws IOException {
 		inNamespace("iptables", "-t", "nat", "-A", "PREROUTING", "-p", "tcp", "--dport", String.valueOf(routerPort), "-j",
 				"DNAT", "--to-destination", this.hostAddress + ":" + hostPort);
 	}
 
-	/** Drops every second SYN that crosses the router, counting from the second; nothing else. */
+	/**
+	 * Drops every second SYN that crosses the router, counting from the second; nothing else.
+	 * @throws IOException if iptables refuses
+	 */
 	public void dropEverySecondSyn() throws IOException {
 		inNamespace("iptables", "-A", "FORWARD", "-p", "tcp", "--syn", "-m", "statistic", "--mode", "nth", "--every", "2",
 				"--packet", "1", "-j", "DROP");
 	}
 
-	/** Drops each SYN with the given probability. */
+	/**
+	 * Drops each SYN with the given probability.
+	 * @param probability from 0 to 1
+	 * @throws IOException if iptables refuses
+	 */
 	public void dropSyns(double probability) throws IOException {
 		inNamespace("iptables", "-A", "FORWARD", "-p", "tcp", "--syn", "-m", "statistic", "--mode", "random",
 				"--probability", String.valueOf(probability), "-j", "DROP");
 	}
 
-	/** Drops nothing any more. */
+	/**
+	 * Drops nothing any more.
+	 * @throws IOException if iptables refuses
+	 */
 	public void dropNothing() throws IOException {
 		inNamespace("iptables", "-F", "FORWARD");
 	}
 
 	private void inNamespace(String... command) throws IOException {
-		List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", this.namespace));
+		List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", this.veth.namespace()));
 		full.addAll(List.of(command));
 		check(run(full));
 	}
 
+	/**
+	 * Removes the namespace, the veth pair and their rules.
+	 * @throws IOException if {@code ip} cannot be run
+	 */
 	@Override
 	public void close() throws IOException {
-		run(List.of("ip", "link", "del", this.veth));
-		run(List.of("ip", "netns", "del", this.namespace));
+		this.veth.close();
 	}
 
 }
