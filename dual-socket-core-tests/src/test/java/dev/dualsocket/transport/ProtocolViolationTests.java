@@ -2,7 +2,9 @@ package dev.dualsocket.transport;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -63,8 +65,10 @@ class ProtocolViolationTests {
 		}
 		assertThat(output).contains("frame of 2147483647 bytes exceeds max-frame-size of 1024 bytes")
 			.contains("Other connections are not affected");
-		assertThat(this.bed.events.ofType(ProtocolErrorEvent.class)).singleElement()
-			.satisfies((event) -> assertThat(event.getReason()).contains("exceeds max-frame-size"));
+		// Events are delivered on the event threads, after the connection was closed.
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.bed.events.ofType(ProtocolErrorEvent.class))
+			.singleElement()
+			.satisfies((event) -> assertThat(event.getReason()).contains("exceeds max-frame-size")));
 		assertHealthyLinkUndisturbed();
 	}
 
@@ -83,7 +87,8 @@ class ProtocolViolationTests {
 			assertThat(http.closedByPeer()).isTrue();
 		}
 		assertThat(output).contains("WARN").contains("closing connection /127.0.0.1:");
-		assertThat(this.bed.events.ofType(ProtocolErrorEvent.class)).hasSize(2);
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.bed.events.ofType(ProtocolErrorEvent.class)).hasSize(2));
 		assertHealthyLinkUndisturbed();
 	}
 
