@@ -163,7 +163,7 @@ final class ReconnectPolicy {
 	}
 
 	/**
-	 * Re-connecting one socket is pointless once the procedure is interrupted, the link is given up, or the server
+	 * Re-connecting one socket is pointless once the recovery pool is shutting down, the link is given up, or the server
 	 * has ended the session the socket belonged to.
 	 */
 	private static boolean worthReconnectingSocket(Throwable failure) {
