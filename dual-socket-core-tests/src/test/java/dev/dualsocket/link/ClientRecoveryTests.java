@@ -195,7 +195,7 @@ class ClientRecoveryTests {
 			assertThat(clientChanges()).noneMatch((change) -> change.getProcedure() == RecoveryProcedure.CLIENT_OUTBOUND);
 			link.proxy.refuseNewConnections(false);
 			await().atMost(Duration.ofSeconds(10)).until(() -> link.clientLink.getState() == NORMAL);
-			// The interrupted procedure made no further attempt after it was given up.
+			// The cancelled procedure made no further attempt after it was given up.
 			assertThat(attempts(RecoveryProcedure.CLIENT_INBOUND)).hasSizeLessThanOrEqualTo(attemptsAtDisconnect + 1);
 		}
 	}

@@ -2,8 +2,10 @@ package dev.dualsocket.transport;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -68,8 +70,10 @@ class ProtocolViolationTests {
 		}
 		assertThat(output).contains("frame of 2147483647 bytes exceeds max-frame-size of 1024 bytes")
 			.contains("Other connections are not affected");
-		assertThat(this.bed.events.ofType(ProtocolErrorEvent.class)).singleElement()
-			.satisfies((event) -> assertThat(event.getReason()).contains("exceeds max-frame-size"));
+		// Events are delivered on the event threads, after the connection was closed.
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.bed.events.ofType(ProtocolErrorEvent.class))
+			.singleElement()
+			.satisfies((event) -> assertThat(event.getReason()).contains("exceeds max-frame-size")));
 		assertHealthyLinkUndisturbed();
 	}
 
@@ -88,7 +92,8 @@ class ProtocolViolationTests {
 			assertThat(http.closedByPeer()).isTrue();
 		}
 		assertThat(output).contains("WARN").contains("closing connection /127.0.0.1:");
-		assertThat(this.bed.events.ofType(ProtocolErrorEvent.class)).hasSize(2);
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.bed.events.ofType(ProtocolErrorEvent.class)).hasSize(2));
 		assertHealthyLinkUndisturbed();
 	}
 

@@ -5,7 +5,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -96,7 +98,7 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 	}
 
 	@Override
-	public void connect(Link link, SocketRole socket) throws Exception {
+	public void connect(Link link, SocketRole socket, CompletionStage<?> cancelled) throws Exception {
 		// An empty token opens a new session (the first connection of an establishment); the token the server handed
 		// out for the session joins it (the second connection, and every re-connect of a socket).
 		Hello hello = new Hello(Protocol.VERSION, ChannelKind.ofClientSocket(socket), link.sessionId(), link.getId(),
@@ -122,7 +124,14 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 		});
 		Duration timeout = this.settings.link().connectTimeout();
 		try {
-			accepted.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			// Either the handshake is answered or the procedure is called off; a timeout bounds both.
+			CompletableFuture.anyOf(accepted, cancelled.toCompletableFuture()).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			if (!accepted.isDone()) {
+				connecting.channel().close();
+				throw new CancellationException("connecting the " + socket.label() + " socket to " + address
+						+ " was called off");
+			}
+			accepted.get();
 		}
 		catch (TimeoutException ex) {
 			connecting.channel().close();

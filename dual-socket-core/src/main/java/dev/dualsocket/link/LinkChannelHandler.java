@@ -40,13 +40,13 @@ final class LinkChannelHandler extends ChannelInboundHandlerAdapter {
 		switch (frame.type()) {
 			case REQUEST -> {
 				expect(SocketRole.INBOUND, frame);
-				if (this.link.admitRequest(frame, this.session)) {
+				if (this.link.responder().admitRequest(frame, this.session)) {
 					this.requests.add(frame);
 				}
 			}
 			case RESPONSE, ERROR -> {
 				expect(SocketRole.OUTBOUND, frame);
-				this.link.onResponse(frame, this.session);
+				this.link.requester().onResponse(frame, this.session);
 			}
 			case CLOSE -> this.link.onPeerClosing(new String(frame.payload(), StandardCharsets.UTF_8), this.session);
 			default -> throw new ProtocolViolationException(frame.type() + " after the handshake");
@@ -56,7 +56,7 @@ final class LinkChannelHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void channelReadComplete(ChannelHandlerContext ctx) {
 		if (!this.requests.isEmpty()) {
-			this.link.serve(List.copyOf(this.requests), this.session);
+			this.link.responder().serve(List.copyOf(this.requests), this.session);
 			this.requests.clear();
 		}
 		ctx.fireChannelReadComplete();

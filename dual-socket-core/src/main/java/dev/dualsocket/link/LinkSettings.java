@@ -53,7 +53,9 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 	 * @param probeTimeout how long the probe of the other socket waits for its answer (Figs. 5 and 7)
 	 * @param waitTimeout how long a server waits for the client to re-connect a socket (Figs. 7 and 8), for a new
 	 * link's second socket, and before it forgets a disconnected link
-	 * @param timeout how long a failure waits for a procedure already running on the link to finish (Figs. 6 and 8)
+	 * @param timeout the longest a link stays {@code RECOVERING} (and so the longest a failure waits for a procedure
+	 * already running on the link to finish, Figs. 6 and 8), and the longest one establishment attempt may take;
+	 * past it the procedure is cancelled and the link given up, or the attempt counted as failed
 	 */
 	public record Recovery(Duration probeTimeout, Duration waitTimeout, Duration timeout) {
 	}

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 import dev.dualsocket.SocketFailure;
 import dev.dualsocket.SocketRole;
@@ -18,14 +19,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One of the two sockets of a link: the connection attached to it now (if any) with the session it belongs to, its
- * heartbeat, and what has happened to it. The link changes the attachment under its own lock; reads are lock-free,
+ * heartbeat, and what has happened to it. The {@link SocketPair} changes the attachment under the link's lock; reads
+ * are lock-free,
  * and the attachment is one field, so a reader never sees a connection with another connection's session.
  */
 final class LinkSocket {
 
-	private final Link link;
-
 	private final SocketRole role;
+
+	/** What this side's heartbeats tell the peer of the requests it still awaits; only the outbound socket's do. */
+	private final LongSupplier requestLowWatermark;
 
 	private volatile @Nullable Attachment attachment;
 
@@ -42,9 +45,9 @@ final class LinkSocket {
 	/** Futures waiting for a connection to be attached; guarded by the link. */
 	private final List<CompletableFuture<Boolean>> attachWaiters = new ArrayList<>();
 
-	LinkSocket(Link link, SocketRole role) {
-		this.link = link;
+	LinkSocket(SocketRole role, LongSupplier requestLowWatermark) {
 		this.role = role;
+		this.requestLowWatermark = requestLowWatermark;
 	}
 
 	SocketRole role() {
@@ -183,7 +186,7 @@ final class LinkSocket {
 
 		@Override
 		public long requestLowWatermark() {
-			return (LinkSocket.this.role == SocketRole.OUTBOUND) ? LinkSocket.this.link.requestLowWatermark() : 0;
+			return (LinkSocket.this.role == SocketRole.OUTBOUND) ? LinkSocket.this.requestLowWatermark.getAsLong() : 0;
 		}
 
 		@Override

@@ -1,129 +1,134 @@
 package dev.dualsocket.link;
 
-import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletionException;
 
-import io.netty.util.Timer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs one link's procedures one at a time. A failure that arrives while a procedure runs waits for it to finish
- * (blocks 615-620 of Fig. 6 and 815-820 of Fig. 8: "allow the running recovery process to attempt the recovery"),
- * bounded by {@code recovery.timeout}: if the running procedure is still not done by then, it has overrun and the
- * link is given up. A waiting procedure for the same purpose is queued only once.
+ * (blocks 615-620 of Fig. 6 and 815-820 of Fig. 8: "allow the running recovery process to attempt the recovery");
+ * the wait is bounded because the running procedure is: the link's {@code RECOVERING} state lasts at most
+ * {@code recovery.timeout}, after which the link is given up and the procedure cancelled. A waiting procedure for the
+ * same purpose is queued only once.
+ *
+ * <p>Each run gets a {@link ProcedureRun}; the sequencer goes on to the next procedure as soon as the running one
+ * ends or is cancelled, without waiting for a cancelled one's thread to come back. A run that ends with an
+ * unexpected error (anything a step throws that no procedure expects) is reported to the owner, which gives the link
+ * up with that cause rather than leave it where the procedure stopped.
  */
 final class ProcedureSequencer {
 
 	private static final Log logger = LogFactory.getLog(ProcedureSequencer.class);
 
-	private final Timer timer;
+	private final UnexpectedFailure onUnexpected;
 
-	private final Duration timeout;
+	private final Map<String, Pending> waiting = new LinkedHashMap<>();
 
-	private final Runnable onOverrun;
-
-	private final Map<String, Procedure> waiting = new LinkedHashMap<>();
-
-	private boolean busy;
-
-	private long runs;
+	private @Nullable ProcedureRun running;
 
 	private boolean stopped;
 
 	/**
-	 * @param timer schedules the bound on waiting
-	 * @param timeout how long a waiting procedure waits for the running one
-	 * @param onOverrun called when the running procedure has kept one waiting too long
+	 * @param onUnexpected told when a run, not cancelled, ended with an unexpected error
 	 */
-	ProcedureSequencer(Timer timer, Duration timeout, Runnable onOverrun) {
-		this.timer = timer;
-		this.timeout = timeout;
-		this.onOverrun = onOverrun;
+	ProcedureSequencer(UnexpectedFailure onUnexpected) {
+		this.onUnexpected = onUnexpected;
 	}
 
 	/**
 	 * Runs a procedure now, or after the running one.
 	 * @param purpose what the procedure is for; at most one procedure per purpose waits
+	 * @param session the link's session, in which the procedure acts
 	 * @param procedure starts the procedure
-	 * @param boundedWait whether its wait is bounded by the recovery timeout
 	 * @return {@code true} if it started at once, {@code false} if it waits (or the sequencer is stopped)
 	 */
-	boolean submit(String purpose, Procedure procedure, boolean boundedWait) {
-		long waitingFor;
+	boolean submit(String purpose, long session, Procedure procedure) {
+		Pending pending = new Pending(new ProcedureRun(purpose, session), procedure);
 		synchronized (this) {
 			if (this.stopped) {
 				return false;
 			}
-			if (this.busy) {
-				this.waiting.putIfAbsent(purpose, procedure);
-				waitingFor = this.runs;
+			if (this.running != null) {
+				this.waiting.putIfAbsent(purpose, pending);
+				return false;
+			}
+			this.running = pending.run;
+		}
+		launch(pending);
+		return true;
+	}
+
+	private void launch(Pending pending) {
+		ProcedureRun run = pending.run;
+		CompletableFuture<?> ended;
+		try {
+			ended = pending.procedure.start(run);
+		}
+		catch (RuntimeException | Error ex) {
+			ended = CompletableFuture.failedFuture(ex);
+		}
+		ended.whenComplete((result, failure) -> {
+			if (failure == null) {
+				return;
+			}
+			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
+					? failure.getCause() : failure;
+			if (run.isCancelled()) {
+				// How a cancelled run ends: its next step saw the cancellation.
+				logger.debug(run + " ended after it was cancelled: " + cause);
 			}
 			else {
-				this.busy = true;
-				this.runs++;
-				waitingFor = -1;
+				this.onUnexpected.failed(run, cause);
 			}
-		}
-		if (waitingFor < 0) {
-			launch(procedure);
-			return true;
-		}
-		if (boundedWait) {
-			this.timer.newTimeout((expiry) -> checkOverrun(waitingFor), this.timeout.toNanos(), TimeUnit.NANOSECONDS);
-		}
-		return false;
-	}
-
-	private void checkOverrun(long waitedFor) {
-		boolean overrun;
-		synchronized (this) {
-			overrun = !this.stopped && this.busy && this.runs == waitedFor;
-		}
-		if (overrun) {
-			this.onOverrun.run();
-		}
-	}
-
-	private void launch(Procedure procedure) {
-		CompletableFuture<?> running;
-		try {
-			running = procedure.start();
-		}
-		catch (RuntimeException ex) {
-			running = CompletableFuture.failedFuture(ex);
-		}
-		running.whenComplete((result, failure) -> {
-			if (failure != null) {
-				logger.warn("A link procedure ended with an unexpected error", failure);
-			}
-			next();
 		});
+		CompletableFuture.anyOf(ended, run.cancelled().toCompletableFuture()).whenComplete((result, failure) -> next(run));
 	}
 
-	private void next() {
-		Procedure next;
+	private void next(ProcedureRun ended) {
+		Pending next;
 		synchronized (this) {
-			Iterator<Procedure> queue = this.waiting.values().iterator();
+			if (this.running != ended) {
+				return;
+			}
+			Iterator<Pending> queue = this.waiting.values().iterator();
 			if (this.stopped || !queue.hasNext()) {
-				this.busy = false;
+				this.running = null;
 				return;
 			}
 			next = queue.next();
 			queue.remove();
-			this.runs++;
+			this.running = next.run;
 		}
 		launch(next);
 	}
 
-	/** Starts nothing more; the running procedure is left to its owner to stop. */
-	synchronized void stop() {
-		this.stopped = true;
-		this.waiting.clear();
+	/**
+	 * Cancels the running procedure, if any; the next one waiting starts.
+	 * @param why for the log
+	 */
+	void cancelRunning(String why) {
+		ProcedureRun current;
+		synchronized (this) {
+			current = this.running;
+		}
+		if (current != null && current.cancel(why)) {
+			logger.debug(current + " cancelled: " + why);
+		}
+	}
+
+	/** Starts nothing more, and cancels the running procedure. */
+	void stop() {
+		synchronized (this) {
+			this.stopped = true;
+			this.waiting.clear();
+		}
+		cancelRunning("the link is closing");
 	}
 
 	/**
@@ -132,8 +137,25 @@ final class ProcedureSequencer {
 	@FunctionalInterface
 	interface Procedure {
 
-		CompletableFuture<?> start();
+		/**
+		 * @param run the run, whose cancellation every wait of the procedure races against
+		 * @return completes when the procedure is done
+		 */
+		CompletableFuture<?> start(ProcedureRun run);
 
+	}
+
+	/**
+	 * Told when a run ended with an error nothing expected.
+	 */
+	@FunctionalInterface
+	interface UnexpectedFailure {
+
+		void failed(ProcedureRun run, Throwable failure);
+
+	}
+
+	private record Pending(ProcedureRun run, Procedure procedure) {
 	}
 
 }

@@ -1,7 +1,10 @@
 package dev.dualsocket.link;
 
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 
+import dev.dualsocket.DualSocketException;
 import dev.dualsocket.LinkDisconnectedException;
 import dev.dualsocket.RecoveryProcedure;
 import dev.dualsocket.SocketRole;
@@ -9,13 +12,14 @@ import dev.dualsocket.event.ReconnectAttemptEvent;
 import dev.dualsocket.transport.Connections;
 import dev.dualsocket.transport.HandshakeRejectedException;
 import dev.dualsocket.transport.HelloReject;
+import io.netty.channel.ChannelException;
+import io.netty.handler.codec.DecoderException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.retry.RetryCallback;
 import org.springframework.retry.RetryContext;
 import org.springframework.retry.RetryListener;
-import org.springframework.retry.backoff.BackOffInterruptedException;
 import org.springframework.retry.backoff.ExponentialBackOffPolicy;
 import org.springframework.retry.backoff.ExponentialRandomBackOffPolicy;
 import org.springframework.retry.backoff.Sleeper;
@@ -39,13 +43,24 @@ final class ReconnectPolicy {
 
 	private static final String DELAY = "dualsocket.delay";
 
-	/** Sleeps like Spring Retry's default, and remembers the back-off so the next attempt's event can carry it. */
+	private static final String RUN = "dualsocket.run";
+
+	/**
+	 * Remembers the back-off so the next attempt's event can carry it, and sleeps it on the procedure's run, so that
+	 * cancelling the run ends the sleep (the next attempt then sees the cancellation) without interrupting a thread.
+	 */
 	private static final Sleeper RECORDING_SLEEPER = (millis) -> {
 		RetryContext context = RetrySynchronizationManager.getContext();
+		Object run = (context != null) ? context.getAttribute(RUN) : null;
 		if (context != null) {
 			context.setAttribute(DELAY, millis);
 		}
-		Thread.sleep(millis);
+		if (run instanceof ProcedureRun procedureRun) {
+			procedureRun.sleep(millis);
+		}
+		else {
+			Thread.sleep(millis);
+		}
 	};
 
 	private final Link link;
@@ -72,39 +87,40 @@ final class ReconnectPolicy {
 	}
 
 	/**
-	 * Re-connects one socket with bounded attempts (blocks 532-540 of Fig. 5, 635-640 of Fig. 6).
+	 * Re-connects one socket with bounded attempts (blocks 532-540 of Fig. 5, 635-640 of Fig. 6). Spring Retry
+	 * decides the attempts and the back-off between them; the run only makes them stop early.
+	 * @param run the procedure's run: no attempt starts, and no back-off goes on, once it is cancelled
 	 * @return how it ended
-	 * @throws InterruptedException if the procedure was interrupted (the link is closing, or the procedure overran)
+	 * @throws CancellationException if the run was cancelled (the link was given up or is closing)
+	 * @throws RuntimeException an unexpected error of an attempt (a bug rather than a network fault), not retried
 	 */
-	SocketReconnect reconnectSocket(RecoveryProcedure procedure, SocketRole socket, Attempt attempt)
-			throws InterruptedException {
-		SocketReconnect outcome;
+	SocketReconnect reconnectSocket(ProcedureRun run, RecoveryProcedure procedure, SocketRole socket, Attempt attempt) {
 		try {
-			outcome = this.socketTemplate.execute((context) -> {
+			return this.socketTemplate.execute((context) -> {
 				context.setAttribute(PROCEDURE, procedure);
 				context.setAttribute(SOCKET, socket);
-				try {
-					attempt.run();
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					throw ex;
-				}
+				context.setAttribute(RUN, run);
+				run.throwIfCancelled();
+				attempt.run();
 				return SocketReconnect.CONNECTED;
-			}, (context) -> isSessionEnded(context.getLastThrowable()) ? SocketReconnect.SESSION_ENDED
-					: SocketReconnect.EXHAUSTED);
+			}, (context) -> {
+				Throwable last = context.getLastThrowable();
+				run.throwIfCancelled();
+				if (last instanceof Error error) {
+					throw error;
+				}
+				if (isUnexpected(last)) {
+					throw (Exception) last;
+				}
+				return isSessionEnded(last) ? SocketReconnect.SESSION_ENDED : SocketReconnect.EXHAUSTED;
+			});
 		}
-		catch (BackOffInterruptedException ex) {
-			Thread.currentThread().interrupt();
-			outcome = SocketReconnect.EXHAUSTED;
+		catch (RuntimeException | Error ex) {
+			throw ex;
 		}
 		catch (Exception ex) {
-			outcome = SocketReconnect.EXHAUSTED;
+			return SocketReconnect.EXHAUSTED;
 		}
-		if (Thread.interrupted()) {
-			throw new InterruptedException("re-connect interrupted");
-		}
-		return outcome;
 	}
 
 	/**
@@ -147,11 +163,26 @@ final class ReconnectPolicy {
 	}
 
 	/**
-	 * Re-connecting one socket is pointless once the procedure is interrupted, the link is given up, or the server
+	 * Re-connecting one socket is pointless once the recovery pool is shutting down, the link is given up, or the server
 	 * has ended the session the socket belonged to.
 	 */
 	private static boolean worthReconnectingSocket(Throwable failure) {
-		return worthReestablishing(failure) && !isSessionEnded(failure);
+		return worthReestablishing(failure) && !isSessionEnded(failure) && !isUnexpected(failure);
+	}
+
+	/**
+	 * What a connect may fail with is a checked exception (I/O, timeout, a rejected handshake), or one of the few
+	 * unchecked ones the transport uses for network and protocol faults; anything else is a bug or a broken
+	 * connector, which another attempt would only repeat. A cancellation is unexpected too, unless the run was
+	 * cancelled (checked before this).
+	 */
+	static boolean isUnexpected(@Nullable Throwable failure) {
+		if (failure instanceof Error) {
+			return true;
+		}
+		return failure instanceof RuntimeException && !(failure instanceof UncheckedIOException
+				|| failure instanceof DualSocketException || failure instanceof DecoderException
+				|| failure instanceof ChannelException);
 	}
 
 	private static boolean isSessionEnded(@Nullable Throwable failure) {
@@ -214,6 +245,10 @@ final class ReconnectPolicy {
 		}
 
 		private void report(RetryContext context, int attempt, @Nullable Throwable error) {
+			if (error instanceof CancellationException && context.getAttribute(RUN) instanceof ProcedureRun run
+					&& run.isCancelled()) {
+				return; // not a failed attempt: the procedure was called off
+			}
 			Object delay = context.getAttribute(DELAY);
 			reportAttempt((RecoveryProcedure) context.getAttribute(PROCEDURE), (SocketRole) context.getAttribute(SOCKET),
 					attempt, (delay instanceof Long millis) ? Duration.ofMillis(millis) : Duration.ZERO, error);

@@ -44,6 +44,12 @@ interface Recovery {
 	 */
 	String planAfterPeerClosed();
 
+	/**
+	 * What the link does after it went disconnected for any other reason, for the log line of that change.
+	 * @return for example {@code "re-establish the link in 5000 ms"}
+	 */
+	String planAfterDisconnect();
+
 	/** The link is closing: stop every procedure, start none. */
 	void stop();
 

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.dualsocket.LinkState;
+import dev.dualsocket.RecoveryProcedure;
 import dev.dualsocket.SocketFailure;
 import dev.dualsocket.SocketRole;
 import org.apache.commons.logging.Log;
@@ -46,9 +47,7 @@ final class ServerRecovery implements Recovery {
 		this.link = link;
 		this.forget = forget;
 		this.settings = link.context().settings().recovery();
-		this.sequencer = new ProcedureSequencer(link.context().transport().timer(), this.settings.timeout(),
-				() -> link.disconnect(link.sessionId(), because("a recovery procedure did not finish within recovery.timeout ("
-						+ this.settings.timeout().toMillis() + " ms)").then(planAfterDisconnect())));
+		this.sequencer = new ProcedureSequencer(this::endedUnexpectedly);
 	}
 
 	@Override
@@ -72,9 +71,9 @@ final class ServerRecovery implements Recovery {
 				.then(planAfterDisconnect()));
 		}
 		else if (state == NORMAL || state == RECOVERING) {
-			ProcedureSequencer.Procedure procedure = (socket == INBOUND) ? () -> recoverInbound(failure, session)
-					: () -> recoverOutbound(failure, session);
-			if (!this.sequencer.submit(socket.name(), procedure, true)) {
+			ProcedureSequencer.Procedure procedure = (socket == INBOUND) ? (run) -> recoverInbound(failure, session)
+					: (run) -> recoverOutbound(failure, session);
+			if (!this.sequencer.submit(socket.name(), session, procedure)) {
 				logger.info(prefix() + socket.label() + " socket failed while another procedure runs; it waits for that "
 						+ "one to finish, at most " + this.settings.timeout().toMillis() + " ms");
 			}
@@ -152,6 +151,17 @@ final class ServerRecovery implements Recovery {
 		});
 	}
 
+	/**
+	 * A step of Fig. 7 or 8 threw what no step expects: the link is given up with that cause, and forgotten unless the
+	 * client comes back.
+	 */
+	private void endedUnexpectedly(ProcedureRun run, Throwable failure) {
+		RecoveryProcedure procedure = (SocketRole.valueOf(run.purpose()) == INBOUND) ? SERVER_INBOUND : SERVER_OUTBOUND;
+		logger.warn(prefix() + "the " + procedure.figure() + " procedure ended with an unexpected error", failure);
+		this.link.disconnect(run.session(), because("the " + procedure.figure() + " procedure failed unexpectedly: "
+				+ failure).in(procedure).then(planAfterDisconnect()));
+	}
+
 	@Override
 	public void socketAttached(SocketRole socket) {
 		if (this.link.getState() == CONNECTING) {
@@ -161,18 +171,16 @@ final class ServerRecovery implements Recovery {
 
 	@Override
 	public void disconnected(StateChange change) {
+		// A procedure still waiting for the client has nobody left to wait for.
+		this.sequencer.cancelRunning("the link went disconnected: " + change.cause());
 		Duration window = change.isPeerClosed() ? Duration.ZERO : this.settings.waitTimeout();
 		Object disconnected = this.link.statusToken();
-		long session = this.link.sessionId();
 		after(window, () -> {
-			synchronized (this.link) {
-				if (!this.link.statusIs(disconnected) || !this.link.transition(session, DISCONNECTED, CLOSED,
-						because(change.isPeerClosed() ? "the client shut down" : "the client did not come back within "
-								+ "wait-timeout (" + window.toMillis() + " ms)").then("forget the link"))) {
-					return;
-				}
+			if (this.link.transitionIfStill(disconnected, DISCONNECTED, CLOSED, because(change.isPeerClosed() ? "the client shut down"
+					: "the client did not come back within wait-timeout (" + window.toMillis() + " ms)")
+				.then("forget the link"))) {
+				this.forget.run();
 			}
-			this.forget.run();
 		});
 	}
 
@@ -186,7 +194,8 @@ final class ServerRecovery implements Recovery {
 		return "forget the link";
 	}
 
-	private String planAfterDisconnect() {
+	@Override
+	public String planAfterDisconnect() {
 		return "forget the link unless the client re-establishes it within " + this.settings.waitTimeout().toMillis()
 				+ " ms";
 	}

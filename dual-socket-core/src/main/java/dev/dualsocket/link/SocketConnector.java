@@ -1,10 +1,14 @@
 package dev.dualsocket.link;
 
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionStage;
+
 import dev.dualsocket.SocketRole;
 
 /**
  * Connects one socket of a client's link: opens a TCP connection to the peer, sends the handshake and attaches the
- * accepted connection to the link with {@link Link#attach}. Blocks until then, at most for the connect timeout.
+ * accepted connection to the link with {@link Link#attach}. Blocks until then, at most for the connect timeout, and
+ * no longer than until the procedure that asked for the connection is cancelled.
  */
 @FunctionalInterface
 public interface SocketConnector {
@@ -13,9 +17,13 @@ public interface SocketConnector {
 	 * Connects one socket.
 	 * @param link the link
 	 * @param socket which socket
+	 * @param cancelled completes when the procedure making the connection is cancelled (the link was given up, or is
+	 * closing): the wait must end then, with a {@link CancellationException}, and the connection be closed unless
+	 * it was attached already. The thread is never interrupted.
+	 * @throws CancellationException if {@code cancelled} completed before the connection was attached
 	 * @throws Exception why the connection or its handshake failed
 	 */
-	void connect(Link link, SocketRole socket) throws Exception;
+	void connect(Link link, SocketRole socket, CompletionStage<?> cancelled) throws Exception;
 
 	/**
 	 * Whether there are standby addresses to move to when the current one is lost.

@@ -1,0 +1,245 @@
+package dev.dualsocket.link;
+
+import static dev.dualsocket.LinkState.CONNECTING;
+import static dev.dualsocket.LinkState.DISCONNECTED;
+import static dev.dualsocket.RecoveryProcedure.LINK_ESTABLISHMENT;
+import static dev.dualsocket.SocketRole.INBOUND;
+import static dev.dualsocket.SocketRole.OUTBOUND;
+import static dev.dualsocket.link.StateChange.because;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.netty.util.Timeout;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * How a client establishes its whole link: both sockets in a new session, under the after-disconnect policy, at the
+ * current address or, once that failed, the next standby one (seed 004); and, after the link went disconnected, when
+ * to establish it again. Each attempt is a procedure of its own on the link's {@link ProcedureSequencer}, bounded by
+ * {@code recovery.timeout}; the wait before the next attempt is a timer, not a sleeping thread. Whatever an attempt
+ * throws, a link left {@code CONNECTING} has its next attempt scheduled.
+ */
+final class ClientEstablishment {
+
+	private static final Log logger = LogFactory.getLog(ClientEstablishment.class);
+
+	static final String PURPOSE = "establishment";
+
+	private final Link link;
+
+	private final SocketConnector connector;
+
+	private final LinkSettings settings;
+
+	private final ReconnectPolicy policy;
+
+	private final ProcedureSequencer sequencer;
+
+	/** Numbers the series of attempts, so that only the newest series goes on. */
+	private final AtomicLong series = new AtomicLong();
+
+	/** An operator asked for a reconnect: the disconnect it causes is followed by an establishment at once. */
+	private volatile boolean reestablishAtOnce;
+
+	ClientEstablishment(Link link, SocketConnector connector, ReconnectPolicy policy, ProcedureSequencer sequencer) {
+		this.link = link;
+		this.connector = connector;
+		this.settings = link.context().settings();
+		this.policy = policy;
+		this.sequencer = sequencer;
+	}
+
+	/** Starts a new series of attempts after the given delay; any earlier series stops. */
+	void begin(Duration delay) {
+		schedule(this.series.incrementAndGet(), 1, delay);
+	}
+
+	/**
+	 * The link went disconnected: re-establish it at once after a reconnect, at once at the next address if there are
+	 * standby addresses, or after the after-disconnect interval; not at all if that is off or the establishment itself
+	 * gave up.
+	 */
+	void afterDisconnect(StateChange change) {
+		boolean atOnce = this.reestablishAtOnce;
+		this.reestablishAtOnce = false;
+		if (change.procedure() == LINK_ESTABLISHMENT) {
+			return; // the establishment itself gave up
+		}
+		LinkSettings.AfterDisconnect after = this.settings.reconnect().afterDisconnect();
+		if (atOnce) {
+			begin(Duration.ZERO);
+		}
+		else if (after.enabled() && this.connector.hasStandby()) {
+			// Seed 004: the peer is lost or went away; go to the next address at once rather than wait.
+			this.connector.moveToNextAddress();
+			begin(Duration.ZERO);
+		}
+		else if (after.enabled()) {
+			begin(after.interval());
+		}
+	}
+
+	/**
+	 * Drops the link and establishes it again at once.
+	 * @param cause why, for the log and events
+	 */
+	void reconnect(String cause) {
+		this.reestablishAtOnce = true;
+		this.link.disconnect(this.link.sessionId(), because(cause).then("re-establish the link at once"));
+		if (this.link.getState() == DISCONNECTED && this.reestablishAtOnce) {
+			// The link was already disconnected, so no disconnect happened to start the establishment.
+			this.reestablishAtOnce = false;
+			begin(Duration.ZERO);
+		}
+	}
+
+	/** What follows a disconnect, for its log line. */
+	String plan() {
+		LinkSettings.AfterDisconnect after = this.settings.reconnect().afterDisconnect();
+		if (!after.enabled()) {
+			return "stay disconnected (after-disconnect re-establishment is off)";
+		}
+		return this.connector.hasStandby() ? "re-establish the link at the next address now"
+				: "re-establish the link in " + after.interval().toMillis() + " ms";
+	}
+
+	private void schedule(long series, int attempt, Duration delay) {
+		Runnable submit = () -> this.sequencer.submit(PURPOSE, this.link.sessionId(),
+				(run) -> attempt(run, series, attempt, delay));
+		if (delay.isZero()) {
+			submit.run();
+		}
+		else {
+			this.link.context()
+				.transport()
+				.timer()
+				.newTimeout((timeout) -> submit.run(), delay.toNanos(), TimeUnit.NANOSECONDS);
+		}
+	}
+
+	/**
+	 * One attempt, on a recovery thread. It ends once, either way: by itself, or by overrunning its bound, after which
+	 * it is cancelled and counts as failed whatever its thread still does.
+	 */
+	private CompletableFuture<?> attempt(ProcedureRun run, long series, int attempt, Duration delay) {
+		AtomicBoolean concluded = new AtomicBoolean();
+		Duration bound = this.settings.recovery().timeout();
+		Timeout overrun = this.link.context().transport().timer().newTimeout((expired) -> {
+			if (concluded.compareAndSet(false, true)) {
+				run.cancel("the attempt overran");
+				failed(series, attempt, delay, new TimeoutException("the attempt did not finish within recovery.timeout ("
+						+ bound.toMillis() + " ms)"));
+			}
+		}, bound.toNanos(), TimeUnit.NANOSECONDS);
+		return CompletableFuture.supplyAsync(() -> {
+			try {
+				return connectBoth(run, series);
+			}
+			catch (RuntimeException ex) {
+				throw ex;
+			}
+			catch (Exception ex) {
+				throw new CompletionException(ex);
+			}
+		}, this.link.context().transport().recoveryExecutor())
+			.handle((attempted, failure) -> {
+				overrun.cancel();
+				if (!concluded.compareAndSet(false, true)) {
+					return null;
+				}
+				if (failure == null) {
+					if (attempted) {
+						this.policy.reportAttempt(LINK_ESTABLISHMENT, null, attempt, delay, null);
+					}
+				}
+				else if (!run.isCancelled()) {
+					failed(series, attempt, delay, (failure instanceof CompletionException && failure.getCause() != null)
+							? failure.getCause() : failure);
+				}
+				// Cancelled: whoever called it off (a disconnect, a reconnect, the link closing) decides what is next.
+				return null;
+			});
+	}
+
+	/**
+	 * Connects both sockets in a new session.
+	 * @return {@code false} if no attempt was due: a newer series took over, or the link is neither disconnected nor
+	 * connecting
+	 */
+	private boolean connectBoth(ProcedureRun run, long series) throws Exception {
+		if (series != this.series.get()) {
+			return false;
+		}
+		long session = this.link.sessionId();
+		if (!this.link.transition(session, DISCONNECTED, CONNECTING,
+				because("re-establishing the link").in(LINK_ESTABLISHMENT).then("connect both sockets"))
+				&& this.link.getState() != CONNECTING) {
+			return false;
+		}
+		run.throwIfCancelled();
+		this.link.closeSocket(session, OUTBOUND);
+		this.link.closeSocket(session, INBOUND);
+		this.link.beginSession(newSessionId());
+		try {
+			this.connector.connect(this.link, OUTBOUND, run.cancelled());
+			run.throwIfCancelled();
+			this.connector.connect(this.link, INBOUND, run.cancelled());
+			if (!this.link.completeEstablishment(because("both sockets connected").in(LINK_ESTABLISHMENT))
+					&& this.link.getState() == CONNECTING) {
+				throw new IOException("a socket closed before the link was established");
+			}
+			return true;
+		}
+		catch (Exception | Error ex) {
+			if (!run.isCancelled()) {
+				// Seed 004: with standby addresses, the next attempt goes to the next address.
+				this.connector.moveToNextAddress();
+			}
+			throw ex;
+		}
+	}
+
+	/**
+	 * An attempt failed, however: report it, and make the next one (or give up after the last the policy allows) as
+	 * long as the link is still connecting in this series.
+	 */
+	private void failed(long series, int attempt, Duration delay, Throwable failure) {
+		if (series != this.series.get()) {
+			return; // a newer establishment took over
+		}
+		this.policy.reportAttempt(LINK_ESTABLISHMENT, null, attempt, delay, failure);
+		if (ReconnectPolicy.isUnexpected(failure)) {
+			logger.warn("Endpoint '" + this.link.getEndpointName() + "', link '" + this.link.getId() + "': attempt "
+					+ attempt + " to establish the link failed unexpectedly; the attempts go on", failure);
+		}
+		if (this.link.getState() != CONNECTING) {
+			return;
+		}
+		if (this.policy.allowsEstablishmentAttempt(attempt)) {
+			schedule(series, attempt + 1, this.policy.establishmentInterval());
+		}
+		else {
+			this.link.disconnect(this.link.sessionId(), because("gave up establishing the link after " + attempt
+					+ " attempts").in(LINK_ESTABLISHMENT).then("stay disconnected until a reconnect is requested"));
+		}
+	}
+
+	private static long newSessionId() {
+		long id;
+		do {
+			id = ThreadLocalRandom.current().nextLong();
+		}
+		while (id == 0);
+		return id;
+	}
+
+}

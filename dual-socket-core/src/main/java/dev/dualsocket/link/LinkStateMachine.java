@@ -1,0 +1,194 @@
+package dev.dualsocket.link;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import dev.dualsocket.LinkState;
+import dev.dualsocket.event.DualSocketEvent;
+import dev.dualsocket.event.LinkStateChangedEvent;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * The state of one link, in one field: the {@link LinkState}, since when and why, the session, and whether the peer
+ * said it is shutting down. It changes only through {@link LinkState#canMoveTo(LinkState)}, under this object's
+ * monitor, which is the link's lock; the change happens first and its {@link LinkStateChangedEvent} is only enqueued,
+ * so a listener never sees, nor leaves, a half-made change.
+ *
+ * <p>{@code RECOVERING} is bounded: a link still in the same {@code RECOVERING} status after {@code recovery.timeout}
+ * is reported as overdue, whatever its procedure is doing, and the link gives it up.
+ */
+final class LinkStateMachine {
+
+	private static final Log logger = LogFactory.getLog(Link.class);
+
+	private final LinkContext context;
+
+	private final String linkId;
+
+	private final String logPrefix;
+
+	private final Consumer<DualSocketEvent> publisher;
+
+	private final Consumer<Status> overdue;
+
+	/** The one state field. Written under this object's monitor; a change makes a new object. */
+	private volatile Status status;
+
+	/**
+	 * @param context the endpoint's shared context
+	 * @param linkId the link's id
+	 * @param session the first session
+	 * @param publisher enqueues an event of the link
+	 * @param overdue told (on the timer thread) when the link stayed {@code RECOVERING} past {@code recovery.timeout}
+	 */
+	LinkStateMachine(LinkContext context, String linkId, Session session, Consumer<DualSocketEvent> publisher,
+			Consumer<Status> overdue) {
+		this.context = context;
+		this.linkId = linkId;
+		this.logPrefix = "Endpoint '" + context.endpointName() + "', link '" + linkId + "': ";
+		this.publisher = publisher;
+		this.overdue = overdue;
+		this.status = new Status(LinkState.CONNECTING, context.now(), "created", session, false);
+	}
+
+	/** The status at the moment of the call; a later change makes a different object. */
+	Status status() {
+		return this.status;
+	}
+
+	LinkState state() {
+		return this.status.state;
+	}
+
+	Session session() {
+		return this.status.session;
+	}
+
+	/**
+	 * Moves from one state to another if the link is in the first, in the given session. A procedure passes the
+	 * session its failure happened in, so that once the client has started a new session nothing of the old one
+	 * can touch it.
+	 * @return whether the link was in {@code from} and moved
+	 */
+	synchronized boolean transition(long session, LinkState from, LinkState to, StateChange change) {
+		if (this.status.session.id() != session || this.status.state != from) {
+			return false;
+		}
+		moveTo(to, change);
+		return true;
+	}
+
+	/**
+	 * Moves to a state if the status is still the one given: nothing has changed since it was read.
+	 * @return whether it moved
+	 */
+	synchronized boolean transition(Status expected, LinkState to, StateChange change) {
+		if (this.status != expected) {
+			return false;
+		}
+		moveTo(to, change);
+		return true;
+	}
+
+	/**
+	 * Moves to a state; the caller holds this object's monitor and has checked that the move is meant.
+	 * @throws IllegalStateException if {@link LinkState#canMoveTo(LinkState)} forbids it
+	 */
+	void moveTo(LinkState to, StateChange change) {
+		Status from = this.status;
+		if (!from.state.canMoveTo(to)) {
+			throw new IllegalStateException(
+					this.logPrefix + "no transition from " + from.state + " to " + to + " (" + change.cause() + ")");
+		}
+		Instant now = this.context.now();
+		Status entered = new Status(to, now, change.cause(), from.session, from.peerClosing);
+		this.status = entered;
+		if (logger.isInfoEnabled()) {
+			logger.info(logLine(from.state, to, change));
+		}
+		this.publisher.accept(new LinkStateChangedEvent(this.context.endpointName(), this.linkId, from.state, to,
+				change.cause(), change.socket(), change.procedure(), now));
+		if (to == LinkState.RECOVERING) {
+			watch(entered);
+		}
+	}
+
+	/**
+	 * Bounds a {@code RECOVERING} status by {@code recovery.timeout}: a timer, not the procedure, decides, so a step
+	 * that hangs cannot hold the link there.
+	 */
+	private void watch(Status recovering) {
+		Duration bound = this.context.settings().recovery().timeout();
+		this.context.transport().timer().newTimeout((expired) -> {
+			if (this.status == recovering) {
+				this.overdue.accept(recovering);
+			}
+		}, bound.toNanos(), TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * Starts a new session: the peer is no longer closing. State, since and cause stay as they are.
+	 */
+	synchronized void beginSession(Session session) {
+		Status current = this.status;
+		this.status = new Status(current.state, current.since, current.cause, session, false);
+	}
+
+	/**
+	 * Records that the peer said it is shutting down, until the next session. A CLOSE that a connection of an ended
+	 * session delivers late (after the link moved to a standby, say) says nothing about the current session's peer.
+	 * @param session the session of the connection the CLOSE arrived on
+	 * @return {@code true} if it is the current session and the peer had not said so before
+	 */
+	synchronized boolean markPeerClosing(Session session) {
+		Status current = this.status;
+		if (current.session != session || current.peerClosing) {
+			return false;
+		}
+		this.status = new Status(current.state, current.since, current.cause, current.session, true);
+		return true;
+	}
+
+	private String logLine(LinkState from, LinkState to, StateChange change) {
+		StringBuilder line = new StringBuilder(this.logPrefix).append(from)
+			.append(" -> ")
+			.append(to)
+			.append(" (")
+			.append(change.cause())
+			.append(')');
+		if (change.procedure() != null) {
+			line.append(" [").append(change.procedure().figure()).append(']');
+		}
+		if (!change.next().isEmpty()) {
+			line.append("; next: ").append(change.next());
+		}
+		return line.toString();
+	}
+
+	/**
+	 * One status of the link. Equal values are still different statuses: callers compare them by identity.
+	 *
+	 * @param state the state
+	 * @param since when the link entered it
+	 * @param cause why
+	 * @param session the session the link is in
+	 * @param peerClosing whether the peer said it is shutting down, in this session
+	 */
+	record Status(LinkState state, Instant since, String cause, Session session, boolean peerClosing) {
+
+		/** Both sockets were connected in this session: requests are sent, not held until the establishment. */
+		boolean isEstablished() {
+			return this.state == LinkState.NORMAL || this.state == LinkState.RECOVERING;
+		}
+
+		/** Whether new requests are taken: the state takes them, and the peer is not shutting down. */
+		boolean acceptsRequests() {
+			return this.state.acceptsRequests() && !this.peerClosing;
+		}
+
+	}
+
+}

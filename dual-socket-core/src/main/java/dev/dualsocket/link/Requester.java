@@ -1,0 +1,179 @@
+package dev.dualsocket.link;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import dev.dualsocket.LinkDisconnectedException;
+import dev.dualsocket.LinkState;
+import dev.dualsocket.codec.PayloadCodec;
+import dev.dualsocket.link.LinkStateMachine.Status;
+import dev.dualsocket.link.OutstandingRequests.Outstanding;
+import dev.dualsocket.link.RequestObserver.Direction;
+import dev.dualsocket.link.RequestObserver.Outcome;
+import dev.dualsocket.transport.ErrorReply;
+import dev.dualsocket.transport.Frame;
+import dev.dualsocket.transport.FrameType;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * The requests this side of a link sends, on its outbound socket: registers each one, sends it in the session it
+ * first goes out in (and again in that session only, after the outbound socket was re-connected), completes it with
+ * its answer, and fails what is left when the link is given up.
+ */
+final class Requester {
+
+	private static final Log logger = LogFactory.getLog(Requester.class);
+
+	private final LinkContext context;
+
+	private final String linkId;
+
+	private final LinkStateMachine states;
+
+	private final LinkSocket outbound;
+
+	private final OutstandingRequests outstanding;
+
+	private final EventMailbox observations;
+
+	private final Runnable answered;
+
+	/**
+	 * @param context the endpoint's shared context
+	 * @param linkId the link's id
+	 * @param states the link's state
+	 * @param outbound the socket requests go out on
+	 * @param observations where the observer hears how requests ended
+	 * @param answered called after a request was answered, for an orderly close waiting for the link to drain
+	 */
+	Requester(LinkContext context, String linkId, LinkStateMachine states, LinkSocket outbound,
+			EventMailbox observations, Runnable answered) {
+		this.context = context;
+		this.linkId = linkId;
+		this.states = states;
+		this.outbound = outbound;
+		this.observations = observations;
+		this.answered = answered;
+		this.outstanding = new OutstandingRequests(context.transport().timer(), context.settings().requestTimeout(),
+				"link '" + linkId + "' of endpoint '" + context.endpointName() + "'",
+				(request, outcome) -> observe(outcome, request.elapsedNanos()));
+		this.outstanding.startExpiring(() -> states.state() != LinkState.CLOSED);
+	}
+
+	CompletableFuture<byte[]> request(byte[] payload) {
+		int maxFrameSize = this.context.settings().maxFrameSize();
+		if (Frame.HEADER_LENGTH + payload.length > maxFrameSize) {
+			return CompletableFuture.failedFuture(new IllegalArgumentException("A request payload of " + payload.length
+					+ " bytes does not fit in max-frame-size of " + maxFrameSize + " bytes"));
+		}
+		if (!this.states.status().acceptsRequests()) {
+			observe(Outcome.DISCONNECTED, 0);
+			return CompletableFuture.failedFuture(notAccepting());
+		}
+		Outstanding request = this.outstanding.register(payload);
+		// Read after registering: if a disconnect comes later, it fails this request. Until the link is established
+		// nothing is sent; completing the establishment sends it. While the outbound socket is down the request
+		// waits: attaching the socket in this session sends it.
+		Status current = this.states.status();
+		if (current.isEstablished()) {
+			send(request, current.session());
+		}
+		if (!this.states.status().acceptsRequests()) {
+			// Lost a race with a disconnect that failed the outstanding requests before this one was registered.
+			this.outstanding.fail(request.id(), notAccepting());
+		}
+		return request.future();
+	}
+
+	<T> CompletableFuture<T> request(Object payload, Class<T> responseType) {
+		PayloadCodec codec = this.context.codec();
+		byte[] bytes;
+		try {
+			bytes = codec.encode(payload);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		return request(bytes).thenApply((response) -> responseType.cast(codec.decode(response, responseType)));
+	}
+
+	/**
+	 * Sends a request in a session, the first it is sent in; a request is never sent in two sessions, so its answer
+	 * can only come from the session it ran in.
+	 */
+	private void send(Outstanding request, Session session) {
+		if (request.sendIn(session)) {
+			this.outbound.send(Frame.request(request.id(), request.payload()), session);
+		}
+	}
+
+	private LinkDisconnectedException notAccepting() {
+		Status current = this.states.status();
+		String why = current.peerClosing() ? "the peer is shutting down"
+				: "it is " + current.state() + " (" + current.cause() + ")";
+		return new LinkDisconnectedException("Link '" + this.linkId + "' of endpoint '" + this.context.endpointName()
+				+ "' takes no requests: " + why);
+	}
+
+	/** An answer arrived on an outbound connection of the given session (on its event loop). */
+	void onResponse(Frame frame, Session session) {
+		Outstanding request = this.outstanding.removeAnsweredIn(frame.id(), session);
+		if (request == null) {
+			// A second answer to a request sent twice around a socket failure, one that already timed out, or an
+			// answer on a connection of another session than the request's.
+			return;
+		}
+		if (frame.type() == FrameType.RESPONSE) {
+			observe(Outcome.SUCCESS, request.elapsedNanos());
+			request.future().complete(frame.payload());
+		}
+		else {
+			observe(Outcome.ERROR, request.elapsedNanos());
+			request.future().completeExceptionally(ErrorReply.fromFrame(frame).toException());
+		}
+		this.answered.run();
+	}
+
+	/** The lowest request id still awaited, which the outbound heartbeats tell the peer. */
+	long lowWatermark() {
+		return this.outstanding.lowWatermark();
+	}
+
+	/**
+	 * Sends the outstanding requests that belong to a session or to none yet, in id order: those whose outbound
+	 * connection failed go out again under the same id, those made while connecting go out for the first time.
+	 */
+	void sendOutstanding(Session session) {
+		List<Outstanding> waiting = this.outstanding.inIdOrder();
+		if (waiting.isEmpty()) {
+			return;
+		}
+		if (logger.isDebugEnabled()) {
+			logger.debug("Endpoint '" + this.context.endpointName() + "', link '" + this.linkId + "': sending "
+					+ waiting.size() + " outstanding request(s) on the outbound socket");
+		}
+		for (Outstanding request : waiting) {
+			send(request, session);
+		}
+	}
+
+	/** Fails every outstanding request at once with a {@link LinkDisconnectedException} saying why. */
+	void failAll(String why) {
+		this.outstanding.failAll(() -> new LinkDisconnectedException(
+				"Link '" + this.linkId + "' of endpoint '" + this.context.endpointName() + "' " + why));
+	}
+
+	boolean isIdle() {
+		return this.outstanding.isEmpty();
+	}
+
+	int outstanding() {
+		return this.outstanding.size();
+	}
+
+	private void observe(Outcome outcome, long nanos) {
+		this.context.observe(this.observations, Direction.OUTBOUND, outcome, nanos);
+	}
+
+}

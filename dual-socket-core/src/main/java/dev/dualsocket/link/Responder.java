@@ -1,0 +1,150 @@
+package dev.dualsocket.link;
+
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.dualsocket.RemoteRequestException;
+import dev.dualsocket.link.RequestObserver.Direction;
+import dev.dualsocket.link.RequestObserver.Outcome;
+import dev.dualsocket.transport.ErrorReply;
+import dev.dualsocket.transport.Frame;
+import dev.dualsocket.transport.FrameType;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * The requests the peer sends on this side's inbound socket: admits each one against the session's record of served
+ * requests (so a request sent again is never run twice), runs the new ones on the handler pool, and answers on the
+ * inbound socket of the session the request came in.
+ */
+final class Responder {
+
+	private static final Log logger = LogFactory.getLog(Responder.class);
+
+	private final LinkContext context;
+
+	private final String linkId;
+
+	private final LinkStateMachine states;
+
+	private final LinkSocket inbound;
+
+	private final EventMailbox observations;
+
+	private final Runnable served;
+
+	private final AtomicInteger runningHandlers = new AtomicInteger();
+
+	/**
+	 * @param context the endpoint's shared context
+	 * @param linkId the link's id
+	 * @param states the link's state
+	 * @param inbound the socket requests arrive and are answered on
+	 * @param observations where the observer hears how requests ended
+	 * @param served called after a handler finished, for an orderly close waiting for the link to drain
+	 */
+	Responder(LinkContext context, String linkId, LinkStateMachine states, LinkSocket inbound,
+			EventMailbox observations, Runnable served) {
+		this.context = context;
+		this.linkId = linkId;
+		this.states = states;
+		this.inbound = inbound;
+		this.observations = observations;
+		this.served = served;
+	}
+
+	/**
+	 * Takes a request in (on the inbound connection's event loop).
+	 * @return {@code true} if the handler must run it; {@code false} if it is a copy of one already taken, which is
+	 * left to finish or answered again from the cache here
+	 */
+	boolean admitRequest(Frame request, Session session) {
+		if (this.states.session() != session) {
+			return false; // read on a connection of a session that has ended: nobody awaits its answer here
+		}
+		Frame earlier = session.served().admit(request.id());
+		if (earlier == null) {
+			this.runningHandlers.incrementAndGet();
+			return true;
+		}
+		if (earlier == ServedRequests.EXPIRED) {
+			this.inbound.send(new ErrorReply(RemoteRequestException.Reason.DUPLICATE_EXPIRED, "request " + request.id()
+					+ " is below what endpoint '" + this.context.endpointName() + "' still remembers of this session; "
+					+ "it was not run again").toFrame(request.id()), session);
+		}
+		else if (earlier != ServedRequests.RUNNING) {
+			this.inbound.send(earlier, session);
+		}
+		return false;
+	}
+
+	/**
+	 * Runs admitted requests on the handler pool, in as many tasks as there are handler threads at most, so that
+	 * a batch costs a few hand-offs instead of one each while still using every thread.
+	 */
+	void serve(List<Frame> requests, Session session) {
+		Executor executor = this.context.transport().handlerExecutor();
+		int tasks = Math.min(requests.size(), Math.max(1, this.context.transport().handlerThreads()));
+		int chunk = (requests.size() + tasks - 1) / tasks;
+		for (int from = 0; from < requests.size(); from += chunk) {
+			List<Frame> part = requests.subList(from, Math.min(requests.size(), from + chunk));
+			try {
+				executor.execute(() -> part.forEach((request) -> serve(request, session)));
+			}
+			catch (RejectedExecutionException ex) {
+				part.forEach((request) -> rejectBusy(request, session));
+			}
+		}
+	}
+
+	private void rejectBusy(Frame request, Session session) {
+		this.runningHandlers.decrementAndGet();
+		session.served().abandon(request.id());
+		this.inbound.send(new ErrorReply(RemoteRequestException.Reason.BUSY,
+				"endpoint '" + this.context.endpointName() + "' is busy: its handler queue is full")
+			.toFrame(request.id()), session);
+	}
+
+	private void serve(Frame request, Session session) {
+		long started = System.nanoTime();
+		Frame reply;
+		RequestHandler handler = this.context.handler();
+		if (handler == null) {
+			reply = new ErrorReply(RemoteRequestException.Reason.NO_HANDLER,
+					"endpoint '" + this.context.endpointName() + "' has no request handler")
+				.toFrame(request.id());
+		}
+		else {
+			try {
+				byte[] response = handler
+					.handle(new IncomingRequest(this.context.endpointName(), this.linkId, request.id(), request.payload()));
+				reply = Frame.response(request.id(), response);
+			}
+			catch (Throwable ex) {
+				if (logger.isDebugEnabled()) {
+					logger.debug("Endpoint '" + this.context.endpointName() + "', link '" + this.linkId
+							+ "': handler failed for request " + request.id(), ex);
+				}
+				reply = new ErrorReply(RemoteRequestException.Reason.HANDLER_FAILED,
+						ex.getClass().getSimpleName() + ": " + ex.getMessage())
+					.toFrame(request.id());
+			}
+		}
+		this.context.observe(this.observations, Direction.INBOUND,
+				(reply.type() == FrameType.RESPONSE) ? Outcome.SUCCESS : Outcome.ERROR, System.nanoTime() - started);
+		session.served().complete(request.id(), reply);
+		// If the inbound socket is down now, the peer sends the request again and gets this reply from the cache. If
+		// the session has ended, the reply goes nowhere: no connection of a later session ever carries it.
+		this.inbound.send(reply, session);
+		this.runningHandlers.decrementAndGet();
+		this.served.run();
+	}
+
+	/** No handler is running. */
+	boolean isIdle() {
+		return this.runningHandlers.get() == 0;
+	}
+
+}
