@@ -50,6 +50,27 @@ public final class KernelFaults {
 		}
 	}
 
+	/**
+	 * Destroys every established TCP socket on the given port, both ends of every connection: the local end of each
+	 * connection accepted on it ({@code sport}) and the local end of each connection made to it ({@code dport}). The
+	 * listening socket stays.
+	 * @return how many sockets were destroyed
+	 */
+	public static int killAll(int port) {
+		try {
+			String output = run(List.of("ss", "-K", "-t", "-n", "state", "established", "(", "sport", "=", ":" + port,
+					"or", "dport", "=", ":" + port, ")"));
+			int killed = (int) output.lines().filter((line) -> line.contains(":" + port)).count();
+			if (killed == 0) {
+				throw new IllegalStateException("ss -K killed no socket on port " + port + ": " + output);
+			}
+			return killed;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	private static String run(List<String> command) throws IOException {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		try {
