@@ -4,10 +4,12 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -33,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  * threads: the event loops that do all socket I/O, one timer for request and recovery deadlines, a bounded pool that
  * runs request handlers off the event loops, a bounded pool for clients' blocking re-connect attempts (threads exist
  * only while attempts run), two threads that deliver events to listeners, and one thread that watches network
- * interfaces.
+ * interfaces. A pool starts a thread only when a task finds none of its threads idle, so its size follows the work at
+ * once rather than the number of tasks ever handed to it.
  */
 public final class TransportResources implements AutoCloseable {
 
@@ -66,14 +69,13 @@ public final class TransportResources implements AutoCloseable {
 				ioHandlerFactory);
 		this.timer = new HashedWheelTimer(threads("dual-socket-timer"), 10, TimeUnit.MILLISECONDS);
 		this.handlerPool = (settings.handlerThreads() > 0)
-				? pool(settings.handlerThreads(), new LinkedBlockingQueue<>(settings.handlerQueueCapacity()),
-						"dual-socket-handler")
+				? pool(settings.handlerThreads(), settings.handlerQueueCapacity(), "dual-socket-handler")
 				: null;
 		// Unbounded queue: re-connect attempts wait for a thread rather than fail; each link runs one at a time.
-		this.recoveryExecutor = pool(settings.recoveryThreads(), new LinkedBlockingQueue<>(), "dual-socket-recovery");
+		this.recoveryExecutor = pool(settings.recoveryThreads(), Integer.MAX_VALUE, "dual-socket-recovery");
 		// Unbounded queue of at most one task per mailbox (one per link, plus one per endpoint): each mailbox bounds
 		// its own backlog.
-		this.eventExecutor = pool(EVENT_THREADS, new LinkedBlockingQueue<>(), "dual-socket-events");
+		this.eventExecutor = pool(EVENT_THREADS, Integer.MAX_VALUE, "dual-socket-events");
 		this.monitorExecutor = Executors.newSingleThreadScheduledExecutor(threads("dual-socket-monitor"));
 		long poll = settings.interfacePollInterval().toMillis();
 		this.monitorExecutor.scheduleWithFixedDelay(this::pollInterfaces, poll, poll, TimeUnit.MILLISECONDS);
@@ -89,11 +91,65 @@ public final class TransportResources implements AutoCloseable {
 		return new TransportResources(settings);
 	}
 
-	private static ThreadPoolExecutor pool(int threads, LinkedBlockingQueue<Runnable> queue, String prefix) {
-		ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, queue,
-				threads(prefix));
-		pool.allowCoreThreadTimeOut(true);
-		return pool;
+	/**
+	 * A pool of at most {@code threads} threads, none of them kept: a thread ends after a minute without work. A task
+	 * goes to an idle thread if there is one, else to a new thread while there are fewer than {@code threads}, else
+	 * it waits in the queue; a task that finds the queue full is rejected. (A plain {@link ThreadPoolExecutor} would
+	 * start a new thread for every task until it has {@code threads} of them, however many stand idle.)
+	 */
+	private static ThreadPoolExecutor pool(int threads, int queueCapacity, String prefix) {
+		IdleAwareQueue queue = new IdleAwareQueue(queueCapacity);
+		return new ThreadPoolExecutor(0, threads, 60, TimeUnit.SECONDS, queue, threads(prefix), (task, pool) -> {
+			if (pool.isShutdown() || !queue.enqueue(task)) {
+				throw new RejectedExecutionException("Task rejected: the " + prefix + " pool's " + threads
+						+ " threads are busy and its queue of " + queueCapacity + " is full");
+			}
+		});
+	}
+
+	/**
+	 * The queue of a pool: it takes a task only while one of the pool's threads waits for work, so that otherwise the
+	 * pool starts a thread; when the pool has all its threads, the rejection handler queues the task after all.
+	 */
+	private static final class IdleAwareQueue extends LinkedBlockingQueue<Runnable> {
+
+		private final AtomicInteger idle = new AtomicInteger();
+
+		IdleAwareQueue(int capacity) {
+			super(capacity);
+		}
+
+		@Override
+		public boolean offer(Runnable task) {
+			return this.idle.get() > 0 && super.offer(task);
+		}
+
+		boolean enqueue(Runnable task) {
+			return super.offer(task);
+		}
+
+		@Override
+		public Runnable take() throws InterruptedException {
+			this.idle.incrementAndGet();
+			try {
+				return super.take();
+			}
+			finally {
+				this.idle.decrementAndGet();
+			}
+		}
+
+		@Override
+		public Runnable poll(long timeout, TimeUnit unit) throws InterruptedException {
+			this.idle.incrementAndGet();
+			try {
+				return super.poll(timeout, unit);
+			}
+			finally {
+				this.idle.decrementAndGet();
+			}
+		}
+
 	}
 
 	private static ThreadFactory threads(String prefix) {
