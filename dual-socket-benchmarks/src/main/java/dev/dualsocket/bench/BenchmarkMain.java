@@ -24,7 +24,7 @@ import java.util.logging.Logger;
  * writes it, with the targets, into docs/BENCHMARKS.md and draws the recovery timeline into docs/.
  *
  * <pre>
- * java -jar dual-socket-benchmarks/target/dual-socket-benchmarks.jar [--quick] [--only=rt,pinned,pipe,recovery,scale,plot] [--out=DIR]
+ * java -jar dual-socket-benchmarks/target/dual-socket-benchmarks.jar [--quick] [--only=rt,pinned,pipe,recovery,scale,plot,storm] [--out=DIR]
  * </pre>
  */
 public final class BenchmarkMain {
@@ -32,7 +32,7 @@ public final class BenchmarkMain {
 	static final String COMMAND = "./mvnw -B -q -DskipTests -pl dual-socket-benchmarks -am package && "
 			+ "java -jar dual-socket-benchmarks/target/dual-socket-benchmarks.jar";
 
-	static final List<String> SCENARIOS = List.of("rt", "pinned", "pipe", "recovery", "scale", "plot");
+	static final List<String> SCENARIOS = List.of("rt", "pinned", "pipe", "recovery", "scale", "plot", "storm");
 
 	private BenchmarkMain() {
 	}
@@ -86,6 +86,12 @@ public final class BenchmarkMain {
 			TimelineScenario.run(profile, png, out);
 			results.plot = png;
 		}
+		if (arguments.runs("storm")) {
+			out.println("\n[6] Recovery storm: " + profile.stormLinks() + " client links in this JVM, every socket on the "
+					+ "server's port killed at once (ss -K), " + profile.stormKills() + " times");
+			results.storm = RecoveryStorm.run(profile, out);
+			results.rows.addAll(results.storm.rows());
+		}
 		results.elapsed = Duration.ofNanos(System.nanoTime() - started);
 		String table = Report.table(results.rows);
 		String targets = Report.targets(results);
@@ -124,6 +130,8 @@ public final class BenchmarkMain {
 		RecoveryScenario.Result recovery;
 
 		ScaleScenario.Result scale;
+
+		RecoveryStorm.Result storm;
 
 		Path plot;
 

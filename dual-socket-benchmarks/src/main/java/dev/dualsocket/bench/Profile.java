@@ -27,12 +27,15 @@ import java.time.Duration;
  * @param timelineKills kills in the recovery timeline
  * @param restarts times the peer JVM is killed and started again, for each of the two sides
  * @param pauseBetweenRestarts steady load between the link's return to NORMAL and the next kill of the peer
+ * @param stormLinks client links of the recovery storm
+ * @param stormKills times every socket of the recovery storm is killed at once
  */
 public record Profile(String name, Duration latencyWarmup, Duration latencyRound, int latencyRounds,
 		Duration pinnedRound, int pinnedRounds, Duration throughputWarmup, Duration throughputRound,
 		int throughputRounds, int kills, Duration pauseBetweenKills, int blackHoles, Duration blackHoleInterval,
 		Duration blackHoleTimeout, int scaleSmall, int scaleLarge, Duration scaleWarmup, Duration scaleMeasure,
-		Duration timeline, int timelineKills, int restarts, Duration pauseBetweenRestarts) {
+		Duration timeline, int timelineKills, int restarts, Duration pauseBetweenRestarts, int stormLinks,
+		int stormKills) {
 
 	public static final int PAYLOAD = 64;
 
@@ -40,14 +43,14 @@ public record Profile(String name, Duration latencyWarmup, Duration latencyRound
 		return new Profile("full", Duration.ofMillis(2000), Duration.ofMillis(2000), 5, Duration.ofMillis(1000), 5,
 				Duration.ofMillis(1500), Duration.ofMillis(1500), 5, 200, Duration.ofMillis(100), 6,
 				Duration.ofMillis(200), Duration.ofMillis(1000), 100, 1000, Duration.ofSeconds(5),
-				Duration.ofSeconds(15), Duration.ofMillis(8000), 4, 10, Duration.ofMillis(1000));
+				Duration.ofSeconds(15), Duration.ofMillis(8000), 4, 10, Duration.ofMillis(1000), 1000, 3);
 	}
 
 	public static Profile quick() {
 		return new Profile("quick", Duration.ofMillis(300), Duration.ofMillis(300), 2, Duration.ofMillis(200), 2,
 				Duration.ofMillis(200), Duration.ofMillis(200), 2, 12, Duration.ofMillis(30), 2,
 				Duration.ofMillis(100), Duration.ofMillis(500), 100, 1000, Duration.ofMillis(500),
-				Duration.ofMillis(1500), Duration.ofMillis(2500), 2, 2, Duration.ofMillis(500));
+				Duration.ofMillis(1500), Duration.ofMillis(2500), 2, 2, Duration.ofMillis(500), 200, 1);
 	}
 
 	public boolean isQuick() {

@@ -226,6 +226,23 @@ public final class Report {
 							latency(largeClient.spread("p99")), latency(smallClient.spread("p99")), clientRatio),
 					serverRatio <= 2 && clientRatio <= 2));
 		}
+		RecoveryStorm.Result storm = results.storm;
+		if (storm != null) {
+			String name = String.format(Locale.ROOT, "Recovery storm (%,d links, every socket killed): last link NORMAL "
+					+ "≤ 3 s, library threads ≤ 32, 0 lost, 0 run twice", storm.links());
+			if (storm.available() != null || storm.storms().isEmpty()) {
+				targets.add(new Target(name, (storm.available() != null) ? storm.available() : "", null));
+			}
+			else {
+				Spread lastNormal = storm.lastNormal();
+				targets.add(new Target(name,
+						String.format(Locale.ROOT, "last NORMAL %s (max %s over %d storms, %d unrecovered); peak %d "
+								+ "library threads; lost %d, run twice %d, wrong answers %d; %,d failed clearly",
+								latency(lastNormal), duration(lastNormal.max()), storm.storms().size(), storm.unrecovered(),
+								storm.stormPeakThreads(), storm.lost(), storm.twice(), storm.wrong(), storm.failedClearly()),
+						storm.clean() && lastNormal.max() <= 3e9 && storm.stormPeakThreads() <= 32));
+			}
+		}
 		return targets;
 	}
 

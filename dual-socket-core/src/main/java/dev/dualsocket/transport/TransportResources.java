@@ -4,10 +4,12 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -33,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  * threads: the event loops that do all socket I/O, one timer for request and recovery deadlines, a bounded pool that
  * runs request handlers off the event loops, a bounded pool for clients' blocking re-connect attempts (threads exist
  * only while attempts run), two threads that deliver events to listeners, and one thread that watches network
- * interfaces.
+ * interfaces. A pool starts a thread only when a task finds none of its threads idle, so its size follows the work at
+ * once rather than the number of tasks ever handed to it.
  */
 public final class TransportResources implements AutoCloseable {
 
@@ -66,11 +69,10 @@ public final class TransportResources implements AutoCloseable {
 				ioHandlerFactory);
 		this.timer = new HashedWheelTimer(threads("dual-socket-timer"), 10, TimeUnit.MILLISECONDS);
 		this.handlerPool = (settings.handlerThreads() > 0)
-				? pool(settings.handlerThreads(), new LinkedBlockingQueue<>(settings.handlerQueueCapacity()),
-						"dual-socket-handler")
+				? pool(settings.handlerThreads(), settings.handlerQueueCapacity(), "dual-socket-handler")
 				: null;
 		// Unbounded queue: re-connect attempts wait for a thread rather than fail; each link runs one at a time.
-		this.recoveryExecutor = pool(settings.recoveryThreads(), new LinkedBlockingQueue<>(), "dual-socket-recovery");
+		this.recoveryExecutor = pool(settings.recoveryThreads(), Integer.MAX_VALUE, "dual-socket-recovery");
 		this.eventThreads = new EventThreads(EVENT_THREADS);
 		this.monitorExecutor = Executors.newSingleThreadScheduledExecutor(threads("dual-socket-monitor"));
 		long poll = settings.interfacePollInterval().toMillis();
@@ -87,11 +89,86 @@ public final class TransportResources implements AutoCloseable {
 		return new TransportResources(settings);
 	}
 
-	private static ThreadPoolExecutor pool(int threads, LinkedBlockingQueue<Runnable> queue, String prefix) {
-		ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, queue,
-				threads(prefix));
-		pool.allowCoreThreadTimeOut(true);
-		return pool;
+	/**
+	 * A pool of at most {@code threads} threads, none of them kept: a thread ends after a minute without work. A task
+	 * goes to an idle thread if there is one, else to a new thread while there are fewer than {@code threads}, else
+	 * it waits in the queue; a task that finds the queue full is rejected. (A plain {@link ThreadPoolExecutor} would
+	 * start a new thread for every task until it has {@code threads} of them, however many stand idle.)
+	 */
+	private static ThreadPoolExecutor pool(int threads, int queueCapacity, String prefix) {
+		return new GrowingPool(threads, queueCapacity, prefix);
+	}
+
+	/**
+	 * A pool that queues a task only when a thread will be free for it: while fewer tasks are submitted and unfinished
+	 * than it has threads, or when it has all its threads. Otherwise it starts a thread. Counting unfinished tasks,
+	 * rather than idle threads, means two tasks that arrive together never both wait for the one idle thread while the
+	 * pool could grow (a handler that blocks would hold the other back).
+	 */
+	private static final class GrowingPool extends ThreadPoolExecutor {
+
+		private final AtomicInteger unfinished;
+
+		GrowingPool(int threads, int queueCapacity, String prefix) {
+			this(threads, queueCapacity, prefix, new AtomicInteger());
+		}
+
+		private GrowingPool(int threads, int queueCapacity, String prefix, AtomicInteger unfinished) {
+			super(0, threads, 60, TimeUnit.SECONDS, new GrowingQueue(queueCapacity, unfinished), threads(prefix),
+					(task, pool) -> {
+						if (pool.isShutdown() || !((GrowingQueue) pool.getQueue()).enqueue(task)) {
+							throw new RejectedExecutionException("Task rejected: the " + prefix + " pool's " + threads
+									+ " threads are busy and its queue of " + queueCapacity + " is full");
+						}
+					});
+			this.unfinished = unfinished;
+			((GrowingQueue) getQueue()).pool = this;
+		}
+
+		@Override
+		public void execute(Runnable command) {
+			this.unfinished.incrementAndGet();
+			try {
+				super.execute(command);
+			}
+			catch (RejectedExecutionException ex) {
+				this.unfinished.decrementAndGet();
+				throw ex;
+			}
+		}
+
+		@Override
+		protected void afterExecute(Runnable task, Throwable failure) {
+			this.unfinished.decrementAndGet();
+		}
+
+	}
+
+	private static final class GrowingQueue extends LinkedBlockingQueue<Runnable> {
+
+		private final AtomicInteger unfinished;
+
+		private volatile ThreadPoolExecutor pool;
+
+		GrowingQueue(int capacity, AtomicInteger unfinished) {
+			super(capacity);
+			this.unfinished = unfinished;
+		}
+
+		@Override
+		public boolean offer(Runnable task) {
+			ThreadPoolExecutor executor = this.pool;
+			int threads = executor.getPoolSize();
+			if (this.unfinished.get() > threads && threads < executor.getMaximumPoolSize()) {
+				return false; // no thread will be free for it: the pool starts one
+			}
+			return super.offer(task);
+		}
+
+		boolean enqueue(Runnable task) {
+			return super.offer(task);
+		}
+
 	}
 
 	private static ThreadFactory threads(String prefix) {

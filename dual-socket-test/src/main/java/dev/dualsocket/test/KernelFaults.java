@@ -95,6 +95,28 @@ public final class KernelFaults {
 	}
 
 	/**
+	 * Destroys every established TCP socket on the given port at once, both ends of every connection: the end of
+	 * each connection accepted on it ({@code sport}) and the end of each connection made to it ({@code dport}). The
+	 * listening socket stays.
+	 * @param port a server's port
+	 * @return how many sockets were destroyed
+	 */
+	public static int killAll(int port) {
+		try {
+			Result result = run(List.of("ss", "-K", "-t", "-n", "state", "established", "(", "sport", "=", ":" + port,
+					"or", "dport", "=", ":" + port, ")"));
+			int killed = (int) result.output.lines().filter((line) -> line.contains(":" + port)).count();
+			if (result.exitCode != 0 || killed == 0) {
+				throw new IllegalStateException("ss -K killed no socket on port " + port + ": " + result.output);
+			}
+			return killed;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
 	 * Creates a veth pair whose first end, in this namespace, carries {@code address}/30 and is up; the other end
 	 * lives in a network namespace created for it. Both are removed by {@link VethPair#close()}. Skips the calling
 	 * test where kernel faults cannot be made.
