@@ -56,17 +56,23 @@ final class ClientEstablishment {
 		this.settings = link.context().settings();
 		this.policy = policy;
 		this.sequencer = sequencer;
+		this.retries = policy.openEstablishment();
 	}
+
+	/** The newest series' retry policy, which decides whether another attempt is made and after how long. */
+	private volatile ReconnectPolicy.EstablishmentSeries retries;
 
 	/** Starts a new series of attempts after the given delay; any earlier series stops. */
 	void begin(Duration delay) {
+		this.retries = this.policy.openEstablishment();
 		schedule(this.series.incrementAndGet(), 1, delay);
 	}
 
 	/**
-	 * The link went disconnected: re-establish it at once after a reconnect, at once at the next address if there are
-	 * standby addresses, or after the after-disconnect interval; not at all if that is off or the establishment itself
-	 * gave up.
+	 * The link went disconnected: re-establish it at once after a reconnect or a failure, at once at the next address
+	 * if there are standby addresses, or after the after-disconnect interval when the peer closed the link in order
+	 * (it is shutting down; give it time); not at all if that is off or the establishment itself gave up. The interval
+	 * always separates failed attempts.
 	 */
 	void afterDisconnect(StateChange change) {
 		boolean atOnce = this.reestablishAtOnce;
@@ -84,7 +90,10 @@ final class ClientEstablishment {
 			begin(Duration.ZERO);
 		}
 		else if (after.enabled()) {
-			begin(after.interval());
+			// After a failure the first attempt goes at once: a socket failure or a lost peer is no reason to wait,
+			// and if the peer is really gone the attempt fails fast and the interval applies from then on. This is
+			// what brings a thousand links back within a second or two after all their sockets were killed.
+			begin(change.isPeerClosed() ? after.interval() : Duration.ZERO);
 		}
 	}
 
@@ -102,14 +111,20 @@ final class ClientEstablishment {
 		}
 	}
 
-	/** What follows a disconnect, for its log line. */
-	String plan() {
+	/**
+	 * What follows a disconnect, for its log line.
+	 * @param peerClosed whether the peer closed the link in order, after which the first attempt waits the interval
+	 */
+	String plan(boolean peerClosed) {
 		LinkSettings.AfterDisconnect after = this.settings.reconnect().afterDisconnect();
 		if (!after.enabled()) {
 			return "stay disconnected (after-disconnect re-establishment is off)";
 		}
-		return this.connector.hasStandby() ? "re-establish the link at the next address now"
-				: "re-establish the link in " + after.interval().toMillis() + " ms";
+		if (this.connector.hasStandby()) {
+			return "re-establish the link at the next address now";
+		}
+		return peerClosed ? "re-establish the link in " + after.interval().toMillis() + " ms"
+				: "re-establish the link now, then every " + after.interval().toMillis() + " ms until it is back";
 	}
 
 	private void schedule(long series, int attempt, Duration delay) {
@@ -224,8 +239,9 @@ final class ClientEstablishment {
 		if (this.link.getState() != CONNECTING) {
 			return;
 		}
-		if (this.policy.allowsEstablishmentAttempt(attempt)) {
-			schedule(series, attempt + 1, this.policy.establishmentInterval());
+		Duration next = this.retries.next(failure);
+		if (next != null) {
+			schedule(series, attempt + 1, next);
 		}
 		else {
 			this.link.disconnect(this.link.sessionId(), because("gave up establishing the link after " + attempt

@@ -194,12 +194,12 @@ final class ClientRecovery implements Recovery {
 
 	@Override
 	public String planAfterPeerClosed() {
-		return planAfterDisconnect();
+		return this.establishment.plan(true);
 	}
 
 	@Override
 	public String planAfterDisconnect() {
-		return this.establishment.plan();
+		return this.establishment.plan(false);
 	}
 
 	@Override

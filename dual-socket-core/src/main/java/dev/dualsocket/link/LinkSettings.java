@@ -38,7 +38,8 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 	 * govern the first establishment when the endpoint starts.
 	 *
 	 * @param enabled whether a disconnected link is re-established at all
-	 * @param interval wait before each attempt
+	 * @param interval wait between two failed attempts, and before the first one after the peer closed the link in
+	 * order; after a failure the first attempt goes at once
 	 * @param maxAttempts attempts before giving up; -1 for no limit
 	 */
 	public record AfterDisconnect(boolean enabled, Duration interval, int maxAttempts) {

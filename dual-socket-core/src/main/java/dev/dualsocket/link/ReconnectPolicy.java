@@ -20,9 +20,13 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.retry.RetryCallback;
 import org.springframework.retry.RetryContext;
 import org.springframework.retry.RetryListener;
+import org.springframework.retry.RetryPolicy;
 import org.springframework.retry.backoff.ExponentialBackOffPolicy;
 import org.springframework.retry.backoff.ExponentialRandomBackOffPolicy;
+import org.springframework.retry.backoff.FixedBackOffPolicy;
 import org.springframework.retry.backoff.Sleeper;
+import org.springframework.retry.policy.AlwaysRetryPolicy;
+import org.springframework.retry.policy.SimpleRetryPolicy;
 import org.springframework.retry.support.RetrySynchronizationManager;
 import org.springframework.retry.support.RetryTemplate;
 
@@ -147,19 +151,56 @@ final class ReconnectPolicy {
 	}
 
 	/**
-	 * Whether the whole-link establishment may make another attempt after this one (the longer, after-disconnect
-	 * policy: a fixed interval, and a limit that may be none). Its attempts are not made in a loop that sleeps: each
-	 * is a task of its own, and the wait before the next is a timer, so a peer that stays away holds no thread.
-	 * @param attempt the number of the attempt just made, from 1
-	 * @return whether another attempt is allowed
+	 * Opens a series of whole-link establishment attempts under the longer, after-disconnect policy: a Spring Retry
+	 * retry policy (the attempt limit, which may be none) and a fixed back-off (the interval). Its attempts are not made
+	 * in a loop that sleeps: each is a task of its own, and the series only says whether another is allowed and after
+	 * how long, which a timer then waits, so a peer that stays away holds no thread.
+	 * @return the series
 	 */
-	boolean allowsEstablishmentAttempt(int attempt) {
-		int limit = this.settings.afterDisconnect().maxAttempts();
-		return limit == LinkSettings.AfterDisconnect.UNLIMITED || attempt < limit;
+	EstablishmentSeries openEstablishment() {
+		LinkSettings.AfterDisconnect after = this.settings.afterDisconnect();
+		RetryPolicy retry = (after.maxAttempts() == LinkSettings.AfterDisconnect.UNLIMITED) ? new AlwaysRetryPolicy()
+				: new SimpleRetryPolicy(after.maxAttempts());
+		FixedBackOffPolicy backOff = new FixedBackOffPolicy();
+		backOff.setBackOffPeriod(after.interval().toMillis());
+		return new EstablishmentSeries(retry, backOff);
 	}
 
-	Duration establishmentInterval() {
-		return this.settings.afterDisconnect().interval();
+	/**
+	 * One series of establishment attempts, from a disconnect (or the start) until the link is established or the
+	 * series is given up.
+	 */
+	static final class EstablishmentSeries {
+
+		private final RetryPolicy retry;
+
+		private final RetryContext context;
+
+		private final FixedBackOffPolicy backOff;
+
+		private EstablishmentSeries(RetryPolicy retry, FixedBackOffPolicy backOff) {
+			this.retry = retry;
+			this.context = retry.open(null);
+			this.backOff = backOff;
+		}
+
+		/**
+		 * An attempt failed: whether the policy allows another, and after how long.
+		 * @param failure why it failed
+		 * @return the wait before the next attempt, or {@code null} to give up
+		 */
+		synchronized @Nullable Duration next(Throwable failure) {
+			this.retry.registerThrowable(this.context, failure);
+			if (!this.retry.canRetry(this.context)) {
+				return null;
+			}
+			// The back-off "sleeps" into a recorder: the wait itself is a timer's, not a thread's.
+			long[] waited = new long[1];
+			FixedBackOffPolicy recording = this.backOff.withSleeper((millis) -> waited[0] = millis);
+			recording.backOff(recording.start(this.context));
+			return Duration.ofMillis(waited[0]);
+		}
+
 	}
 
 	/**

@@ -295,7 +295,8 @@ public class DualSocketProperties {
 		private @Nullable Boolean enabled;
 
 		/**
-		 * Wait before each attempt.
+		 * Wait between two failed attempts, and before the first one after the peer closed the link in order. After
+		 * a failure the first attempt goes at once.
 		 */
 		private @Nullable Duration interval;
 
@@ -347,8 +348,9 @@ public class DualSocketProperties {
 		private @Nullable Duration waitTimeout;
 
 		/**
-		 * How long a socket failure waits for a procedure already running on its link to finish (Figs. 6 and 8)
-		 * before the link is given up.
+		 * Longest a link stays RECOVERING, whatever its procedure does (so also how long a socket failure waits for a
+		 * procedure already running, Figs. 6 and 8), and longest one establishment attempt may take. Past it the
+		 * procedure is cancelled and the link given up, or the attempt counted as failed.
 		 */
 		private @Nullable Duration timeout;
 
