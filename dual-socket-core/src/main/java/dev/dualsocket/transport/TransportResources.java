@@ -114,7 +114,13 @@ public final class TransportResources implements AutoCloseable {
 		}
 
 		private GrowingPool(int threads, int queueCapacity, String prefix, AtomicInteger unfinished) {
-			super(0, threads, 60, TimeUnit.SECONDS, new GrowingQueue(queueCapacity, unfinished), threads(prefix),
+			this(threads, queueCapacity, prefix, unfinished, new AtomicInteger());
+		}
+
+		private GrowingPool(int threads, int queueCapacity, String prefix, AtomicInteger unfinished,
+				AtomicInteger running) {
+			super(0, threads, 60, TimeUnit.SECONDS, new GrowingQueue(queueCapacity, threads, unfinished, running),
+					counted(threads(prefix), running),
 					(task, pool) -> {
 						if (pool.isShutdown() || !((GrowingQueue) pool.getQueue()).enqueue(task)) {
 							throw new RejectedExecutionException("Task rejected: the " + prefix + " pool's " + threads
@@ -122,7 +128,19 @@ public final class TransportResources implements AutoCloseable {
 						}
 					});
 			this.unfinished = unfinished;
-			((GrowingQueue) getQueue()).pool = this;
+		}
+
+		/** Counts the pool's running threads without the pool's lock, which getPoolSize() takes on every task. */
+		private static ThreadFactory counted(ThreadFactory threads, AtomicInteger running) {
+			return (task) -> threads.newThread(() -> {
+				running.incrementAndGet();
+				try {
+					task.run();
+				}
+				finally {
+					running.decrementAndGet();
+				}
+			});
 		}
 
 		@Override
@@ -146,20 +164,23 @@ public final class TransportResources implements AutoCloseable {
 
 	private static final class GrowingQueue extends LinkedBlockingQueue<Runnable> {
 
+		private final int maxThreads;
+
 		private final AtomicInteger unfinished;
 
-		private volatile ThreadPoolExecutor pool;
+		private final AtomicInteger running;
 
-		GrowingQueue(int capacity, AtomicInteger unfinished) {
+		GrowingQueue(int capacity, int maxThreads, AtomicInteger unfinished, AtomicInteger running) {
 			super(capacity);
+			this.maxThreads = maxThreads;
 			this.unfinished = unfinished;
+			this.running = running;
 		}
 
 		@Override
 		public boolean offer(Runnable task) {
-			ThreadPoolExecutor executor = this.pool;
-			int threads = executor.getPoolSize();
-			if (this.unfinished.get() > threads && threads < executor.getMaximumPoolSize()) {
+			int threads = this.running.get();
+			if (this.unfinished.get() > threads && threads < this.maxThreads) {
 				return false; // no thread will be free for it: the pool starts one
 			}
 			return super.offer(task);
