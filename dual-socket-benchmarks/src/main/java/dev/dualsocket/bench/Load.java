@@ -71,7 +71,7 @@ public final class Load {
 						now = done;
 					}
 					catch (Exception ex) {
-						recorder.error();
+						recorder.error(ex);
 						now = System.nanoTime();
 					}
 				}

@@ -31,6 +31,18 @@ public final class Recorder {
 		this.errors.incrementAndGet();
 	}
 
+	/**
+	 * Counts a failed call, and prints the first one's cause, so that a run says what failed.
+	 * @param failure why the call failed
+	 */
+	public void error(Throwable failure) {
+		if (this.errors.incrementAndGet() == 1) {
+			Throwable cause = (failure instanceof java.util.concurrent.ExecutionException && failure.getCause() != null)
+					? failure.getCause() : failure;
+			System.err.println("  first failed call of the round: " + cause);
+		}
+	}
+
 	public long errors() {
 		return this.errors.get();
 	}

@@ -163,7 +163,7 @@ public final class RecoveryStorm {
 	}
 
 	public static Result run(Profile profile, PrintStream progress) throws Exception {
-		String unavailable = KernelFaults.unavailableReason();
+		String unavailable = KernelFaults.available() ? null : KernelFaults.unavailableReason();
 		int links = profile.stormLinks();
 		if (unavailable != null) {
 			progress.println("  skipped: " + unavailable);
