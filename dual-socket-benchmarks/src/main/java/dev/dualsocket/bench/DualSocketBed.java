@@ -1,7 +1,10 @@
 package dev.dualsocket.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.function.IntUnaryOperator;
 
 import dev.dualsocket.LinkState;
@@ -45,6 +48,34 @@ public final class DualSocketBed implements AutoCloseable {
 	 */
 	public DualSocketBed(LinkSettings settings, DualSocketEventListener events, IntUnaryOperator connectTo) {
 		this(settings, TransportSettings.defaults(), events, connectTo);
+	}
+
+	/**
+	 * Starts client endpoints a batch at a time, each batch once the one before is {@code NORMAL}, so that a thousand
+	 * links do not all dial at once.
+	 * @param count how many endpoints
+	 * @param batchSize how many start together
+	 * @param create makes the endpoint with the given number, not yet started
+	 * @param started receives every endpoint made, so that the caller can stop them
+	 * @return every endpoint's link, {@code NORMAL}
+	 */
+	public static List<DualSocketLink> startInBatches(int count, int batchSize, IntFunction<ClientEndpoint> create,
+			List<ClientEndpoint> started) {
+		List<DualSocketLink> all = new ArrayList<>();
+		for (int i = 0; i < count; i += batchSize) {
+			List<DualSocketLink> batch = new ArrayList<>();
+			for (int j = i; j < Math.min(count, i + batchSize); j++) {
+				ClientEndpoint client = create.apply(j);
+				client.start();
+				started.add(client);
+				batch.add(client.link(client.getSettings().linkId()));
+			}
+			for (DualSocketLink link : batch) {
+				awaitNormal(link, Duration.ofSeconds(60));
+			}
+			all.addAll(batch);
+		}
+		return all;
 	}
 
 	/**

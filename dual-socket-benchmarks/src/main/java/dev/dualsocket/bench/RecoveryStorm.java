@@ -188,23 +188,11 @@ public final class RecoveryStorm {
 			int port = server.getLocalAddress().getPort();
 			try {
 				long start = System.nanoTime();
-				List<DualSocketLink> clientLinks = new ArrayList<>();
-				for (int i = 0; i < links; i += START_BATCH) {
-					List<DualSocketLink> batch = new ArrayList<>();
-					for (int j = i; j < Math.min(links, i + START_BATCH); j++) {
-						String id = linkId(j);
-						ClientEndpoint client = new ClientEndpoint(
-								EndpointSettings.client("storm-client-" + j, "127.0.0.1", port, id, settings),
-								clientTransport, tracker);
-						client.start();
-						clients.add(client);
-						batch.add(client.link(id));
-					}
-					for (DualSocketLink link : batch) {
-						DualSocketBed.awaitNormal(link, Duration.ofSeconds(60));
-					}
-					clientLinks.addAll(batch);
-				}
+				List<DualSocketLink> clientLinks = DualSocketBed.startInBatches(links, START_BATCH,
+						(j) -> new ClientEndpoint(
+								EndpointSettings.client("storm-client-" + j, "127.0.0.1", port, linkId(j), settings),
+								clientTransport, tracker),
+						clients);
 				awaitServerLinks(server, links);
 				progress.printf("  %,d links up in %d ms; %d library threads%n", links,
 						TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), threads.current());

@@ -203,24 +203,13 @@ public final class ScaleScenario {
 		List<ClientEndpoint> clients = new ArrayList<>();
 		try (TransportResources transport = TransportResources.create(TransportSettings.defaults())) {
 			long start = System.nanoTime();
-			List<DualSocketLink> all = new ArrayList<>();
-			for (int i = 0; i < links; i += batchSize) {
-				List<DualSocketLink> batch = new ArrayList<>();
-				for (int j = i; j < Math.min(links, i + batchSize); j++) {
-					String id = "scale-" + j;
-					ClientEndpoint client = new ClientEndpoint(
-							EndpointSettings.client("scale-client-" + j, "127.0.0.1", port, id, settings), transport,
-							DualSocketEventListener.NONE);
-					client.setRequestHandler((request) -> request.payload());
-					client.start();
-					clients.add(client);
-					batch.add(client.link(id));
-				}
-				for (DualSocketLink link : batch) {
-					DualSocketBed.awaitNormal(link, Duration.ofSeconds(60));
-				}
-				all.addAll(batch);
-			}
+			List<DualSocketLink> all = DualSocketBed.startInBatches(links, batchSize, (j) -> {
+				ClientEndpoint client = new ClientEndpoint(
+						EndpointSettings.client("scale-client-" + j, "127.0.0.1", port, "scale-" + j, settings), transport,
+						DualSocketEventListener.NONE);
+				client.setRequestHandler((request) -> request.payload());
+				return client;
+			}, clients);
 			System.out.printf("ESTABLISHED %d links in %d ms (client endpoints started %d at a time), peak threads %d%n",
 					links, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), batchSize,
 					ProcessStats.peakThreads());
