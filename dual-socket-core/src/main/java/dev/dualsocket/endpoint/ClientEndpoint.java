@@ -20,6 +20,7 @@ import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.Link;
 import dev.dualsocket.link.LinkContext;
 import dev.dualsocket.link.SocketConnector;
+import dev.dualsocket.transport.BackPressureHandler;
 import dev.dualsocket.transport.ChannelKind;
 import dev.dualsocket.transport.ClientHandshakeHandler;
 import dev.dualsocket.transport.ConnectionErrorHandler;
@@ -68,6 +69,7 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 			.channel(transport.socketChannelType())
 			.option(ChannelOption.TCP_NODELAY, true)
 			.option(ChannelOption.SO_KEEPALIVE, true)
+			.option(ChannelOption.WRITE_BUFFER_WATER_MARK, BackPressureHandler.WATER_MARK)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.link().connectTimeout().toMillis());
 	}
 

@@ -16,6 +16,7 @@ import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.Link;
 import dev.dualsocket.link.LinkContext;
+import dev.dualsocket.transport.BackPressureHandler;
 import dev.dualsocket.transport.ConnectionErrorHandler;
 import dev.dualsocket.transport.FrameDecoder;
 import dev.dualsocket.transport.HandshakeDecision;
@@ -76,6 +77,7 @@ public final class ServerEndpoint extends AbstractEndpoint {
 			.option(ChannelOption.SO_REUSEADDR, true)
 			.childOption(ChannelOption.TCP_NODELAY, true)
 			.childOption(ChannelOption.SO_KEEPALIVE, true)
+			.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, BackPressureHandler.WATER_MARK)
 			.childHandler(new ChannelInitializer<Channel>() {
 				@Override
 				protected void initChannel(Channel channel) {

@@ -19,6 +19,7 @@ import dev.dualsocket.event.DualSocketEvent;
 import dev.dualsocket.event.SocketConnectedEvent;
 import dev.dualsocket.event.SocketFailedEvent;
 import dev.dualsocket.link.LinkStateMachine.Status;
+import dev.dualsocket.transport.BackPressureHandler;
 import dev.dualsocket.transport.ConnectionErrorHandler;
 import dev.dualsocket.transport.Connections;
 import dev.dualsocket.transport.Frame;
@@ -135,6 +136,12 @@ final class SocketPair {
 					settings.heartbeatTimeout(), socket.heartbeatObserver(session));
 			channel.pipeline().addBefore(ConnectionErrorHandler.NAME, "heartbeat", heartbeat);
 			channel.pipeline().addBefore(ConnectionErrorHandler.NAME, "link", linkHandler.apply(session));
+			if (role == SocketRole.INBOUND) {
+				// Only where the peer sends requests and this side answers: a peer that does not read its answers stops
+				// being read. The outbound socket is always read, since reading its responses is what lets the peer
+				// go on; pausing both directions could leave two sides each waiting for the other to read.
+				channel.pipeline().addBefore(ConnectionErrorHandler.NAME, "back-pressure", BackPressureHandler.INSTANCE);
+			}
 			previous = socket.attach(channel, heartbeat, session, this.context.now());
 			waiters = takeWaiters(socket);
 			if (logger.isDebugEnabled()) {
