@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import dev.dualsocket.LinkState;
+import dev.dualsocket.RemoteRequestException;
 import dev.dualsocket.endpoint.ClientEndpoint;
 import dev.dualsocket.endpoint.ServerEndpoint;
 import dev.dualsocket.event.ProtocolErrorEvent;
@@ -206,6 +207,20 @@ class ProtocolViolationTests {
 			.havingCause()
 			.isInstanceOf(IllegalArgumentException.class)
 			.withMessageContaining("does not fit in max-frame-size of 1024 bytes");
+		assertHealthyLinkUndisturbed();
+	}
+
+	@Test
+	void responseLargerThanMaxFrameSizeIsAnsweredWithAnErrorAndTheLinkStaysUp(CapturedOutput output) throws Exception {
+		this.server.setRequestHandler((request) -> new byte[2048]);
+
+		assertThat(this.healthyLink.request("big".getBytes(UTF_8))).failsWithin(5, TimeUnit.SECONDS)
+			.withThrowableThat()
+			.havingCause()
+			.isInstanceOf(RemoteRequestException.class)
+			.withMessageContaining("the response of 2048 bytes does not fit in max-frame-size of 1024 bytes");
+		assertThat(output).contains("is answered with an error instead");
+		this.server.setRequestHandler((request) -> request.payload());
 		assertHealthyLinkUndisturbed();
 	}
 

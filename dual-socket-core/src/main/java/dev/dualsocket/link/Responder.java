@@ -3,11 +3,13 @@ package dev.dualsocket.link;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.dualsocket.RemoteRequestException;
 import dev.dualsocket.link.RequestObserver.Direction;
 import dev.dualsocket.link.RequestObserver.Outcome;
+import dev.dualsocket.support.RateLimitedLog;
 import dev.dualsocket.transport.ErrorReply;
 import dev.dualsocket.transport.Frame;
 import dev.dualsocket.transport.FrameType;
@@ -22,6 +24,11 @@ import org.apache.commons.logging.LogFactory;
 final class Responder {
 
 	private static final Log logger = LogFactory.getLog(Responder.class);
+
+	/** Characters of a handler's exception text that go to the peer at most. */
+	private static final int MAX_ERROR_TEXT = 512;
+
+	private final RateLimitedLog oversized = new RateLimitedLog(logger, 10, TimeUnit.SECONDS);
 
 	private final LinkContext context;
 
@@ -120,7 +127,7 @@ final class Responder {
 			try {
 				byte[] response = handler
 					.handle(new IncomingRequest(this.context.endpointName(), this.linkId, request.id(), request.payload()));
-				reply = Frame.response(request.id(), response);
+				reply = fitting(request, response);
 			}
 			catch (Throwable ex) {
 				if (logger.isDebugEnabled()) {
@@ -128,7 +135,7 @@ final class Responder {
 							+ "': handler failed for request " + request.id(), ex);
 				}
 				reply = new ErrorReply(RemoteRequestException.Reason.HANDLER_FAILED,
-						ex.getClass().getSimpleName() + ": " + ex.getMessage())
+						shortened(ex.getClass().getSimpleName() + ": " + ex.getMessage()))
 					.toFrame(request.id());
 			}
 		}
@@ -140,6 +147,27 @@ final class Responder {
 		this.inbound.send(reply, session);
 		this.runningHandlers.decrementAndGet();
 		this.served.run();
+	}
+
+	/**
+	 * The response, or an error in its place when it does not fit in max-frame-size: such a frame would be refused
+	 * by the peer, and re-sent from the duplicate cache on every retry, so that the request would never complete.
+	 */
+	private Frame fitting(Frame request, byte[] response) {
+		int maxFrameSize = this.context.settings().maxFrameSize();
+		if (Frame.HEADER_LENGTH + response.length <= maxFrameSize) {
+			return Frame.response(request.id(), response);
+		}
+		String why = "the response of " + response.length + " bytes does not fit in max-frame-size of " + maxFrameSize
+				+ " bytes";
+		this.oversized.warn(() -> "Endpoint '" + this.context.endpointName() + "', link '" + this.linkId + "': " + why
+				+ "; request " + request.id() + " is answered with an error instead", null);
+		return new ErrorReply(RemoteRequestException.Reason.HANDLER_FAILED, why).toFrame(request.id());
+	}
+
+	/** An error text that fits in any frame. */
+	private static String shortened(String text) {
+		return (text.length() <= MAX_ERROR_TEXT) ? text : text.substring(0, MAX_ERROR_TEXT) + "...";
 	}
 
 	/** No handler is running. */
