@@ -13,11 +13,14 @@ import java.time.Duration;
  * @param maxFrameSize the largest frame accepted or sent, in bytes from the type byte to the end of the payload
  * @param duplicateCacheSize most responses a link keeps per session to answer re-sent requests without running them
  * again; keep it above the most requests the peer has in flight on one link
+ * @param maxRequestsInFlight most requests this side may have awaiting their answers on one link; beyond it
+ * {@code request()} fails at once with a {@link dev.dualsocket.TooManyRequestsInFlightException}
  * @param reconnect how a client re-connects
  * @param recovery the bounds of the recovery procedures
  */
 public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout, Duration requestTimeout,
-		Duration connectTimeout, int maxFrameSize, int duplicateCacheSize, Reconnect reconnect, Recovery recovery) {
+		Duration connectTimeout, int maxFrameSize, int duplicateCacheSize, int maxRequestsInFlight, Reconnect reconnect,
+		Recovery recovery) {
 
 	/**
 	 * How a client re-connects.
@@ -88,6 +91,8 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 
 		private int duplicateCacheSize = 10_000;
 
+		private int maxRequestsInFlight = 10_000;
+
 		private int maxAttempts = 5;
 
 		private Duration initialBackoff = Duration.ofMillis(100);
@@ -120,6 +125,7 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 			this.connectTimeout = settings.connectTimeout;
 			this.maxFrameSize = settings.maxFrameSize;
 			this.duplicateCacheSize = settings.duplicateCacheSize;
+			this.maxRequestsInFlight = settings.maxRequestsInFlight;
 			this.maxAttempts = settings.reconnect.maxAttempts;
 			this.initialBackoff = settings.reconnect.initialBackoff;
 			this.multiplier = settings.reconnect.multiplier;
@@ -151,6 +157,11 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 
 		public Builder maxFrameSize(int maxFrameSize) {
 			this.maxFrameSize = maxFrameSize;
+			return this;
+		}
+
+		public Builder maxRequestsInFlight(int maxRequestsInFlight) {
+			this.maxRequestsInFlight = maxRequestsInFlight;
 			return this;
 		}
 
@@ -188,7 +199,7 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 
 		public LinkSettings build() {
 			return new LinkSettings(this.heartbeatInterval, this.heartbeatTimeout, this.requestTimeout,
-					this.connectTimeout, this.maxFrameSize, this.duplicateCacheSize,
+					this.connectTimeout, this.maxFrameSize, this.duplicateCacheSize, this.maxRequestsInFlight,
 					new Reconnect(this.maxAttempts, this.initialBackoff, this.multiplier, this.maxBackoff, this.jitter,
 							new AfterDisconnect(this.reestablish, this.reestablishInterval,
 									this.reestablishMaxAttempts)),

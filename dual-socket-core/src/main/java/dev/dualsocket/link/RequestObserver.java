@@ -85,7 +85,10 @@ public interface RequestObserver {
 		TIMEOUT,
 
 		/** The link was or went down. */
-		DISCONNECTED;
+		DISCONNECTED,
+
+		/** Not sent: the link already had {@code max-requests-in-flight} requests awaiting their answers. */
+		REJECTED;
 
 		public String label() {
 			return name().toLowerCase(java.util.Locale.ROOT);

@@ -2,14 +2,17 @@ package dev.dualsocket.link;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import dev.dualsocket.LinkDisconnectedException;
 import dev.dualsocket.LinkState;
+import dev.dualsocket.TooManyRequestsInFlightException;
 import dev.dualsocket.codec.PayloadCodec;
 import dev.dualsocket.link.LinkStateMachine.Status;
 import dev.dualsocket.link.OutstandingRequests.Outstanding;
 import dev.dualsocket.link.RequestObserver.Direction;
 import dev.dualsocket.link.RequestObserver.Outcome;
+import dev.dualsocket.support.RateLimitedLog;
 import dev.dualsocket.transport.ErrorReply;
 import dev.dualsocket.transport.Frame;
 import dev.dualsocket.transport.FrameType;
@@ -38,6 +41,8 @@ final class Requester {
 	private final EventMailbox observations;
 
 	private final Runnable answered;
+
+	private final RateLimitedLog rejections = new RateLimitedLog(logger, 10, TimeUnit.SECONDS);
 
 	/**
 	 * @param context the endpoint's shared context
@@ -70,6 +75,15 @@ final class Requester {
 		if (!this.states.status().acceptsRequests()) {
 			observe(Outcome.DISCONNECTED, 0);
 			return CompletableFuture.failedFuture(notAccepting());
+		}
+		int limit = this.context.settings().maxRequestsInFlight();
+		if (this.outstanding.size() >= limit) {
+			// A bound, not an exact count: callers racing past it overshoot by at most their number.
+			observe(Outcome.REJECTED, 0);
+			String why = "Link '" + this.linkId + "' of endpoint '" + this.context.endpointName() + "' already has "
+					+ limit + " requests awaiting their answers (max-requests-in-flight); this one was not sent";
+			this.rejections.warn(() -> why + ". Further rejections are counted as outcome 'rejected'", null);
+			return CompletableFuture.failedFuture(new TooManyRequestsInFlightException(why));
 		}
 		Outstanding request = this.outstanding.register(payload);
 		// Read after registering: if a disconnect comes later, it fails this request. Until the link is established

@@ -87,6 +87,13 @@ public class DualSocketProperties {
 		private @Nullable Integer duplicateCacheSize;
 
 		/**
+		 * Most requests this side may have awaiting their answers on one link. Beyond it request() fails at once with
+		 * TooManyRequestsInFlightException, without sending anything, so that a caller that outruns the peer cannot
+		 * grow memory without bound.
+		 */
+		private @Nullable Integer maxRequestsInFlight;
+
+		/**
 		 * How a client re-connects a failed socket and re-establishes a lost link.
 		 */
 		@NestedConfigurationProperty
@@ -106,6 +113,7 @@ public class DualSocketProperties {
 			defaults.setConnectTimeout(Duration.ofSeconds(5));
 			defaults.setMaxFrameSize(DataSize.ofMegabytes(1));
 			defaults.setDuplicateCacheSize(10_000);
+			defaults.setMaxRequestsInFlight(10_000);
 			defaults.reconnect.setMaxAttempts(5);
 			defaults.reconnect.setInitialBackoff(Duration.ofMillis(100));
 			defaults.reconnect.setMultiplier(2.0);
@@ -154,6 +162,14 @@ public class DualSocketProperties {
 
 		public void setDuplicateCacheSize(@Nullable Integer duplicateCacheSize) {
 			this.duplicateCacheSize = duplicateCacheSize;
+		}
+
+		public @Nullable Integer getMaxRequestsInFlight() {
+			return this.maxRequestsInFlight;
+		}
+
+		public void setMaxRequestsInFlight(@Nullable Integer maxRequestsInFlight) {
+			this.maxRequestsInFlight = maxRequestsInFlight;
 		}
 
 		public Reconnect getReconnect() {

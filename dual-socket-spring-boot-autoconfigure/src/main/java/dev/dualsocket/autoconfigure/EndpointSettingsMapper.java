@@ -113,6 +113,7 @@ final class EndpointSettingsMapper {
 			.connectTimeout(values.positive("connect-timeout", LinkProperties::getConnectTimeout))
 			.maxFrameSize((int) frameSize.toBytes())
 			.duplicateCacheSize(values.atLeast("duplicate-cache-size", LinkProperties::getDuplicateCacheSize, 1))
+			.maxRequestsInFlight(values.atLeast("max-requests-in-flight", LinkProperties::getMaxRequestsInFlight, 1))
 			.reconnect(maxAttempts, initialBackoff, multiplier, maxBackoff)
 			.jitter(values.get("reconnect.jitter", (p) -> p.getReconnect().getJitter()))
 			.afterDisconnect(values.get("reconnect.after-disconnect.enabled", (p) -> p.getReconnect().getAfterDisconnect().getEnabled()),

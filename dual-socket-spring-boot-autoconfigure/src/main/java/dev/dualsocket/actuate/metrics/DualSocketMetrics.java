@@ -28,7 +28,7 @@ import org.springframework.beans.factory.ObjectProvider;
  * <li>{@code dualsocket.link.state}: gauge per endpoint and link; 0 CONNECTING, 1 NORMAL, 2 RECOVERING,
  * 3 DISCONNECTED, 4 CLOSED;</li>
  * <li>{@code dualsocket.requests}: timer per endpoint, direction ({@code outbound}, {@code inbound}) and outcome
- * ({@code success}, {@code error}, {@code timeout}, {@code disconnected});</li>
+ * ({@code success}, {@code error}, {@code timeout}, {@code disconnected}, {@code rejected});</li>
  * <li>{@code dualsocket.socket.failures}: counter per endpoint, socket and cause;</li>
  * <li>{@code dualsocket.recoveries}: timer per endpoint, procedure and outcome ({@code normal},
  * {@code disconnected}, {@code closed}), from the start of a recovery procedure to its end.</li>
