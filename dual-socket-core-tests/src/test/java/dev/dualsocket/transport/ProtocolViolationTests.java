@@ -199,6 +199,22 @@ class ProtocolViolationTests {
 	}
 
 	@Test
+	void heartbeatFloodClosesThatConnection(CapturedOutput output) throws Exception {
+		try (RawConnection raw = new RawConnection(this.server.getLocalAddress().getPort())) {
+			raw.writeHello(1, 1, 7, "flooder");
+			assertThat(raw.readFrame().type()).isEqualTo(0x02);
+
+			for (int nonce = 1; nonce <= HeartbeatHandler.MAX_HEARTBEATS_PER_SECOND + 1; nonce++) {
+				raw.writeFrame(0x20, nonce, new byte[0]);
+			}
+
+			assertThat(raw.closedByPeer()).isTrue();
+		}
+		assertThat(output).contains("too many heartbeats: more than 50 within one second");
+		assertHealthyLinkUndisturbed();
+	}
+
+	@Test
 	void requestLargerThanMaxFrameSizeFailsAtTheCallerWithoutTouchingTheLink() throws Exception {
 		byte[] tooBig = new byte[2048];
 

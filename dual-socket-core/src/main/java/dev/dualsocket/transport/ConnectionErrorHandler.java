@@ -1,9 +1,11 @@
 package dev.dualsocket.transport;
 
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 
 import dev.dualsocket.FailureCause;
 import dev.dualsocket.SocketFailure;
+import dev.dualsocket.support.RateLimitedLog;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -14,8 +16,9 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * Last handler of every pipeline: closes a connection on which anything went wrong, after recording why. A protocol
- * violation is logged at WARN with the peer and the reason, and reported; an I/O error is an expected network fault
- * and is logged at DEBUG without a stack trace, since the link reports the socket failure itself.
+ * violation is logged at WARN with the peer and the reason (at most once per 10 s, with a count of the rest), and
+ * reported; an I/O error is an expected network fault and is logged at DEBUG without a stack trace, since the link
+ * reports the socket failure itself.
  */
 @Sharable
 public final class ConnectionErrorHandler extends ChannelInboundHandlerAdapter {
@@ -29,6 +32,9 @@ public final class ConnectionErrorHandler extends ChannelInboundHandlerAdapter {
 
 	private final ProtocolErrorReporter reporter;
 
+	/** A peer can break the protocol as often as it connects: at most one line per 10 s, with a count of the rest. */
+	private final RateLimitedLog violations = new RateLimitedLog(logger, 10, TimeUnit.SECONDS);
+
 	public ConnectionErrorHandler(String endpoint, ProtocolErrorReporter reporter) {
 		this.endpoint = endpoint;
 		this.reporter = reporter;
@@ -40,8 +46,8 @@ public final class ConnectionErrorHandler extends ChannelInboundHandlerAdapter {
 		if (cause instanceof DecoderException) {
 			String reason = reasonOf(cause);
 			if (Connections.recordedFailureOf(channel) == null && channel.isOpen()) {
-				logger.warn("Endpoint '" + this.endpoint + "': closing connection " + Connections.describe(channel)
-						+ ": " + reason + ". Other connections are not affected.");
+				this.violations.warn(() -> "Endpoint '" + this.endpoint + "': closing connection "
+						+ Connections.describe(channel) + ": " + reason + ". Other connections are not affected.", null);
 				this.reporter.protocolError(channel, reason);
 			}
 			Connections.fail(channel, new SocketFailure(FailureCause.PROTOCOL_ERROR, reason));
@@ -54,7 +60,7 @@ public final class ConnectionErrorHandler extends ChannelInboundHandlerAdapter {
 			Connections.fail(channel, new SocketFailure(FailureCause.IO_ERROR, Connections.describeError(cause)));
 		}
 		else {
-			logger.warn("Endpoint '" + this.endpoint + "': unexpected error on connection "
+			this.violations.warn(() -> "Endpoint '" + this.endpoint + "': unexpected error on connection "
 					+ Connections.describe(channel) + "; closing it", cause);
 			Connections.fail(channel, new SocketFailure(FailureCause.IO_ERROR, String.valueOf(cause)));
 		}

@@ -37,6 +37,11 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
 
 	private final Map<Long, Probe> probes = new HashMap<>();
 
+	/** Start of the second in which the peer's heartbeats are being counted. */
+	private long floodWindowStart = System.nanoTime();
+
+	private int heartbeatsInWindow;
+
 	private @Nullable ChannelHandlerContext ctx;
 
 	private long lastReadNanos;
@@ -52,6 +57,12 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
 	private @Nullable ScheduledFuture<?> pingTask;
 
 	private @Nullable ScheduledFuture<?> deadlineTask;
+
+	/** Most heartbeats a peer may send on one connection within one second (section 5 of the protocol). */
+	public static final int MAX_HEARTBEATS_PER_SECOND = 50;
+
+	/** The shortest heartbeat interval this side uses, far enough below the peer's flood limit to leave room for probes. */
+	public static final Duration MIN_INTERVAL = Duration.ofMillis(50);
 
 	public HeartbeatHandler(Duration interval, Duration timeout, HeartbeatObserver observer) {
 		this.intervalNanos = interval.toNanos();
@@ -149,6 +160,7 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
 					throw new ProtocolViolationException(
 							"HEARTBEAT payload must be empty or 8 bytes, was " + length + " bytes");
 				}
+				countAgainstFlood();
 				ctx.writeAndFlush(Frame.heartbeatAck(frame.id()))
 					.addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
 				long watermark = watermarkOf(frame);
@@ -167,6 +179,19 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
 			}
 		}
 		ctx.fireChannelRead(msg);
+	}
+
+	/** Section 5 of the protocol: at most {@value #MAX_HEARTBEATS_PER_SECOND} heartbeats a second from the peer. */
+	private void countAgainstFlood() {
+		long now = System.nanoTime();
+		if (now - this.floodWindowStart > TimeUnit.SECONDS.toNanos(1)) {
+			this.floodWindowStart = now;
+			this.heartbeatsInWindow = 0;
+		}
+		if (++this.heartbeatsInWindow > MAX_HEARTBEATS_PER_SECOND) {
+			throw new ProtocolViolationException("too many heartbeats: more than " + MAX_HEARTBEATS_PER_SECOND
+					+ " within one second (protocol section 5)");
+		}
 	}
 
 	@Override

@@ -188,7 +188,8 @@ public class DualSocketProperties {
 	public static class Heartbeat {
 
 		/**
-		 * How often each socket sends a heartbeat.
+		 * How often each socket sends a heartbeat; at least 50ms, since a peer closes a connection that sends more than 50
+		 * heartbeats a second.
 		 */
 		private @Nullable Duration interval;
 

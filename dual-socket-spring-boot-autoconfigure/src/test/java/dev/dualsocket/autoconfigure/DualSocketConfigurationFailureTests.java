@@ -72,6 +72,12 @@ class DualSocketConfigurationFailureTests {
 	}
 
 	@Test
+	void heartbeatIntervalShorterThanAPeerAllows() {
+		assertInvalid("dual-socket.defaults.heartbeat.interval", "PT0.01S", "a duration of at least 50ms",
+				with(CLIENT, "dual-socket.defaults.heartbeat.interval=10ms"));
+	}
+
+	@Test
 	void heartbeatTimeoutNotLongerThanTheInterval() {
 		assertInvalid("dual-socket.endpoints.exchange.heartbeat.timeout", "PT1S",
 				"a duration longer than heartbeat.interval (PT1S)", with(CLIENT, "dual-socket.endpoints.exchange.heartbeat.timeout=1s"));
