@@ -30,6 +30,9 @@ final class OutstandingRequests {
 
 	private final AtomicLong lastId = new AtomicLong();
 
+	/** Makes taking an id and entering its request one step, as seen by {@link #lowWatermark()}. */
+	private final Object registration = new Object();
+
 	private final Timer timer;
 
 	private final Duration timeout;
@@ -46,8 +49,14 @@ final class OutstandingRequests {
 	}
 
 	Outstanding register(byte[] payload) {
-		Outstanding request = new Outstanding(this.lastId.incrementAndGet(), payload, this.timeout.toNanos());
-		this.requests.put(request.id, request);
+		Outstanding request;
+		// Taking the id and entering it are one step under the lock that lowWatermark() reads under: otherwise the
+		// watermark could see the id taken but not yet entered, report it as answered, and the receiver would answer
+		// the request DUPLICATE_EXPIRED when it arrives.
+		synchronized (this.registration) {
+			request = new Outstanding(this.lastId.incrementAndGet(), payload, this.timeout.toNanos());
+			this.requests.put(request.id, request);
+		}
 		return request;
 	}
 
@@ -136,7 +145,11 @@ final class OutstandingRequests {
 	 * @return the low watermark
 	 */
 	long lowWatermark() {
-		long lowest = this.lastId.get() + 1;
+		long lowest;
+		synchronized (this.registration) {
+			lowest = this.lastId.get() + 1;
+		}
+		// Every id up to lowest - 1 was entered before the lock was let go; any entered later is higher.
 		for (Long id : this.requests.keySet()) {
 			lowest = Math.min(lowest, id);
 		}
