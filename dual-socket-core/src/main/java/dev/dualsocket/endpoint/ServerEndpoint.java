@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import dev.dualsocket.EndpointRole;
 import dev.dualsocket.LinkState;
@@ -16,6 +17,7 @@ import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.Link;
 import dev.dualsocket.link.LinkContext;
+import dev.dualsocket.support.RateLimitedLog;
 import dev.dualsocket.transport.BackPressureHandler;
 import dev.dualsocket.transport.ConnectionErrorHandler;
 import dev.dualsocket.transport.FrameDecoder;
@@ -52,6 +54,8 @@ public final class ServerEndpoint extends AbstractEndpoint {
 	private volatile @Nullable Channel listener;
 
 	private volatile boolean stopping;
+
+	private final RateLimitedLog linkLimit = new RateLimitedLog(logger, 10, TimeUnit.SECONDS);
 
 	public ServerEndpoint(EndpointSettings settings, TransportResources transport, DualSocketEventListener events) {
 		super(settings, new LinkContext(settings.name(), settings.role(), settings.link(), transport, events));
@@ -158,6 +162,13 @@ public final class ServerEndpoint extends AbstractEndpoint {
 				}
 			}
 			else if (link == null || !restart(link, hello)) {
+				if (link == null && this.links.size() >= this.settings.maxLinks()) {
+					String why = "endpoint '" + getName() + "' already holds " + this.settings.maxLinks()
+							+ " links (max-links); link '" + hello.linkId() + "' is refused until one goes";
+					this.linkLimit.warn(() -> "Refused a new link: " + why
+							+ ". The client tries again after its interval; the links held are not affected", null);
+					return HandshakeDecision.reject(HelloReject.Reason.LINK_LIMIT, why);
+				}
 				link = newLink(hello);
 			}
 		}

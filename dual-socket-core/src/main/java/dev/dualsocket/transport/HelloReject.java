@@ -48,7 +48,10 @@ public record HelloReject(Reason reason, String message) {
 		AUTHENTICATION_FAILED(4),
 
 		/** The server endpoint is shutting down. */
-		SHUTTING_DOWN(5);
+		SHUTTING_DOWN(5),
+
+		/** The server endpoint already holds as many links as it may; the client tries again later. */
+		LINK_LIMIT(6);
 
 		private final int code;
 

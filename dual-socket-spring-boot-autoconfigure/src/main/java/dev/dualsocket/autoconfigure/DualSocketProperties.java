@@ -429,6 +429,12 @@ public class DualSocketProperties {
 		private List<String> standby = new ArrayList<>();
 
 		/**
+		 * Server: the most links it holds at once (default 10000). A client opening one more is refused with
+		 * LINK_LIMIT and tries again after its interval; the links held are not affected.
+		 */
+		private @Nullable Integer maxLinks;
+
+		/**
 		 * TLS for both sockets.
 		 */
 		@NestedConfigurationProperty
@@ -456,6 +462,14 @@ public class DualSocketProperties {
 
 		public void setPort(@Nullable Integer port) {
 			this.port = port;
+		}
+
+		public @Nullable Integer getMaxLinks() {
+			return this.maxLinks;
+		}
+
+		public void setMaxLinks(@Nullable Integer maxLinks) {
+			this.maxLinks = maxLinks;
 		}
 
 		public @Nullable String getLinkId() {

@@ -77,8 +77,13 @@ final class EndpointSettingsMapper {
 		String bundle = endpoint.getSsl().getBundle();
 		SslContext ssl = (bundle != null && !bundle.isBlank())
 				? this.tls.forBundle(bundle, role, values.endpointProperty("ssl.bundle")) : null;
+		Integer maxLinks = endpoint.getMaxLinks();
+		if (maxLinks != null && (role != EndpointRole.SERVER || maxLinks < 1)) {
+			throw new InvalidDualSocketPropertyException(values.endpointProperty("max-links"), maxLinks,
+					(role != EndpointRole.SERVER) ? "max-links only on a server endpoint" : "a whole number of at least 1");
+		}
 		return new EndpointSettings(name, role, (host != null && !host.isBlank()) ? host : "0.0.0.0", port, linkId,
-				linkSettings(values), ssl, standby);
+				linkSettings(values), ssl, standby, (maxLinks != null) ? maxLinks : EndpointSettings.DEFAULT_MAX_LINKS);
 	}
 
 	private LinkSettings linkSettings(Values values) {

@@ -72,6 +72,12 @@ class DualSocketConfigurationFailureTests {
 	}
 
 	@Test
+	void maxLinksOnAClient() {
+		assertInvalid("dual-socket.endpoints.exchange.max-links", 5, "max-links only on a server endpoint",
+				with(CLIENT, "dual-socket.endpoints.exchange.max-links=5"));
+	}
+
+	@Test
 	void heartbeatIntervalShorterThanAPeerAllows() {
 		assertInvalid("dual-socket.defaults.heartbeat.interval", "PT0.01S", "a duration of at least 50ms",
 				with(CLIENT, "dual-socket.defaults.heartbeat.interval=10ms"));
