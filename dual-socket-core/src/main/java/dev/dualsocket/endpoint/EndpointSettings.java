@@ -19,36 +19,46 @@ import org.jspecify.annotations.Nullable;
  * @param ssl TLS for both sockets (a client or server context to match the role), or {@code null} for plain TCP
  * @param standby client: addresses tried after {@code host:port}, in order, when the link must be established anew
  * @param maxLinks server: the most links it holds at once; a client opening one more is refused {@code LINK_LIMIT}
+ * @param maxPendingHandshakes server: the most accepted connections that have not yet sent their HELLO; one more is
+ * closed at once
  */
 public record EndpointSettings(String name, EndpointRole role, String host, int port, @Nullable String linkId,
-		LinkSettings link, @Nullable SslContext ssl, List<Address> standby, int maxLinks) {
+		LinkSettings link, @Nullable SslContext ssl, List<Address> standby, int maxLinks, int maxPendingHandshakes) {
 
 	/** The default of {@link #maxLinks()}. */
 	public static final int DEFAULT_MAX_LINKS = 10_000;
 
+	/** The default of {@link #maxPendingHandshakes()}. */
+	public static final int DEFAULT_MAX_PENDING_HANDSHAKES = 1024;
+
 	public static EndpointSettings client(String name, String host, int port, String linkId, LinkSettings link) {
 		return new EndpointSettings(name, EndpointRole.CLIENT, host, port, linkId, link, null, List.of(),
-				DEFAULT_MAX_LINKS);
+				DEFAULT_MAX_LINKS, DEFAULT_MAX_PENDING_HANDSHAKES);
 	}
 
 	public static EndpointSettings server(String name, String host, int port, LinkSettings link) {
 		return new EndpointSettings(name, EndpointRole.SERVER, host, port, null, link, null, List.of(),
-				DEFAULT_MAX_LINKS);
+				DEFAULT_MAX_LINKS, DEFAULT_MAX_PENDING_HANDSHAKES);
 	}
 
 	public EndpointSettings withSsl(@Nullable SslContext ssl) {
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, ssl,
-				this.standby, this.maxLinks);
+				this.standby, this.maxLinks, this.maxPendingHandshakes);
 	}
 
 	public EndpointSettings withStandby(List<Address> standby) {
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
-				List.copyOf(standby), this.maxLinks);
+				List.copyOf(standby), this.maxLinks, this.maxPendingHandshakes);
 	}
 
 	public EndpointSettings withMaxLinks(int maxLinks) {
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
-				this.standby, maxLinks);
+				this.standby, maxLinks, this.maxPendingHandshakes);
+	}
+
+	public EndpointSettings withMaxPendingHandshakes(int maxPendingHandshakes) {
+		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
+				this.standby, this.maxLinks, maxPendingHandshakes);
 	}
 
 	/**

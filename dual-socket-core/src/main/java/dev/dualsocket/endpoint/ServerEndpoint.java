@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.dualsocket.EndpointRole;
 import dev.dualsocket.LinkState;
@@ -57,6 +58,11 @@ public final class ServerEndpoint extends AbstractEndpoint {
 
 	private final RateLimitedLog linkLimit = new RateLimitedLog(logger, 10, TimeUnit.SECONDS);
 
+	/** Accepted connections whose handshake has not completed yet. */
+	private final AtomicInteger pendingHandshakes = new AtomicInteger();
+
+	private final RateLimitedLog handshakeLimit = new RateLimitedLog(logger, 10, TimeUnit.SECONDS);
+
 	public ServerEndpoint(EndpointSettings settings, TransportResources transport, DualSocketEventListener events) {
 		super(settings, new LinkContext(settings.name(), settings.role(), settings.link(), transport, events));
 		if (settings.role() != EndpointRole.SERVER) {
@@ -85,11 +91,15 @@ public final class ServerEndpoint extends AbstractEndpoint {
 			.childHandler(new ChannelInitializer<Channel>() {
 				@Override
 				protected void initChannel(Channel channel) {
+					if (!takePendingHandshake(channel)) {
+						return;
+					}
 					SslContext ssl = ServerEndpoint.this.settings.ssl();
 					FrameDecoder frames = new FrameDecoder(ServerEndpoint.this.settings.link().maxFrameSize());
 					EndpointSupport.initPipeline(channel, (ssl != null) ? ssl.newHandler(channel.alloc()) : null, frames,
 							new ServerHandshakeHandler(ServerEndpoint.this::accept,
-									ServerEndpoint.this.settings.link().connectTimeout(), frames),
+									ServerEndpoint.this.settings.link().connectTimeout(), frames,
+									ServerEndpoint.this.pendingHandshakes::decrementAndGet),
 							ServerEndpoint.this.errors);
 				}
 			});
@@ -146,6 +156,24 @@ public final class ServerEndpoint extends AbstractEndpoint {
 	/**
 	 * Decides what to do with a client's handshake (on the connection's event loop).
 	 */
+	/**
+	 * Counts a new connection against max-pending-handshakes, or closes it at once when that many are already waiting
+	 * for their HELLO: connections that never send one cannot pile up. The handshake handler gives the count back
+	 * when the first frame arrives or the connection closes.
+	 */
+	private boolean takePendingHandshake(Channel channel) {
+		int limit = this.settings.maxPendingHandshakes();
+		if (this.pendingHandshakes.incrementAndGet() > limit) {
+			this.pendingHandshakes.decrementAndGet();
+			this.handshakeLimit.warn(() -> "Endpoint '" + getName() + "': closed connection from "
+					+ channel.remoteAddress() + " at once: " + limit + " connections are still in their handshake "
+					+ "(max-pending-handshakes). Links held are not affected", null);
+			channel.close();
+			return false;
+		}
+		return true;
+	}
+
 	private HandshakeDecision accept(Hello hello, Channel channel) {
 		if (this.stopping) {
 			return HandshakeDecision.reject(HelloReject.Reason.SHUTTING_DOWN, "endpoint '" + getName() + "' is stopping");

@@ -26,17 +26,24 @@ public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 
 	private final FrameDecoder frames;
 
+	private final Runnable done;
+
+	private boolean finished;
+
 	private @Nullable ScheduledFuture<?> expiry;
 
 	/**
 	 * @param acceptor decides what to do with the handshake
 	 * @param timeout how long a connection may take to send its HELLO
 	 * @param frames the connection's decoder, which reads no frame longer than a HELLO until the handshake completes
+	 * @param done called once when the connection is no longer waiting for its HELLO: its first frame arrived, or it
+	 * closed first
 	 */
-	public ServerHandshakeHandler(Acceptor acceptor, Duration timeout, FrameDecoder frames) {
+	public ServerHandshakeHandler(Acceptor acceptor, Duration timeout, FrameDecoder frames, Runnable done) {
 		this.acceptor = acceptor;
 		this.timeout = timeout;
 		this.frames = frames;
+		this.done = done;
 		frames.limitUntilHandshake(Hello.MAX_HELLO_LENGTH);
 	}
 
@@ -51,12 +58,21 @@ public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void handlerRemoved(ChannelHandlerContext ctx) {
 		cancelExpiry();
+		finish();
 	}
 
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
 		cancelExpiry();
 		super.channelInactive(ctx);
+	}
+
+	/** The connection is no longer waiting for its HELLO: it sent one, or it is gone. */
+	private void finish() {
+		if (!this.finished) {
+			this.finished = true;
+			this.done.run();
+		}
 	}
 
 	private void cancelExpiry() {
@@ -68,6 +84,7 @@ public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
 		Frame frame = (Frame) msg;
+		finish();
 		if (frame.type() != FrameType.HELLO) {
 			throw new ProtocolViolationException("expected HELLO as the first frame, got " + frame.type());
 		}

@@ -435,6 +435,12 @@ public class DualSocketProperties {
 		private @Nullable Integer maxLinks;
 
 		/**
+		 * Server: the most accepted connections that have not yet sent their HELLO (default 1024). One more
+		 * is closed at once, so that connections that never send a HELLO cannot pile up.
+		 */
+		private @Nullable Integer maxPendingHandshakes;
+
+		/**
 		 * TLS for both sockets.
 		 */
 		@NestedConfigurationProperty
@@ -470,6 +476,14 @@ public class DualSocketProperties {
 
 		public void setMaxLinks(@Nullable Integer maxLinks) {
 			this.maxLinks = maxLinks;
+		}
+
+		public @Nullable Integer getMaxPendingHandshakes() {
+			return this.maxPendingHandshakes;
+		}
+
+		public void setMaxPendingHandshakes(@Nullable Integer maxPendingHandshakes) {
+			this.maxPendingHandshakes = maxPendingHandshakes;
 		}
 
 		public @Nullable String getLinkId() {

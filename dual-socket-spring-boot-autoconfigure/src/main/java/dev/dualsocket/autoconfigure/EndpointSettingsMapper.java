@@ -77,13 +77,24 @@ final class EndpointSettingsMapper {
 		String bundle = endpoint.getSsl().getBundle();
 		SslContext ssl = (bundle != null && !bundle.isBlank())
 				? this.tls.forBundle(bundle, role, values.endpointProperty("ssl.bundle")) : null;
-		Integer maxLinks = endpoint.getMaxLinks();
-		if (maxLinks != null && (role != EndpointRole.SERVER || maxLinks < 1)) {
-			throw new InvalidDualSocketPropertyException(values.endpointProperty("max-links"), maxLinks,
-					(role != EndpointRole.SERVER) ? "max-links only on a server endpoint" : "a whole number of at least 1");
-		}
+		int maxLinks = serverLimit(values, role, "max-links", endpoint.getMaxLinks(), EndpointSettings.DEFAULT_MAX_LINKS);
+		int maxPendingHandshakes = serverLimit(values, role, "max-pending-handshakes",
+				endpoint.getMaxPendingHandshakes(), EndpointSettings.DEFAULT_MAX_PENDING_HANDSHAKES);
 		return new EndpointSettings(name, role, (host != null && !host.isBlank()) ? host : "0.0.0.0", port, linkId,
-				linkSettings(values), ssl, standby, (maxLinks != null) ? maxLinks : EndpointSettings.DEFAULT_MAX_LINKS);
+				linkSettings(values), ssl, standby, maxLinks, maxPendingHandshakes);
+	}
+
+	/** A limit that only a server endpoint has: a whole number of at least 1, or the default when unset. */
+	private static int serverLimit(Values values, EndpointRole role, String property, @Nullable Integer value,
+			int defaultValue) {
+		if (value == null) {
+			return defaultValue;
+		}
+		if (role != EndpointRole.SERVER || value < 1) {
+			throw new InvalidDualSocketPropertyException(values.endpointProperty(property), value,
+					(role != EndpointRole.SERVER) ? property + " only on a server endpoint" : "a whole number of at least 1");
+		}
+		return value;
 	}
 
 	private LinkSettings linkSettings(Values values) {
