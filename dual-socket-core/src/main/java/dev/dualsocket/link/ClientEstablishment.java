@@ -177,8 +177,7 @@ final class ClientEstablishment {
 					}
 				}
 				else if (!run.isCancelled()) {
-					failed(series, attempt, delay, (failure instanceof CompletionException && failure.getCause() != null)
-							? failure.getCause() : failure);
+					failed(series, attempt, delay, ProcedureRun.causeOf(failure));
 				}
 				// Cancelled: whoever called it off (a disconnect, a reconnect, the link closing) decides what is next.
 				return null;
@@ -233,7 +232,7 @@ final class ClientEstablishment {
 		}
 		this.policy.reportAttempt(LINK_ESTABLISHMENT, null, attempt, delay, failure);
 		if (ReconnectPolicy.isUnexpected(failure)) {
-			logger.warn("Endpoint '" + this.link.getEndpointName() + "', link '" + this.link.getId() + "': attempt "
+			logger.warn(this.link.context().logPrefix(this.link.getId()) + "attempt "
 					+ attempt + " to establish the link failed unexpectedly; the attempts go on", failure);
 		}
 		if (this.link.getState() != CONNECTING) {

@@ -214,7 +214,7 @@ final class ClientRecovery implements Recovery {
 	}
 
 	private String prefix() {
-		return "Endpoint '" + this.link.getEndpointName() + "', link '" + this.link.getId() + "': ";
+		return this.link.context().logPrefix(this.link.getId());
 	}
 
 	@FunctionalInterface

@@ -257,7 +257,7 @@ public final class Link implements DualSocketLink {
 	 */
 	void onPeerClosing(String reason, Session session) {
 		if (this.states.markPeerClosing(session)) {
-			logger.info("Endpoint '" + getEndpointName() + "', link '" + this.id + "': peer is shutting down (" + reason
+			logger.info(this.context.logPrefix(this.id) + "peer is shutting down (" + reason
 					+ "); no new requests go to it, requests in flight are still answered");
 		}
 	}

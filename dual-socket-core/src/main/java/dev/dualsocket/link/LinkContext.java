@@ -49,6 +49,15 @@ public final class LinkContext {
 		return this.endpointName;
 	}
 
+	/**
+	 * How log lines about one of the endpoint's links begin.
+	 * @param linkId the link
+	 * @return for example {@code "Endpoint 'exchange', link 'orders-1': "}
+	 */
+	String logPrefix(String linkId) {
+		return "Endpoint '" + this.endpointName + "', link '" + linkId + "': ";
+	}
+
 	public EndpointRole role() {
 		return this.role;
 	}

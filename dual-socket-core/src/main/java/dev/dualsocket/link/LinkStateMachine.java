@@ -48,7 +48,7 @@ final class LinkStateMachine {
 			Consumer<Status> overdue) {
 		this.context = context;
 		this.linkId = linkId;
-		this.logPrefix = "Endpoint '" + context.endpointName() + "', link '" + linkId + "': ";
+		this.logPrefix = context.logPrefix(linkId);
 		this.publisher = publisher;
 		this.overdue = overdue;
 		this.status = new Status(LinkState.CONNECTING, context.now(), "created", session, false);

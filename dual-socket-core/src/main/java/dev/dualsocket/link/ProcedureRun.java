@@ -2,6 +2,7 @@ package dev.dualsocket.link;
 
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -117,6 +118,15 @@ final class ProcedureRun {
 		catch (ExecutionException ex) {
 			throw new IllegalStateException("unreachable: cancellation never fails", ex);
 		}
+	}
+
+	/**
+	 * What went wrong, out of the wrapper a future puts around it.
+	 * @param failure how a future of a step or procedure completed
+	 * @return the cause a {@link CompletionException} wraps, or the failure itself
+	 */
+	static Throwable causeOf(Throwable failure) {
+		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
 	}
 
 	@Override

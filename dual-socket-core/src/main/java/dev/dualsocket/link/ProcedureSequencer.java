@@ -4,7 +4,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -77,8 +76,7 @@ final class ProcedureSequencer {
 			if (failure == null) {
 				return;
 			}
-			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
-					? failure.getCause() : failure;
+			Throwable cause = ProcedureRun.causeOf(failure);
 			if (run.isCancelled()) {
 				// How a cancelled run ends: its next step saw the cancellation.
 				logger.debug(run + " ended after it was cancelled: " + cause);

@@ -178,10 +178,13 @@ final class ReconnectPolicy {
 
 		private final FixedBackOffPolicy backOff;
 
+		/** What the back-off last asked to wait: it "sleeps" into this field, and a timer does the waiting. */
+		private long waitMillis;
+
 		private EstablishmentSeries(RetryPolicy retry, FixedBackOffPolicy backOff) {
 			this.retry = retry;
 			this.context = retry.open(null);
-			this.backOff = backOff;
+			this.backOff = backOff.withSleeper((millis) -> this.waitMillis = millis);
 		}
 
 		/**
@@ -194,11 +197,8 @@ final class ReconnectPolicy {
 			if (!this.retry.canRetry(this.context)) {
 				return null;
 			}
-			// The back-off "sleeps" into a recorder: the wait itself is a timer's, not a thread's.
-			long[] waited = new long[1];
-			FixedBackOffPolicy recording = this.backOff.withSleeper((millis) -> waited[0] = millis);
-			recording.backOff(recording.start(this.context));
-			return Duration.ofMillis(waited[0]);
+			this.backOff.backOff(this.backOff.start(this.context));
+			return Duration.ofMillis(this.waitMillis);
 		}
 
 	}
@@ -255,7 +255,7 @@ final class ReconnectPolicy {
 		LinkContext linkContext = this.link.context();
 		if (error != null && logger.isInfoEnabled()) {
 			String what = (socket != null) ? "re-connect the " + socket.label() + " socket" : "establish the link";
-			logger.info("Endpoint '" + linkContext.endpointName() + "', link '" + this.link.getId() + "': attempt "
+			logger.info(linkContext.logPrefix(this.link.getId()) + "attempt "
 					+ attempt + " to " + what + " failed (" + message + ")");
 		}
 		this.link.publish(new ReconnectAttemptEvent(linkContext.endpointName(), this.link.getId(), procedure, socket,

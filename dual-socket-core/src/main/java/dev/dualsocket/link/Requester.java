@@ -164,7 +164,7 @@ final class Requester {
 			return;
 		}
 		if (logger.isDebugEnabled()) {
-			logger.debug("Endpoint '" + this.context.endpointName() + "', link '" + this.linkId + "': sending "
+			logger.debug(this.context.logPrefix(this.linkId) + "sending "
 					+ waiting.size() + " outstanding request(s) on the outbound socket");
 		}
 		for (Outstanding request : waiting) {

@@ -131,7 +131,7 @@ final class Responder {
 			}
 			catch (Throwable ex) {
 				if (logger.isDebugEnabled()) {
-					logger.debug("Endpoint '" + this.context.endpointName() + "', link '" + this.linkId
+					logger.debug(this.context.logPrefix(this.linkId)
 							+ "': handler failed for request " + request.id(), ex);
 				}
 				reply = new ErrorReply(RemoteRequestException.Reason.HANDLER_FAILED,
@@ -160,7 +160,7 @@ final class Responder {
 		}
 		String why = "the response of " + response.length + " bytes does not fit in max-frame-size of " + maxFrameSize
 				+ " bytes";
-		this.oversized.warn(() -> "Endpoint '" + this.context.endpointName() + "', link '" + this.linkId + "': " + why
+		this.oversized.warn(() -> this.context.logPrefix(this.linkId) + why
 				+ "; request " + request.id() + " is answered with an error instead", null);
 		return new ErrorReply(RemoteRequestException.Reason.HANDLER_FAILED, why).toFrame(request.id());
 	}

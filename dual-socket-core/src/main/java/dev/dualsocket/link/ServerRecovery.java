@@ -215,7 +215,7 @@ final class ServerRecovery implements Recovery {
 	}
 
 	private String prefix() {
-		return "Endpoint '" + this.link.getEndpointName() + "', link '" + this.link.getId() + "': ";
+		return this.link.context().logPrefix(this.link.getId());
 	}
 
 }

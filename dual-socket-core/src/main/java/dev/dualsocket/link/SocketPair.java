@@ -68,7 +68,7 @@ final class SocketPair {
 			LongSupplier requestLowWatermark) {
 		this.context = context;
 		this.linkId = linkId;
-		this.logPrefix = "Endpoint '" + context.endpointName() + "', link '" + linkId + "': ";
+		this.logPrefix = context.logPrefix(linkId);
 		this.states = states;
 		this.publisher = publisher;
 		this.outbound = new LinkSocket(SocketRole.OUTBOUND, requestLowWatermark);

@@ -91,46 +91,35 @@ public final class TransportResources implements AutoCloseable {
 
 	/**
 	 * A pool of at most {@code threads} threads, none of them kept: a thread ends after a minute without work. A task
-	 * goes to an idle thread if there is one, else to a new thread while there are fewer than {@code threads}, else
+	 * goes to a thread that will be free for it, else to a new thread while there are fewer than {@code threads}, else
 	 * it waits in the queue; a task that finds the queue full is rejected. (A plain {@link ThreadPoolExecutor} would
 	 * start a new thread for every task until it has {@code threads} of them, however many stand idle.)
 	 */
 	private static ThreadPoolExecutor pool(int threads, int queueCapacity, String prefix) {
-		return new GrowingPool(threads, queueCapacity, prefix);
+		return new GrowingPool(threads, new GrowingQueue(queueCapacity, threads), prefix);
 	}
 
 	/**
 	 * A pool that queues a task only when a thread will be free for it: while fewer tasks are submitted and unfinished
 	 * than it has threads, or when it has all its threads. Otherwise it starts a thread. Counting unfinished tasks,
 	 * rather than idle threads, means two tasks that arrive together never both wait for the one idle thread while the
-	 * pool could grow (a handler that blocks would hold the other back).
+	 * pool could grow (a handler that blocks would hold the other back). Its queue keeps both counts.
 	 */
 	private static final class GrowingPool extends ThreadPoolExecutor {
 
-		private final AtomicInteger unfinished;
+		private final GrowingQueue queue;
 
-		GrowingPool(int threads, int queueCapacity, String prefix) {
-			this(threads, queueCapacity, prefix, new AtomicInteger());
+		GrowingPool(int threads, GrowingQueue queue, String prefix) {
+			super(0, threads, 60, TimeUnit.SECONDS, queue, counted(threads(prefix), queue.running), (task, pool) -> {
+				if (pool.isShutdown() || !queue.enqueue(task)) {
+					throw new RejectedExecutionException("Task rejected: the " + prefix + " pool's " + threads
+							+ " threads are busy and its queue of " + queue.capacity + " is full");
+				}
+			});
+			this.queue = queue;
 		}
 
-		private GrowingPool(int threads, int queueCapacity, String prefix, AtomicInteger unfinished) {
-			this(threads, queueCapacity, prefix, unfinished, new AtomicInteger());
-		}
-
-		private GrowingPool(int threads, int queueCapacity, String prefix, AtomicInteger unfinished,
-				AtomicInteger running) {
-			super(0, threads, 60, TimeUnit.SECONDS, new GrowingQueue(queueCapacity, threads, unfinished, running),
-					counted(threads(prefix), running),
-					(task, pool) -> {
-						if (pool.isShutdown() || !((GrowingQueue) pool.getQueue()).enqueue(task)) {
-							throw new RejectedExecutionException("Task rejected: the " + prefix + " pool's " + threads
-									+ " threads are busy and its queue of " + queueCapacity + " is full");
-						}
-					});
-			this.unfinished = unfinished;
-		}
-
-		/** Counts the pool's running threads without the pool's lock, which getPoolSize() takes on every task. */
+		/** Counts the threads that run, for the queue's decision. */
 		private static ThreadFactory counted(ThreadFactory threads, AtomicInteger running) {
 			return (task) -> threads.newThread(() -> {
 				running.incrementAndGet();
@@ -145,36 +134,39 @@ public final class TransportResources implements AutoCloseable {
 
 		@Override
 		public void execute(Runnable command) {
-			this.unfinished.incrementAndGet();
+			this.queue.unfinished.incrementAndGet();
 			try {
 				super.execute(command);
 			}
 			catch (RejectedExecutionException ex) {
-				this.unfinished.decrementAndGet();
+				this.queue.unfinished.decrementAndGet();
 				throw ex;
 			}
 		}
 
 		@Override
 		protected void afterExecute(Runnable task, Throwable failure) {
-			this.unfinished.decrementAndGet();
+			this.queue.unfinished.decrementAndGet();
 		}
 
 	}
 
 	private static final class GrowingQueue extends LinkedBlockingQueue<Runnable> {
 
+		private final int capacity;
+
 		private final int maxThreads;
 
-		private final AtomicInteger unfinished;
+		/** Tasks submitted to the pool and not yet finished. */
+		private final AtomicInteger unfinished = new AtomicInteger();
 
-		private final AtomicInteger running;
+		/** The pool's running threads, counted without the pool's lock, which getPoolSize() takes on every task. */
+		private final AtomicInteger running = new AtomicInteger();
 
-		GrowingQueue(int capacity, int maxThreads, AtomicInteger unfinished, AtomicInteger running) {
+		GrowingQueue(int capacity, int maxThreads) {
 			super(capacity);
+			this.capacity = capacity;
 			this.maxThreads = maxThreads;
-			this.unfinished = unfinished;
-			this.running = running;
 		}
 
 		@Override
