@@ -59,6 +59,13 @@ class ProtocolVectorsTests {
 		assertThat(HelloReject.fromFrame(frame).reason()).isEqualTo(HelloReject.Reason.MALFORMED_HELLO);
 	}
 
+	@Test
+	void linkLimitRejectMatchesTheDocument() throws IOException {
+		Frame frame = new HelloReject(HelloReject.Reason.LINK_LIMIT, "full").toFrame();
+		assertVector(frame, "00 00 00 10 03 00 00 00 00 00 00 00 00 00 | 00 06 | 66 75 6c 6c");
+		assertThat(HelloReject.fromFrame(frame).reason()).isEqualTo(HelloReject.Reason.LINK_LIMIT);
+	}
+
 	/** The vector as the document writes it, and the bytes the encoder writes for the frame, are the same. */
 	private static void assertVector(Frame frame, String documented) throws IOException {
 		assertThat(Files.readString(Path.of("..", "docs", "PROTOCOL.md"))).contains(documented);
