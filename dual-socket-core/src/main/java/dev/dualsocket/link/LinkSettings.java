@@ -22,6 +22,21 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 		Duration connectTimeout, int maxFrameSize, int duplicateCacheSize, int maxRequestsInFlight, Reconnect reconnect,
 		Recovery recovery) {
 
+	/** The shortest heartbeat interval: a peer closes a connection that sends more than 50 heartbeats a second. */
+	public static final Duration MIN_HEARTBEAT_INTERVAL = Duration.ofMillis(50);
+
+	/**
+	 * Checks what the protocol requires of the settings.
+	 * @throws IllegalArgumentException if the heartbeat interval is shorter than {@link #MIN_HEARTBEAT_INTERVAL}
+	 */
+	public LinkSettings {
+		if (heartbeatInterval.compareTo(MIN_HEARTBEAT_INTERVAL) < 0) {
+			throw new IllegalArgumentException("heartbeat interval must be at least " + MIN_HEARTBEAT_INTERVAL.toMillis()
+					+ " ms (protocol section 5: at most 50 heartbeats a second), was " + heartbeatInterval.toMillis()
+					+ " ms");
+		}
+	}
+
 	/**
 	 * How a client re-connects.
 	 *

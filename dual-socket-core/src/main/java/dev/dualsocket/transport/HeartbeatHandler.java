@@ -61,9 +61,6 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
 	/** Most heartbeats a peer may send on one connection within one second (section 5 of the protocol). */
 	public static final int MAX_HEARTBEATS_PER_SECOND = 50;
 
-	/** The shortest heartbeat interval this side uses, far enough below the peer's flood limit to leave room for probes. */
-	public static final Duration MIN_INTERVAL = Duration.ofMillis(50);
-
 	public HeartbeatHandler(Duration interval, Duration timeout, HeartbeatObserver observer) {
 		this.intervalNanos = interval.toNanos();
 		this.timeoutNanos = timeout.toNanos();

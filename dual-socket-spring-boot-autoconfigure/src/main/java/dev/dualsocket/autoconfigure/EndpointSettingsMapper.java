@@ -12,7 +12,6 @@ import dev.dualsocket.autoconfigure.DualSocketProperties.LinkProperties;
 import dev.dualsocket.endpoint.EndpointSettings;
 import dev.dualsocket.endpoint.EndpointSettings.Address;
 import dev.dualsocket.link.LinkSettings;
-import dev.dualsocket.transport.HeartbeatHandler;
 import dev.dualsocket.transport.Hello;
 import io.netty.handler.ssl.SslContext;
 import org.jspecify.annotations.Nullable;
@@ -99,7 +98,7 @@ final class EndpointSettingsMapper {
 
 	private LinkSettings linkSettings(Values values) {
 		Duration interval = values.positive("heartbeat.interval", (p) -> p.getHeartbeat().getInterval());
-		if (interval.compareTo(HeartbeatHandler.MIN_INTERVAL) < 0) {
+		if (interval.compareTo(LinkSettings.MIN_HEARTBEAT_INTERVAL) < 0) {
 			// A peer closes a connection that sends more than 50 heartbeats a second (protocol section 5).
 			throw new InvalidDualSocketPropertyException(values.propertyOf("heartbeat.interval",
 					(p) -> p.getHeartbeat().getInterval()), interval, "a duration of at least 50ms");
