@@ -131,7 +131,7 @@ class DuplicateFloorTests {
 		assertThat(opening.token()).isEmpty();
 		byte[] token = new byte[16];
 		new java.security.SecureRandom().nextBytes(token);
-		outbound.writeHelloAccept(token);
+		outbound.writeHelloAccept(2, token);
 		return token;
 	}
 
@@ -140,7 +140,7 @@ class DuplicateFloorTests {
 		RawHello joining = inbound.readUntil(HELLO).hello();
 		assertThat(joining.channel()).isEqualTo(2);
 		assertThat(joining.token()).isEqualTo(token);
-		inbound.writeHelloAccept(token);
+		inbound.writeHelloAccept(2, token);
 	}
 
 	private static String ask(RawConnection connection, long id, String payload) throws Exception {

@@ -76,8 +76,11 @@ public final class TestBed implements AutoCloseable {
 	}
 
 	public ServerEndpoint server(String name, String host, int port, LinkSettings settings) {
-		ServerEndpoint server = new ServerEndpoint(EndpointSettings.server(name, host, port, settings), this.transport,
-				this.listener);
+		return server(EndpointSettings.server(name, host, port, settings));
+	}
+
+	public ServerEndpoint server(EndpointSettings settings) {
+		ServerEndpoint server = new ServerEndpoint(settings, this.transport, this.listener);
 		server.start();
 		this.endpoints.add(server);
 		return server;
@@ -88,8 +91,11 @@ public final class TestBed implements AutoCloseable {
 	}
 
 	public ClientEndpoint client(String name, String linkId, String host, int port, LinkSettings settings) {
-		ClientEndpoint client = new ClientEndpoint(EndpointSettings.client(name, host, port, linkId, settings),
-				this.transport, this.listener);
+		return client(EndpointSettings.client(name, host, port, linkId, settings));
+	}
+
+	public ClientEndpoint client(EndpointSettings settings) {
+		ClientEndpoint client = new ClientEndpoint(settings, this.transport, this.listener);
 		client.start();
 		this.endpoints.add(client);
 		return client;

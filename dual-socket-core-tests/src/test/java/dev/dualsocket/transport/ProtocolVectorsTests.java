@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import dev.dualsocket.RemoteRequestException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,14 +25,14 @@ class ProtocolVectorsTests {
 
 	@Test
 	void openingHelloMatchesTheDocument() throws IOException {
-		assertVector(new Hello(1, ChannelKind.ofCode(1), SESSION, "orders-1", new byte[0], new byte[0]).toFrame(),
+		assertVector(new Hello(1, ChannelKind.ofCode(1), SESSION, "orders-1", new byte[0], FieldList.EMPTY).toFrame(),
 				"00 00 00 23 01 00 00 00 00 00 00 00 00 00 | 00 01 | 01 | 11 22 33 44 55 66 77 88 | 00 08 6f 72 64 65 72 73 "
 						+ "2d 31 | 00 00 | 00 00");
 	}
 
 	@Test
 	void joiningHelloCarriesTheSessionToken() throws IOException {
-		Frame frame = new Hello(1, ChannelKind.ofCode(2), SESSION, "orders-1", new byte[0], TOKEN).toFrame();
+		Frame frame = new Hello(1, ChannelKind.ofCode(2), SESSION, "orders-1", TOKEN, FieldList.EMPTY).toFrame();
 		assertVector(frame, "00 00 00 33 01 00 00 00 00 00 00 00 00 00 | 00 01 | 02 | 11 22 33 44 55 66 77 88 | 00 08 6f "
 				+ "72 64 65 72 73 2d 31 | 00 00\n  | 00 10 00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff");
 		assertThat(Hello.fromFrame(frame).token()).isEqualTo(TOKEN);
@@ -39,7 +40,7 @@ class ProtocolVectorsTests {
 
 	@Test
 	void helloAcceptCarriesTheSessionToken() throws IOException {
-		Frame frame = new HelloAccept(1, TOKEN).toFrame();
+		Frame frame = new HelloAccept(1, TOKEN, FieldList.EMPTY).toFrame();
 		assertVector(frame,
 				"00 00 00 1e 02 00 00 00 00 00 00 00 00 00 | 00 01 | 00 10 00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff");
 		assertThat(HelloAccept.fromFrame(frame).token()).isEqualTo(TOKEN);
@@ -64,6 +65,86 @@ class ProtocolVectorsTests {
 		Frame frame = new HelloReject(HelloReject.Reason.LINK_LIMIT, "full").toFrame();
 		assertVector(frame, "00 00 00 10 03 00 00 00 00 00 00 00 00 00 | 00 06 | 66 75 6c 6c");
 		assertThat(HelloReject.fromFrame(frame).reason()).isEqualTo(HelloReject.Reason.LINK_LIMIT);
+	}
+
+	@Test
+	void linkInUseRejectMatchesTheDocument() throws IOException {
+		Frame frame = new HelloReject(HelloReject.Reason.LINK_IN_USE, "in use").toFrame();
+		assertVector(frame, "00 00 00 12 03 00 00 00 00 00 00 00 00 00 | 00 07 | 69 6e 20 75 73 65");
+		assertThat(HelloReject.fromFrame(frame).reason()).isEqualTo(HelloReject.Reason.LINK_IN_USE);
+	}
+
+	@Test
+	void version2HelloAndAcceptMatchTheDocument() throws IOException {
+		Frame hello = Hello.of(ChannelKind.ofCode(1), SESSION, "orders-1", new byte[0], null).toFrame();
+		assertVector(hello, "00 00 00 2d 01 00 00 00 00 00 00 00 00 00 | 00 02 | 01 | 11 22 33 44 55 66 77 88 | 00 08 6f "
+				+ "72 64 65 72 73 2d 31 | 00 00\n  | 00 00 | 00 08 00 01 00 04 00 00 00 00");
+		assertThat(Hello.fromFrame(hello).clientNonce()).isNull();
+		HelloAccept accept = new HelloAccept(2, TOKEN, FieldList.builder().putInt(Hello.FIELD_CAPABILITIES, 0).build());
+		assertVector(accept.toFrame(), "00 00 00 28 02 00 00 00 00 00 00 00 00 00 | 00 02 | 00 10 00 11 22 33 44 55 66 77 "
+				+ "88 99 aa bb cc dd ee ff\n  | 00 08 00 01 00 04 00 00 00 00");
+		assertThat(HelloAccept.fromFrame(accept.toFrame()).serverProof()).isNull();
+	}
+
+	@Test
+	void authenticationExampleMatchesTheDocument() throws IOException {
+		byte[] secret = "correct horse battery staple".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		byte[] clientNonce = HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f");
+		byte[] serverNonce = HexFormat.of().parseHex("f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff");
+		Frame hello = Hello.of(ChannelKind.ofCode(1), SESSION, "orders-1", new byte[0], clientNonce).toFrame();
+		assertVector(hello, "00 00 00 41 01 00 00 00 00 00 00 00 00 00 | 00 02 | 01 | 11 22 33 44 55 66 77 88 | 00 08 6f "
+				+ "72 64 65 72 73 2d 31 | 00 00\n  | 00 00 | 00 1c 00 01 00 04 00 00 00 01 00 02 00 10 00 01 02 03 04 05 06 "
+				+ "07 08 09 0a 0b 0c 0d 0e 0f");
+		assertThat(Hello.fromFrame(hello).clientNonce()).isEqualTo(clientNonce);
+		assertVector(new HelloChallenge(serverNonce, FieldList.EMPTY).toFrame(),
+				"00 00 00 1c 04 00 00 00 00 00 00 00 00 00 | f0 f1 f2 f3 f4 f5 f6 f7 f8 f9 fa fb fc fd fe ff | 00 00");
+		byte[] clientProof = Authentication.clientProof(secret, serverNonce, clientNonce, hello.payload());
+		assertVector(new HelloProof(clientProof).toFrame(), "00 00 00 2a 05 00 00 00 00 00 00 00 00 00 | 01 d0 18 96 ea "
+				+ "15 f0 2e df a0 e6 0e 0c 78 0e cb 0f c6 73 03 8d 5e 2d b3\n  90 e7 94 cb 40 65 88 ff");
+		byte[] serverProof = Authentication.serverProof(secret, clientNonce, serverNonce, hello.payload(), TOKEN);
+		Frame accept = HelloAccept.answering(Hello.fromFrame(hello), TOKEN, serverProof).toFrame();
+		assertVector(accept, "00 00 00 4c 02 00 00 00 00 00 00 00 00 00 | 00 02 | 00 10 00 11 22 33 44 55 66 77 88 99 "
+				+ "aa bb cc dd ee ff\n  | 00 2c 00 01 00 04 00 00 00 01 00 03 00 20 33 3c e2 2d 5b 2d 69 f2 47 ff df 64 c2 d7 "
+				+ "2e 81 82 3b 34 2e f8 b1 6a ae\n  eb ee eb 9a 00 8e f0 45");
+		assertThat(HelloAccept.fromFrame(accept).serverProof()).isEqualTo(serverProof);
+	}
+
+	@Test
+	void headerFieldExampleMatchesTheDocumentAndIsSkipped() throws IOException {
+		Frame frame = new Frame(FrameType.REQUEST, 42, "ping".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+				FieldList.builder().put(0x7f01, "ab".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).build());
+		assertVector(frame, "00 00 00 16  10  01  00 00 00 00 00 00 00 2a  00 06 | 7f 01 00 02 61 62  70 69 6e 67");
+		byte[] wire = HexFormat.of().parseHex("000000161001000000000000002a00067f010002616270696e67");
+		FrameDecoder version2 = new FrameDecoder(1024);
+		version2.handshakeCompleted(2);
+		EmbeddedChannel channel = new EmbeddedChannel(version2);
+		channel.writeInbound(Unpooled.wrappedBuffer(wire));
+		Frame read = channel.readInbound();
+		assertThat(new String(read.payload(), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("ping");
+		assertThat(read.fields().get(0x7f01)).isEqualTo("ab".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+	}
+
+	@Test
+	void unknownCriticalHeaderFieldIsAProtocolViolation() {
+		byte[] wire = HexFormat.of().parseHex("000000161001000000000000002a0006ff010002616270696e67");
+		FrameDecoder version2 = new FrameDecoder(1024);
+		version2.handshakeCompleted(2);
+		EmbeddedChannel channel = new EmbeddedChannel(version2);
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> channel.writeInbound(Unpooled.wrappedBuffer(wire)))
+			.isInstanceOf(ProtocolViolationException.class)
+			.hasMessageContaining("unknown critical field 0xff01");
+	}
+
+	@Test
+	void version1ConnectionIgnoresTheFieldsFlag() {
+		byte[] wire = HexFormat.of().parseHex("000000161001000000000000002a00067f010002616270696e67");
+		FrameDecoder version1 = new FrameDecoder(1024);
+		version1.handshakeCompleted(1);
+		EmbeddedChannel channel = new EmbeddedChannel(version1);
+		channel.writeInbound(Unpooled.wrappedBuffer(wire));
+		Frame read = channel.readInbound();
+		assertThat(read.payload()).hasSize(12);
+		assertThat(read.fields().isEmpty()).isTrue();
 	}
 
 	/** The vector as the document writes it, and the bytes the encoder writes for the frame, are the same. */

@@ -108,7 +108,7 @@ class ProtocolViolationTests {
 			assertThat(reject.type()).isEqualTo(0x03);
 			assertThat(reject.unsignedShortAt(0)).isEqualTo(HelloReject.Reason.UNSUPPORTED_VERSION.code());
 			assertThat(new String(reject.payload(), 2, reject.payload().length - 2, UTF_8))
-				.isEqualTo("unsupported protocol version 99 (this server speaks 1)");
+				.isEqualTo("unsupported protocol version 99 (this server speaks 1 and 2)");
 			assertThat(raw.closedByPeer()).isTrue();
 		}
 		assertThat(output).contains("unsupported protocol version 99");

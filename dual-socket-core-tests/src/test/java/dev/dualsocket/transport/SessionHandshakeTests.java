@@ -79,6 +79,7 @@ class SessionHandshakeTests {
 			connection.writeHello(1, 1, 1, "raw");
 			first = connection.readUntil(HELLO_ACCEPT).shortBytesAt(2);
 		}
+		awaitNoLiveConnection("raw");
 		try (RawConnection connection = new RawConnection(this.port)) {
 			connection.writeHello(1, 1, 2, "raw");
 			second = connection.readUntil(HELLO_ACCEPT).shortBytesAt(2);
@@ -127,6 +128,7 @@ class SessionHandshakeTests {
 			connection.writeHello(1, 1, 5, "raw");
 			oldToken = connection.readUntil(HELLO_ACCEPT).shortBytesAt(2);
 		}
+		awaitNoLiveConnection("raw");
 		try (RawConnection newer = new RawConnection(this.port); RawConnection late = new RawConnection(this.port)) {
 			newer.writeHello(1, 1, 6, "raw");
 			newer.readUntil(HELLO_ACCEPT);
@@ -156,6 +158,12 @@ class SessionHandshakeTests {
 
 	private static String hex(long session) {
 		return Long.toHexString(session);
+	}
+
+	/** Until the server has seen a link's connections close, a new session for it is refused LINK_IN_USE. */
+	private void awaitNoLiveConnection(String linkId) {
+		org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+			.until(() -> !((dev.dualsocket.link.Link) this.server.findLink(linkId).orElseThrow()).hasLiveConnection());
 	}
 
 }

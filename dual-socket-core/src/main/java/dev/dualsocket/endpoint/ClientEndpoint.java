@@ -26,7 +26,7 @@ import dev.dualsocket.transport.ClientHandshakeHandler;
 import dev.dualsocket.transport.ConnectionErrorHandler;
 import dev.dualsocket.transport.FrameDecoder;
 import dev.dualsocket.transport.Hello;
-import dev.dualsocket.transport.Protocol;
+import dev.dualsocket.transport.Authentication;
 import dev.dualsocket.transport.TransportResources;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -46,8 +46,6 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 
 	private static final Log logger = LogFactory.getLog(ClientEndpoint.class);
 
-	private static final byte[] NONE = new byte[0];
-
 	private final Bootstrap bootstrap;
 
 	private final ConnectionErrorHandler errors;
@@ -62,6 +60,15 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 		super(settings, new LinkContext(settings.name(), settings.role(), settings.link(), transport, events));
 		if (settings.role() != EndpointRole.CLIENT || settings.linkId() == null) {
 			throw new IllegalArgumentException("Endpoint '" + settings.name() + "' needs role client and a link id");
+		}
+		if (settings.auth().certificateBinding()) {
+			throw new IllegalArgumentException("Endpoint '" + settings.name() + "' is a client: the certificate binding "
+					+ "is checked by servers; a client presents its certificate through its TLS settings");
+		}
+		if (settings.auth().isRequired()
+				&& settings.auth().secretFor(settings.name(), Objects.requireNonNull(settings.linkId())) == null) {
+			throw new IllegalArgumentException("Endpoint '" + settings.name() + "' authenticates but has no secret of at "
+					+ "least " + Authentication.MIN_SECRET_LENGTH + " bytes for link '" + settings.linkId() + "'");
 		}
 		this.errors = EndpointSupport.errorHandler(settings.name(), this.context);
 		this.addresses = settings.addresses();
@@ -103,8 +110,9 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 	public void connect(Link link, SocketRole socket, CompletionStage<?> cancelled) throws Exception {
 		// An empty token opens a new session (the first connection of an establishment); the token the server handed
 		// out for the session joins it (the second connection, and every re-connect of a socket).
-		Hello hello = new Hello(Protocol.VERSION, ChannelKind.ofClientSocket(socket), link.sessionId(), link.getId(),
-				NONE, link.sessionToken());
+		byte[] secret = this.settings.auth().secretFor(this.settings.name(), link.getId());
+		Hello hello = Hello.of(ChannelKind.ofClientSocket(socket), link.sessionId(), link.getId(), link.sessionToken(),
+				(secret != null) ? Authentication.nonce() : null);
 		CompletableFuture<Channel> accepted = new CompletableFuture<>();
 		EndpointSettings.Address address = this.addresses.get(this.currentAddress);
 		SslContext ssl = this.settings.ssl();
@@ -114,7 +122,7 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 				EndpointSupport.initPipeline(channel,
 						(ssl != null) ? EndpointSupport.clientTls(ssl, channel, address.host(), address.port()) : null,
 						new FrameDecoder(ClientEndpoint.this.settings.link().maxFrameSize()),
-						new ClientHandshakeHandler(hello, accepted,
+						new ClientHandshakeHandler(hello, secret, accepted,
 								(ch, accept) -> link.attach(socket, ch, hello.sessionId(), accept.token())),
 						ClientEndpoint.this.errors);
 			}

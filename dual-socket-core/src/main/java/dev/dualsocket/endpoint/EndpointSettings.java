@@ -21,9 +21,11 @@ import org.jspecify.annotations.Nullable;
  * @param maxLinks server: the most links it holds at once; a client opening one more is refused {@code LINK_LIMIT}
  * @param maxPendingHandshakes server: the most accepted connections that have not yet sent their HELLO; one more is
  * closed at once
+ * @param auth how connections prove they belong to their link; {@link LinkAuthentication#NONE} for not at all
  */
 public record EndpointSettings(String name, EndpointRole role, String host, int port, @Nullable String linkId,
-		LinkSettings link, @Nullable SslContext ssl, List<Address> standby, int maxLinks, int maxPendingHandshakes) {
+		LinkSettings link, @Nullable SslContext ssl, List<Address> standby, int maxLinks, int maxPendingHandshakes,
+		LinkAuthentication auth) {
 
 	/** The default of {@link #maxLinks()}. */
 	public static final int DEFAULT_MAX_LINKS = 10_000;
@@ -33,32 +35,37 @@ public record EndpointSettings(String name, EndpointRole role, String host, int 
 
 	public static EndpointSettings client(String name, String host, int port, String linkId, LinkSettings link) {
 		return new EndpointSettings(name, EndpointRole.CLIENT, host, port, linkId, link, null, List.of(),
-				DEFAULT_MAX_LINKS, DEFAULT_MAX_PENDING_HANDSHAKES);
+				DEFAULT_MAX_LINKS, DEFAULT_MAX_PENDING_HANDSHAKES, LinkAuthentication.NONE);
 	}
 
 	public static EndpointSettings server(String name, String host, int port, LinkSettings link) {
 		return new EndpointSettings(name, EndpointRole.SERVER, host, port, null, link, null, List.of(),
-				DEFAULT_MAX_LINKS, DEFAULT_MAX_PENDING_HANDSHAKES);
+				DEFAULT_MAX_LINKS, DEFAULT_MAX_PENDING_HANDSHAKES, LinkAuthentication.NONE);
 	}
 
 	public EndpointSettings withSsl(@Nullable SslContext ssl) {
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, ssl,
-				this.standby, this.maxLinks, this.maxPendingHandshakes);
+				this.standby, this.maxLinks, this.maxPendingHandshakes, this.auth);
 	}
 
 	public EndpointSettings withStandby(List<Address> standby) {
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
-				List.copyOf(standby), this.maxLinks, this.maxPendingHandshakes);
+				List.copyOf(standby), this.maxLinks, this.maxPendingHandshakes, this.auth);
 	}
 
 	public EndpointSettings withMaxLinks(int maxLinks) {
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
-				this.standby, maxLinks, this.maxPendingHandshakes);
+				this.standby, maxLinks, this.maxPendingHandshakes, this.auth);
 	}
 
 	public EndpointSettings withMaxPendingHandshakes(int maxPendingHandshakes) {
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
-				this.standby, this.maxLinks, maxPendingHandshakes);
+				this.standby, this.maxLinks, maxPendingHandshakes, this.auth);
+	}
+
+	public EndpointSettings withAuth(LinkAuthentication auth) {
+		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
+				this.standby, this.maxLinks, this.maxPendingHandshakes, auth);
 	}
 
 	/**

@@ -49,6 +49,8 @@ public final class ServerEndpoint extends AbstractEndpoint {
 
 	private final ConnectionErrorHandler errors;
 
+	private final ServerHandshakeHandler.Credentials credentials;
+
 	/** The links by id; changed only under its own lock, read without. */
 	private final Map<String, Link> links = new ConcurrentHashMap<>();
 
@@ -70,6 +72,33 @@ public final class ServerEndpoint extends AbstractEndpoint {
 		}
 		this.transport = transport;
 		this.errors = EndpointSupport.errorHandler(settings.name(), this.context);
+		this.credentials = credentials(settings);
+	}
+
+	private static ServerHandshakeHandler.Credentials credentials(EndpointSettings settings) {
+		LinkAuthentication auth = settings.auth();
+		if (auth.certificateBinding() && settings.ssl() == null) {
+			throw new IllegalArgumentException("Endpoint '" + settings.name() + "' binds link ids to TLS client "
+					+ "certificates, but has no TLS");
+		}
+		return new ServerHandshakeHandler.Credentials() {
+
+			@Override
+			public boolean requiresSecret() {
+				return auth.secrets() != null;
+			}
+
+			@Override
+			public boolean requiresCertificate() {
+				return auth.certificateBinding();
+			}
+
+			@Override
+			public byte @Nullable [] secretFor(String linkId) {
+				return auth.secretFor(settings.name(), linkId);
+			}
+
+		};
 	}
 
 	/**
@@ -97,7 +126,7 @@ public final class ServerEndpoint extends AbstractEndpoint {
 					SslContext ssl = ServerEndpoint.this.settings.ssl();
 					FrameDecoder frames = new FrameDecoder(ServerEndpoint.this.settings.link().maxFrameSize());
 					EndpointSupport.initPipeline(channel, (ssl != null) ? ssl.newHandler(channel.alloc()) : null, frames,
-							new ServerHandshakeHandler(ServerEndpoint.this::accept,
+							new ServerHandshakeHandler(ServerEndpoint.this::accept, ServerEndpoint.this.credentials,
 									ServerEndpoint.this.settings.link().connectTimeout(), frames,
 									ServerEndpoint.this.pendingHandshakes::decrementAndGet),
 							ServerEndpoint.this.errors);
@@ -113,8 +142,16 @@ public final class ServerEndpoint extends AbstractEndpoint {
 					ex);
 		}
 		this.stopping = false;
+		LinkAuthentication auth = this.settings.auth();
 		logger.info("Endpoint '" + getName() + "' (server) listening on " + getLocalAddress()
-				+ ((this.settings.ssl() != null) ? " with TLS" : ""));
+				+ ((this.settings.ssl() != null) ? " with TLS" : "") + (auth.isRequired() ? ", authenticating links"
+						+ (auth.secrets() != null ? " by secret" : "") + (auth.certificateBinding() ? " by certificate" : "")
+						: ""));
+		if (!getLocalAddress().getAddress().isLoopbackAddress() && this.settings.ssl() == null && !auth.isRequired()) {
+			logger.warn("Endpoint '" + getName() + "' listens on " + getLocalAddress() + " with neither TLS nor "
+					+ "authentication: anyone who can reach the port can open a link, and anyone who can read the traffic "
+					+ "can take one over. Set dual-socket.endpoints." + getName() + ".auth.secret, or an SSL bundle");
+		}
 	}
 
 	/**
@@ -154,9 +191,6 @@ public final class ServerEndpoint extends AbstractEndpoint {
 	}
 
 	/**
-	 * Decides what to do with a client's handshake (on the connection's event loop).
-	 */
-	/**
 	 * Counts a new connection against max-pending-handshakes, or closes it at once when that many are already waiting
 	 * for their HELLO: connections that never send one cannot pile up. The handshake handler gives the count back
 	 * when the first frame arrives or the connection closes.
@@ -174,7 +208,11 @@ public final class ServerEndpoint extends AbstractEndpoint {
 		return true;
 	}
 
-	private HandshakeDecision accept(Hello hello, Channel channel) {
+	/**
+	 * Decides what to do with a client's handshake (on the connection's event loop), once it passed every check of
+	 * the endpoint's authentication.
+	 */
+	private HandshakeDecision accept(Hello hello, Channel channel, boolean authenticated) {
 		if (this.stopping) {
 			return HandshakeDecision.reject(HelloReject.Reason.SHUTTING_DOWN, "endpoint '" + getName() + "' is stopping");
 		}
@@ -188,6 +226,11 @@ public final class ServerEndpoint extends AbstractEndpoint {
 					return HandshakeDecision.reject(HelloReject.Reason.SESSION_ENDED, "the session of link '"
 							+ hello.linkId() + "' that the connection names has ended; establish the link anew");
 				}
+			}
+			else if (link != null && !authenticated && link.hasLiveConnection()) {
+				// Nobody authenticates here, so a new session cannot be told from a stranger's: the live link stays.
+				return HandshakeDecision.reject(HelloReject.Reason.LINK_IN_USE, "link '" + hello.linkId()
+						+ "' is held by a live session; try again once its connections have failed");
 			}
 			else if (link == null || !restart(link, hello)) {
 				if (link == null && this.links.size() >= this.settings.maxLinks()) {
@@ -212,8 +255,9 @@ public final class ServerEndpoint extends AbstractEndpoint {
 	 */
 	private boolean restart(Link link, Hello hello) {
 		if (link.getState() == LinkState.NORMAL) {
-			logger.warn("Endpoint '" + getName() + "': link '" + link.getId() + "' got a new session while the previous "
-					+ "one was up; the client restarted or re-established the link, or two clients use the same link-id");
+			logger.warn("Endpoint '" + getName() + "': link '" + link.getId() + "' got an authenticated new session while "
+					+ "the previous one was up; the client restarted or re-established the link, or two clients share its "
+					+ "link id and secret");
 		}
 		return link.restart(hello.sessionId(), "the client started a new session");
 	}

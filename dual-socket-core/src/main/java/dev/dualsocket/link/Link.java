@@ -142,6 +142,19 @@ public final class Link implements DualSocketLink {
 		return current.state().acceptsRequests() && current.session().isNamedBy(sessionId, token);
 	}
 
+	/**
+	 * Whether a connection of the current session is still attached: one that has not failed its heartbeats, since a
+	 * connection that does is detached at once. A server on which nobody authenticates refuses a new session for
+	 * such a link ({@code LINK_IN_USE}): it cannot tell the restarted client from a stranger, and the real client's
+	 * old connections fail within a heartbeat timeout of it going away.
+	 * @return whether either socket is up
+	 */
+	public boolean hasLiveConnection() {
+		synchronized (this.states) {
+			return this.sockets.isUp(SocketRole.OUTBOUND) || this.sockets.isUp(SocketRole.INBOUND);
+		}
+	}
+
 	LinkContext context() {
 		return this.context;
 	}

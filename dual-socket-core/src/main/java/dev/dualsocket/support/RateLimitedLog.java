@@ -8,7 +8,7 @@ import org.apache.commons.logging.Log;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A WARN line that is written at most once per interval, however often its cause repeats; the next line says how
+ * A log line that is written at most once per interval, however often its cause repeats; the next line says how
  * many were left out. For causes a peer or a user's code can repeat at will (a listener that throws on every event),
  * so that they cannot flood the log.
  */
@@ -38,16 +38,9 @@ public final class RateLimitedLog {
 	 * @param cause the exception to attach, or {@code null}
 	 */
 	public void warn(Supplier<String> message, @Nullable Throwable cause) {
-		long now = System.nanoTime();
-		long next = this.nextAt.get();
-		if (now - next < 0 || !this.nextAt.compareAndSet(next, now + this.intervalNanos)) {
-			this.suppressed.incrementAndGet();
+		String line = lineToWrite(message);
+		if (line == null) {
 			return;
-		}
-		long left = this.suppressed.getAndSet(0);
-		String line = message.get();
-		if (left > 0) {
-			line = line + " (" + left + " more like it left out of the log)";
 		}
 		if (cause != null) {
 			this.log.warn(line, cause);
@@ -55,6 +48,37 @@ public final class RateLimitedLog {
 		else {
 			this.log.warn(line);
 		}
+	}
+
+	/**
+	 * Writes an INFO line unless a line was written less than the interval ago: for what a peer may repeat at will
+	 * but which is not a fault of this side (a refused handshake).
+	 * @param message the line, made only when it is written
+	 * @param cause the exception to attach, or {@code null}
+	 */
+	public void info(Supplier<String> message, @Nullable Throwable cause) {
+		String line = lineToWrite(message);
+		if (line == null || !this.log.isInfoEnabled()) {
+			return;
+		}
+		if (cause != null) {
+			this.log.info(line, cause);
+		}
+		else {
+			this.log.info(line);
+		}
+	}
+
+	private @Nullable String lineToWrite(Supplier<String> message) {
+		long now = System.nanoTime();
+		long next = this.nextAt.get();
+		if (now - next < 0 || !this.nextAt.compareAndSet(next, now + this.intervalNanos)) {
+			this.suppressed.incrementAndGet();
+			return null;
+		}
+		long left = this.suppressed.getAndSet(0);
+		String line = message.get();
+		return (left > 0) ? line + " (" + left + " more like it left out of the log)" : line;
 	}
 
 }

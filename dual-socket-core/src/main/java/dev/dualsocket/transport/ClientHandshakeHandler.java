@@ -8,15 +8,24 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Opens a client connection: sends the {@link Hello} as soon as the connection is up and waits for the server's
- * answer. On {@link FrameType#HELLO_ACCEPT} it hands the connection to its link before reading any further frame, so
+ * answer; with a secret, answers the server's challenge and requires the server's proof (section 4.5 of the
+ * protocol). On {@link FrameType#HELLO_ACCEPT} it hands the connection to its link before reading any further frame, so
  * that nothing the server sends after accepting is lost, and then removes itself.
  */
 public final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
 
 	private final Hello hello;
+
+	/** The HELLO as sent: its payload is what both proofs cover. */
+	private final Frame helloFrame;
+
+	private final byte @Nullable [] secret;
+
+	private byte @Nullable [] serverNonce;
 
 	private final CompletableFuture<Channel> result;
 
@@ -24,21 +33,27 @@ public final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
 
 	/**
 	 * Creates a handler for one connection.
-	 * @param hello the handshake to send
+	 * @param hello the handshake to send; with a client nonce when {@code secret} is given
+	 * @param secret the link's secret, or {@code null} when the client does not authenticate
 	 * @param result completed with the channel once accepted and attached, or with the reason it was not
 	 * @param onAccepted attaches the accepted connection, with the server's answer, to its link; runs on the event
 	 * loop; may throw to refuse
 	 */
-	public ClientHandshakeHandler(Hello hello, CompletableFuture<Channel> result,
+	public ClientHandshakeHandler(Hello hello, byte @Nullable [] secret, CompletableFuture<Channel> result,
 			BiConsumer<Channel, HelloAccept> onAccepted) {
+		if ((secret != null) != (hello.clientNonce() != null)) {
+			throw new IllegalArgumentException("a client with a secret sends a client nonce, and only such a client");
+		}
 		this.hello = hello;
+		this.helloFrame = hello.toFrame();
+		this.secret = secret;
 		this.result = result;
 		this.onAccepted = onAccepted;
 	}
 
 	@Override
 	public void channelActive(ChannelHandlerContext ctx) throws Exception {
-		ctx.writeAndFlush(this.hello.toFrame()).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+		ctx.writeAndFlush(this.helloFrame).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
 		super.channelActive(ctx);
 	}
 
@@ -46,6 +61,7 @@ public final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
 		Frame frame = (Frame) msg;
 		switch (frame.type()) {
+			case HELLO_CHALLENGE -> challenged(ctx, HelloChallenge.fromFrame(frame));
 			case HELLO_ACCEPT -> accepted(ctx, HelloAccept.fromFrame(frame));
 			case HELLO_REJECT -> {
 				this.result.completeExceptionally(new HandshakeRejectedException(HelloReject.fromFrame(frame)));
@@ -56,11 +72,31 @@ public final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
 		}
 	}
 
+	private void challenged(ChannelHandlerContext ctx, HelloChallenge challenge) {
+		byte[] key = this.secret;
+		byte[] clientNonce = this.hello.clientNonce();
+		if (key == null || clientNonce == null || this.serverNonce != null) {
+			throw new ProtocolViolationException("unexpected HELLO_CHALLENGE: this client "
+					+ ((key == null) ? "offered no authentication" : "was challenged already"));
+		}
+		this.serverNonce = challenge.serverNonce();
+		ctx.writeAndFlush(new HelloProof(Authentication.clientProof(key, challenge.serverNonce(), clientNonce,
+				this.helloFrame.payload())).toFrame())
+			.addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+	}
+
 	private void accepted(ChannelHandlerContext ctx, HelloAccept accept) {
 		if (accept.version() != this.hello.version()) {
 			throw new ProtocolViolationException(
 					"server accepted with version " + accept.version() + " but this client speaks " + this.hello.version());
 		}
+		if (this.secret != null && !serverProved(accept)) {
+			this.result.completeExceptionally(new HandshakeRejectedException(new HelloReject(
+					HelloReject.Reason.AUTHENTICATION_FAILED, "the server did not prove it knows the link's secret")));
+			ctx.close();
+			return;
+		}
+		ctx.pipeline().get(FrameDecoder.class).handshakeCompleted(accept.version());
 		ctx.pipeline().remove(this);
 		try {
 			this.onAccepted.accept(ctx.channel(), accept);
@@ -70,6 +106,17 @@ public final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
 			this.result.completeExceptionally(ex);
 			ctx.close();
 		}
+	}
+
+	private boolean serverProved(HelloAccept accept) {
+		byte[] key = this.secret;
+		byte[] clientNonce = this.hello.clientNonce();
+		byte[] presented = accept.serverProof();
+		if (key == null || clientNonce == null || this.serverNonce == null || presented == null) {
+			return false;
+		}
+		return Authentication.matches(Authentication.serverProof(key, clientNonce, this.serverNonce,
+				this.helloFrame.payload(), accept.token()), presented);
 	}
 
 	@Override

@@ -1,13 +1,16 @@
 package dev.dualsocket.transport;
 
 /**
- * One frame: a type, a 64-bit id (request id, heartbeat nonce, or zero) and a payload.
+ * One frame: a type, a 64-bit id (request id, heartbeat nonce, or zero), header fields (version 2, section 2.1 of the
+ * protocol) and a payload.
  *
  * @param type the kind of frame
  * @param id the request id, the heartbeat nonce, or zero
  * @param payload the payload; never {@code null}, possibly empty
+ * @param fields the header fields; {@link FieldList#EMPTY} when none. Only ever non-empty on a connection whose
+ * handshake agreed on version 2
  */
-public record Frame(FrameType type, long id, byte[] payload) {
+public record Frame(FrameType type, long id, byte[] payload, FieldList fields) {
 
 	private static final byte[] EMPTY = new byte[0];
 
@@ -16,6 +19,19 @@ public record Frame(FrameType type, long id, byte[] payload) {
 
 	/** Bytes of the length prefix. */
 	public static final int LENGTH_PREFIX = 4;
+
+	/** The flag that says header fields precede the payload. */
+	public static final int FLAG_FIELDS = 0x01;
+
+	/**
+	 * A frame without header fields.
+	 * @param type the kind of frame
+	 * @param id the request id, the heartbeat nonce, or zero
+	 * @param payload the payload
+	 */
+	public Frame(FrameType type, long id, byte[] payload) {
+		this(type, id, payload, FieldList.EMPTY);
+	}
 
 	public static Frame request(long id, byte[] payload) {
 		return new Frame(FrameType.REQUEST, id, payload);
@@ -42,7 +58,8 @@ public record Frame(FrameType type, long id, byte[] payload) {
 	 * @return the encoded size in bytes
 	 */
 	public int encodedLength() {
-		return LENGTH_PREFIX + HEADER_LENGTH + this.payload.length;
+		return LENGTH_PREFIX + HEADER_LENGTH + (this.fields.isEmpty() ? 0 : this.fields.encodedLength())
+				+ this.payload.length;
 	}
 
 	@Override

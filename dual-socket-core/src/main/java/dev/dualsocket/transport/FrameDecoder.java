@@ -1,6 +1,8 @@
 package dev.dualsocket.transport;
 
+import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Set;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -21,6 +23,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
 	private boolean refused;
 
+	/** Whether the FIELDS flag is honoured: only once the handshake agreed on version 2. */
+	private boolean fields;
+
 	/**
 	 * Creates a decoder.
 	 * @param maxFrameSize the largest frame accepted, counted from the type byte to the end of the payload
@@ -31,7 +36,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 	}
 
 	/**
-	 * Reads no frame longer than the given length until {@link #handshakeCompleted()}: a connection that has not been
+	 * Reads no frame longer than the given length until {@link #handshakeCompleted(int)}: a connection that has not been
 	 * accepted into a link cannot make this side buffer a frame of {@code max-frame-size}.
 	 * @param length the limit before the handshake
 	 */
@@ -39,9 +44,14 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 		this.limit = Math.min(length, this.maxFrameSize);
 	}
 
-	/** Lifts the limit of {@link #limitUntilHandshake(int)}. Called on the connection's event loop. */
-	public void handshakeCompleted() {
+	/**
+	 * Lifts the limit of {@link #limitUntilHandshake(int)} and, from version 2, reads header fields. Called on the
+	 * connection's event loop.
+	 * @param version the protocol version the handshake agreed on
+	 */
+	public void handshakeCompleted(int version) {
 		this.limit = this.maxFrameSize;
+		this.fields = version >= 2;
 	}
 
 	@Override
@@ -72,12 +82,34 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 		if (type == null) {
 			throw refuse(String.format("unknown frame type 0x%02x", typeCode));
 		}
-		// The flags byte (start + 5) is reserved: senders write 0, receivers ignore it.
+		// Bits of the flags byte other than FIELDS are reserved: senders write 0, receivers ignore them.
+		int flags = in.getUnsignedByte(start + Frame.LENGTH_PREFIX + 1);
 		long id = in.getLong(start + Frame.LENGTH_PREFIX + 2);
 		byte[] payload = new byte[(int) length - Frame.HEADER_LENGTH];
 		in.getBytes(start + Frame.LENGTH_PREFIX + Frame.HEADER_LENGTH, payload);
 		in.skipBytes(Frame.LENGTH_PREFIX + (int) length);
-		out.add(new Frame(type, id, payload));
+		if (this.fields && (flags & Frame.FLAG_FIELDS) != 0) {
+			out.add(withFields(type, id, payload));
+		}
+		else {
+			out.add(new Frame(type, id, payload));
+		}
+	}
+
+	private Frame withFields(FrameType type, long id, byte[] payload) {
+		ByteBuffer buffer = ByteBuffer.wrap(payload);
+		FieldList fields;
+		try {
+			fields = FieldList.readFrom(buffer, type + " frame");
+			// No header field is defined yet: every critical one is unknown.
+			fields.requireKnownCritical(Set.of(), type + " frame");
+		}
+		catch (ProtocolViolationException ex) {
+			throw refuse(ex.getMessage());
+		}
+		byte[] rest = new byte[buffer.remaining()];
+		buffer.get(rest);
+		return new Frame(type, id, rest, fields);
 	}
 
 	private ProtocolViolationException refuse(String reason) {

@@ -1,12 +1,15 @@
 package dev.dualsocket.transport;
 
+import java.nio.ByteBuffer;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
 
 /**
- * Writes a {@link Frame}: 4-byte length, type, flags (zero), 8-byte id, payload; all integers big-endian.
+ * Writes a {@link Frame}: 4-byte length, type, flags, 8-byte id, header fields if any, payload; all integers
+ * big-endian.
  */
 @Sharable
 public final class FrameEncoder extends MessageToByteEncoder<Frame> {
@@ -34,10 +37,19 @@ public final class FrameEncoder extends MessageToByteEncoder<Frame> {
 	 * @param out the buffer, with {@link Frame#encodedLength()} bytes writable
 	 */
 	static void encode(Frame frame, ByteBuf out) {
-		out.writeInt(Frame.HEADER_LENGTH + frame.payload().length);
+		out.writeInt(frame.encodedLength() - Frame.LENGTH_PREFIX);
 		out.writeByte(frame.type().code());
-		out.writeByte(0);
-		out.writeLong(frame.id());
+		if (frame.fields().isEmpty()) {
+			out.writeByte(0);
+			out.writeLong(frame.id());
+		}
+		else {
+			out.writeByte(Frame.FLAG_FIELDS);
+			out.writeLong(frame.id());
+			ByteBuffer fields = ByteBuffer.allocate(frame.fields().encodedLength());
+			frame.fields().writeTo(fields);
+			out.writeBytes(fields.flip());
+		}
 		out.writeBytes(frame.payload());
 	}
 

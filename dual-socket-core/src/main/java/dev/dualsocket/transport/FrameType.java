@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
  */
 public enum FrameType {
 
-	/** First frame of every connection, client to server: version, channel, link id, session, credentials. */
+	/** First frame of every connection, client to server: version, channel, session, link id, token, fields. */
 	HELLO(0x01),
 
 	/** The server took the connection into a link. */
@@ -15,6 +15,12 @@ public enum FrameType {
 
 	/** The server refused the connection; carries a reason code and text. The server closes after sending it. */
 	HELLO_REJECT(0x03),
+
+	/** Version 2: the server asks a client that offered authentication to prove its secret against a fresh nonce. */
+	HELLO_CHALLENGE(0x04),
+
+	/** Version 2: the client's proof, the answer to a challenge. */
+	HELLO_PROOF(0x05),
 
 	/** A request; the id is the request id, the payload the application's bytes. */
 	REQUEST(0x10),

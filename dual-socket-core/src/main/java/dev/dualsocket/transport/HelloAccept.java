@@ -1,19 +1,58 @@
 package dev.dualsocket.transport;
 
 import java.nio.ByteBuffer;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
 
 /**
- * The server's answer to a {@link Hello} that it took into a link.
+ * The server's answer to a {@link Hello} that it took into a link (section 4.2 of the protocol).
  *
- * @param version the protocol version both sides speak on this connection
- * @param token a per-link token the client may present in later handshakes; empty when none
+ * @param version the protocol version both sides speak on this connection: the client's
+ * @param token the session's token, which the client presents on every later connection of the session
+ * @param fields the field list of version 2 (capabilities, server proof); {@link FieldList#EMPTY} in version 1
  */
-public record HelloAccept(int version, byte[] token) {
+public record HelloAccept(int version, byte[] token, FieldList fields) {
+
+	/** Field key: the server's proof, 32 bytes, present when the connection was authenticated by HMAC. */
+	public static final int FIELD_SERVER_PROOF = 0x0003;
+
+	private static final Set<Integer> KNOWN_FIELDS = Set.of(Hello.FIELD_CAPABILITIES, FIELD_SERVER_PROOF);
+
+	/**
+	 * The answer to a HELLO, in the HELLO's version.
+	 * @param hello the client's handshake
+	 * @param token the session's token
+	 * @param serverProof the server's proof, or {@code null} when the connection was not authenticated by HMAC
+	 * @return the answer
+	 */
+	public static HelloAccept answering(Hello hello, byte[] token, byte @Nullable [] serverProof) {
+		if (hello.version() < 2) {
+			return new HelloAccept(hello.version(), token, FieldList.EMPTY);
+		}
+		FieldList.Builder fields = FieldList.builder().putInt(Hello.FIELD_CAPABILITIES, Hello.CAPABILITY_HMAC_SHA256);
+		if (serverProof != null) {
+			fields.put(FIELD_SERVER_PROOF, serverProof);
+		}
+		return new HelloAccept(hello.version(), token, fields.build());
+	}
+
+	/**
+	 * The server's proof.
+	 * @return the proof, or {@code null} if the answer carries none
+	 */
+	public byte @Nullable [] serverProof() {
+		return this.fields.get(FIELD_SERVER_PROOF);
+	}
 
 	public Frame toFrame() {
-		ByteBuffer buffer = ByteBuffer.allocate(2 + 2 + this.token.length);
+		int fieldsLength = (this.version >= 2) ? this.fields.encodedLength() : 0;
+		ByteBuffer buffer = ByteBuffer.allocate(2 + 2 + this.token.length + fieldsLength);
 		buffer.putShort((short) this.version);
 		Wire.putShortBytes(buffer, this.token);
+		if (this.version >= 2) {
+			this.fields.writeTo(buffer);
+		}
 		return new Frame(FrameType.HELLO_ACCEPT, 0, buffer.array());
 	}
 
@@ -21,7 +60,7 @@ public record HelloAccept(int version, byte[] token) {
 	 * Parses a HELLO_ACCEPT, whose token must be {@value Hello#TOKEN_LENGTH} bytes.
 	 * @param frame a HELLO_ACCEPT frame
 	 * @return the answer
-	 * @throws ProtocolViolationException if it does not parse or its token has another length
+	 * @throws ProtocolViolationException if it does not parse or breaks a rule of section 4.2
 	 */
 	public static HelloAccept fromFrame(Frame frame) {
 		ByteBuffer buffer = ByteBuffer.wrap(frame.payload());
@@ -31,7 +70,25 @@ public record HelloAccept(int version, byte[] token) {
 			throw new ProtocolViolationException(
 					"HELLO_ACCEPT token must be " + Hello.TOKEN_LENGTH + " bytes, was " + token.length);
 		}
-		return new HelloAccept(version, token);
+		FieldList fields = FieldList.EMPTY;
+		if (version >= 2) {
+			fields = FieldList.readFrom(buffer, "HELLO_ACCEPT");
+			if (buffer.hasRemaining()) {
+				throw new ProtocolViolationException(buffer.remaining() + " bytes follow the field list of HELLO_ACCEPT");
+			}
+			fields.requireKnownCritical(KNOWN_FIELDS, "HELLO_ACCEPT");
+			byte[] proof = fields.get(FIELD_SERVER_PROOF);
+			if (proof != null && proof.length != Authentication.PROOF_LENGTH) {
+				throw new ProtocolViolationException(
+						"server proof must be " + Authentication.PROOF_LENGTH + " bytes, was " + proof.length);
+			}
+		}
+		return new HelloAccept(version, token, fields);
+	}
+
+	@Override
+	public String toString() {
+		return "HelloAccept[version=" + this.version + "]";
 	}
 
 }

@@ -44,14 +44,20 @@ public record HelloReject(Reason reason, String message) {
 		 */
 		SESSION_ENDED(3),
 
-		/** The credentials were missing or wrong. */
+		/** The endpoint requires authentication and the connection did not prove it. */
 		AUTHENTICATION_FAILED(4),
 
 		/** The server endpoint is shutting down. */
 		SHUTTING_DOWN(5),
 
 		/** The server endpoint already holds as many links as it may; the client tries again later. */
-		LINK_LIMIT(6);
+		LINK_LIMIT(6),
+
+		/**
+		 * The HELLO opens a new session for a link whose current session is still live, on an endpoint that does not
+		 * authenticate; the client tries again later.
+		 */
+		LINK_IN_USE(7);
 
 		private final int code;
 

@@ -5,8 +5,11 @@ package dev.dualsocket.transport;
  */
 public final class Protocol {
 
-	/** The protocol version this implementation speaks. */
-	public static final int VERSION = 1;
+	/** The protocol version this implementation speaks, and sends as a client. */
+	public static final int VERSION = 2;
+
+	/** The oldest version a server still accepts, from a client that does not authenticate. */
+	public static final int OLDEST_VERSION = 1;
 
 	private Protocol() {
 	}

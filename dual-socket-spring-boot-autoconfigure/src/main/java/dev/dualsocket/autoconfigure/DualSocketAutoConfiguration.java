@@ -9,6 +9,7 @@ import dev.dualsocket.codec.JacksonPayloadCodec;
 import dev.dualsocket.codec.PayloadCodec;
 import dev.dualsocket.endpoint.DualSocketEndpoint;
 import dev.dualsocket.endpoint.DualSocketEndpointRegistry;
+import dev.dualsocket.endpoint.LinkSecretResolver;
 import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.link.RequestObserver;
 import dev.dualsocket.listener.DualSocketListenerMethodProcessor;
@@ -67,12 +68,14 @@ public final class DualSocketAutoConfiguration {
 	@Bean(DualSocketEndpointRegistrar.FACTORY_BEAN_NAME)
 	DualSocketEndpointFactory dualSocketEndpointFactory(DualSocketProperties properties, TransportResources transport,
 			ApplicationEventBridge applicationEvents, ObjectProvider<DualSocketEventListener> listeners,
-			PayloadCodec codec, ObjectProvider<RequestObserver> observers, ObjectProvider<SslBundles> sslBundles) {
+			PayloadCodec codec, ObjectProvider<RequestObserver> observers, ObjectProvider<SslBundles> sslBundles,
+			ObjectProvider<LinkSecretResolver> secrets) {
 		List<DualSocketEventListener> events = new ArrayList<>();
 		events.add(applicationEvents);
 		listeners.orderedStream().filter((listener) -> listener != applicationEvents).forEach(events::add);
 		return new DualSocketEndpointFactory(properties, transport, DualSocketEventListener.of(events), codec,
-				RequestObserver.of(observers.orderedStream().toList()), sslBundles.getIfAvailable());
+				RequestObserver.of(observers.orderedStream().toList()), sslBundles.getIfAvailable(),
+				secrets.getIfUnique());
 	}
 
 	@Bean

@@ -6,6 +6,7 @@ import dev.dualsocket.codec.PayloadCodec;
 import dev.dualsocket.endpoint.ClientEndpoint;
 import dev.dualsocket.endpoint.DualSocketEndpoint;
 import dev.dualsocket.endpoint.EndpointSettings;
+import dev.dualsocket.endpoint.LinkSecretResolver;
 import dev.dualsocket.endpoint.ServerEndpoint;
 import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.link.RequestObserver;
@@ -34,9 +35,9 @@ public final class DualSocketEndpointFactory {
 
 	DualSocketEndpointFactory(DualSocketProperties properties, TransportResources transport,
 			DualSocketEventListener events, PayloadCodec codec, RequestObserver observer,
-			@Nullable SslBundles sslBundles) {
+			@Nullable SslBundles sslBundles, @Nullable LinkSecretResolver secrets) {
 		this.properties = properties;
-		this.mapper = new EndpointSettingsMapper(properties.getDefaults(), new TlsContexts(sslBundles));
+		this.mapper = new EndpointSettingsMapper(properties.getDefaults(), new TlsContexts(sslBundles), secrets);
 		this.transport = transport;
 		this.events = events;
 		this.codec = codec;

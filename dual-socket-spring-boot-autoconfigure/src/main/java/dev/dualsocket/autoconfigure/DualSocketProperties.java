@@ -446,6 +446,12 @@ public class DualSocketProperties {
 		@NestedConfigurationProperty
 		private final Ssl ssl = new Ssl();
 
+		/**
+		 * How connections prove they belong to their link.
+		 */
+		@NestedConfigurationProperty
+		private final Auth auth = new Auth();
+
 		public @Nullable EndpointRole getRole() {
 			return this.role;
 		}
@@ -504,6 +510,46 @@ public class DualSocketProperties {
 
 		public Ssl getSsl() {
 			return this.ssl;
+		}
+
+		public Auth getAuth() {
+			return this.auth;
+		}
+
+	}
+
+	/**
+	 * Authentication of an endpoint's connections (section 4.5 of docs/PROTOCOL.md).
+	 */
+	public static class Auth {
+
+		/**
+		 * Shared secret (at least 16 bytes of UTF-8) that every connection proves by HMAC-SHA256 against a fresh
+		 * nonce; the client also requires the server to prove it. Set the same value on both sides. On a server, a
+		 * LinkSecretResolver bean may give each link id a secret of its own instead. Unset: no secret.
+		 */
+		private @Nullable String secret;
+
+		/**
+		 * Server: require the link id to be named by the TLS client certificate (its subject CN or a DNS or URI
+		 * subject alternative name). Needs an SSL bundle with a trust store, so that clients must present one.
+		 */
+		private boolean certificateBinding;
+
+		public @Nullable String getSecret() {
+			return this.secret;
+		}
+
+		public void setSecret(@Nullable String secret) {
+			this.secret = secret;
+		}
+
+		public boolean isCertificateBinding() {
+			return this.certificateBinding;
+		}
+
+		public void setCertificateBinding(boolean certificateBinding) {
+			this.certificateBinding = certificateBinding;
 		}
 
 	}

@@ -11,7 +11,10 @@ import dev.dualsocket.autoconfigure.DualSocketProperties.Endpoint;
 import dev.dualsocket.autoconfigure.DualSocketProperties.LinkProperties;
 import dev.dualsocket.endpoint.EndpointSettings;
 import dev.dualsocket.endpoint.EndpointSettings.Address;
+import dev.dualsocket.endpoint.LinkAuthentication;
+import dev.dualsocket.endpoint.LinkSecretResolver;
 import dev.dualsocket.link.LinkSettings;
+import dev.dualsocket.transport.Authentication;
 import dev.dualsocket.transport.Hello;
 import io.netty.handler.ssl.SslContext;
 import org.jspecify.annotations.Nullable;
@@ -31,9 +34,12 @@ final class EndpointSettingsMapper {
 
 	private final TlsContexts tls;
 
-	EndpointSettingsMapper(LinkProperties defaults, TlsContexts tls) {
+	private final @Nullable LinkSecretResolver secrets;
+
+	EndpointSettingsMapper(LinkProperties defaults, TlsContexts tls, @Nullable LinkSecretResolver secrets) {
 		this.defaults = defaults;
 		this.tls = tls;
+		this.secrets = secrets;
 	}
 
 	EndpointSettings map(String name, Endpoint endpoint) {
@@ -79,8 +85,43 @@ final class EndpointSettingsMapper {
 		int maxLinks = serverLimit(values, role, "max-links", endpoint.getMaxLinks(), EndpointSettings.DEFAULT_MAX_LINKS);
 		int maxPendingHandshakes = serverLimit(values, role, "max-pending-handshakes",
 				endpoint.getMaxPendingHandshakes(), EndpointSettings.DEFAULT_MAX_PENDING_HANDSHAKES);
+		LinkAuthentication auth = auth(values, role, endpoint.getAuth(), ssl != null);
 		return new EndpointSettings(name, role, (host != null && !host.isBlank()) ? host : "0.0.0.0", port, linkId,
-				linkSettings(values), ssl, standby, maxLinks, maxPendingHandshakes);
+				linkSettings(values), ssl, standby, maxLinks, maxPendingHandshakes, auth);
+	}
+
+	/**
+	 * The endpoint's authentication: its secret, on a server the secret resolver bean before it, and the certificate
+	 * binding. A secret never appears in an error message.
+	 */
+	private LinkAuthentication auth(Values values, EndpointRole role, DualSocketProperties.Auth properties,
+			boolean tls) {
+		String secret = properties.getSecret();
+		byte[] key = (secret != null) ? secret.getBytes(StandardCharsets.UTF_8) : null;
+		if (key != null && key.length < Authentication.MIN_SECRET_LENGTH) {
+			throw new InvalidDualSocketPropertyException(values.endpointProperty("auth.secret"),
+					"(" + key.length + " bytes, not shown)",
+					"a secret of at least " + Authentication.MIN_SECRET_LENGTH + " bytes of UTF-8");
+		}
+		LinkSecretResolver resolver = (role == EndpointRole.SERVER) ? this.secrets : null;
+		LinkAuthentication auth = LinkAuthentication.NONE;
+		if (resolver != null) {
+			auth = LinkAuthentication.secrets((endpoint, linkId) -> {
+				byte[] resolved = resolver.secretFor(endpoint, linkId);
+				return (resolved != null) ? resolved : ((key != null) ? key.clone() : null);
+			});
+		}
+		else if (secret != null) {
+			auth = LinkAuthentication.secret(secret);
+		}
+		if (properties.isCertificateBinding()) {
+			if (role != EndpointRole.SERVER || !tls) {
+				throw new InvalidDualSocketPropertyException(values.endpointProperty("auth.certificate-binding"), true,
+						"true only on a server endpoint with an SSL bundle (ssl.bundle) that has a trust store");
+			}
+			auth = auth.withCertificateBinding();
+		}
+		return auth;
 	}
 
 	/** A limit that only a server endpoint has: a whole number of at least 1, or the default when unset. */

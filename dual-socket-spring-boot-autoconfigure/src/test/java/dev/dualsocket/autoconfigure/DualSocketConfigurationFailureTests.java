@@ -104,6 +104,27 @@ class DualSocketConfigurationFailureTests {
 	}
 
 	@Test
+	void secretTooShortIsRefusedWithoutShowingIt() {
+		assertInvalid("dual-socket.endpoints.exchange.auth.secret", "(6 bytes, not shown)",
+				"a secret of at least 16 bytes of UTF-8", with(CLIENT, "dual-socket.endpoints.exchange.auth.secret=hunter"));
+	}
+
+	@Test
+	void certificateBindingOnAClient() {
+		assertInvalid("dual-socket.endpoints.exchange.auth.certificate-binding", true,
+				"true only on a server endpoint with an SSL bundle (ssl.bundle) that has a trust store",
+				with(CLIENT, "dual-socket.endpoints.exchange.auth.certificate-binding=true"));
+	}
+
+	@Test
+	void certificateBindingWithoutTls() {
+		assertInvalid("dual-socket.endpoints.hub.auth.certificate-binding", true,
+				"true only on a server endpoint with an SSL bundle (ssl.bundle) that has a trust store",
+				"dual-socket.endpoints.hub.role=server", "dual-socket.endpoints.hub.port=0",
+				"dual-socket.endpoints.hub.auth.certificate-binding=true");
+	}
+
+	@Test
 	void malformedStandbyAddress() {
 		assertInvalid("dual-socket.endpoints.exchange.standby[1]", "backup", "host:port with a port of 1 to 65535",
 				with(CLIENT, "dual-socket.endpoints.exchange.standby=127.0.0.1:7801,backup"));

@@ -204,8 +204,9 @@ public final class FakePeer implements AutoCloseable {
 			}
 			RawHello hello = first.hello();
 			role = roleOf(hello.channel());
-			if (hello.version() != 1 || role == null) {
-				connection.writeHelloReject((hello.version() != 1) ? 1 : 2, "the fake peer speaks version 1, channels 1 and 2");
+			boolean spoken = hello.version() == 1 || hello.version() == 2;
+			if (!spoken || role == null) {
+				connection.writeHelloReject(spoken ? 2 : 1, "the fake peer speaks versions 1 and 2, channels 1 and 2");
 				return;
 			}
 			session = handshake(hello, role, connection);
@@ -255,7 +256,7 @@ public final class FakePeer implements AutoCloseable {
 				return null;
 			}
 		}
-		connection.writeHelloAccept(session.token);
+		connection.writeHelloAccept(hello.version(), session.token);
 		session.attach(role, connection);
 		this.connects.get(role).incrementAndGet();
 		return session;

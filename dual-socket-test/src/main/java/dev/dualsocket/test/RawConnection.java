@@ -12,8 +12,15 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * A plain blocking socket that speaks the wire format by hand, byte by byte as {@code docs/PROTOCOL.md} describes
@@ -30,6 +37,12 @@ public final class RawConnection implements AutoCloseable {
 
 	/** Frame type {@code HELLO_REJECT}. */
 	public static final int HELLO_REJECT = 0x03;
+
+	/** Frame type {@code HELLO_CHALLENGE} (version 2). */
+	public static final int HELLO_CHALLENGE = 0x04;
+
+	/** Frame type {@code HELLO_PROOF} (version 2). */
+	public static final int HELLO_PROOF = 0x05;
 
 	/** Frame type {@code REQUEST}. */
 	public static final int REQUEST = 0x10;
@@ -148,13 +161,99 @@ public final class RawConnection implements AutoCloseable {
 	}
 
 	/**
+	 * Writes a version-2 {@code HELLO} (section 4.1 of the protocol): capabilities, and a client nonce when given.
+	 * @param channel 1 = client outbound, 2 = client inbound
+	 * @param session the client's session id
+	 * @param linkId the link id
+	 * @param token the session token, or empty to open a session
+	 * @param clientNonce 16 bytes to offer authentication, or {@code null}
+	 * @return the payload written, which the proofs of section 4.5 cover
+	 * @throws IOException if the connection is gone
+	 */
+	public byte[] writeHelloV2(int channel, long session, String linkId, byte[] token, byte @Nullable [] clientNonce)
+			throws IOException {
+		byte[] id = linkId.getBytes(StandardCharsets.UTF_8);
+		int fields = 8 + ((clientNonce != null) ? 4 + clientNonce.length : 0);
+		ByteBuffer payload = ByteBuffer.allocate(2 + 1 + 8 + 2 + id.length + 2 + 2 + token.length + 2 + fields);
+		payload.putShort((short) 2).put((byte) channel).putLong(session).putShort((short) id.length).put(id);
+		payload.putShort((short) 0).putShort((short) token.length).put(token);
+		payload.putShort((short) fields).putShort((short) 1).putShort((short) 4).putInt((clientNonce != null) ? 1 : 0);
+		if (clientNonce != null) {
+			payload.putShort((short) 2).putShort((short) clientNonce.length).put(clientNonce);
+		}
+		writeFrame(HELLO, 0, payload.array());
+		return payload.array();
+	}
+
+	/**
+	 * Runs the whole authenticated handshake of section 4.5 of the protocol: a version-2 {@code HELLO} with a fresh
+	 * nonce, then, if challenged, the proof of the given secret.
+	 * @param channel 1 = client outbound, 2 = client inbound
+	 * @param session the client's session id
+	 * @param linkId the link id
+	 * @param token the session token, or empty to open a session
+	 * @param secret the secret to prove
+	 * @return the server's answer: {@code HELLO_ACCEPT} or {@code HELLO_REJECT}
+	 * @throws IOException if the connection is gone or the read timed out
+	 */
+	public RawFrame authenticate(int channel, long session, String linkId, byte[] token, byte[] secret)
+			throws IOException {
+		byte[] clientNonce = new byte[16];
+		new SecureRandom().nextBytes(clientNonce);
+		byte[] hello = writeHelloV2(channel, session, linkId, token, clientNonce);
+		RawFrame answer = readFrame();
+		if (answer.type() != HELLO_CHALLENGE) {
+			return answer;
+		}
+		byte[] serverNonce = Arrays.copyOf(answer.payload(), 16);
+		writeFrame(HELLO_PROOF, 0, hmacSha256(secret, "dual-socket client proof".getBytes(StandardCharsets.US_ASCII),
+				serverNonce, clientNonce, hello));
+		return readFrame();
+	}
+
+	/**
+	 * HMAC-SHA256 over the concatenation of the parts, as the proofs of section 4.5 of the protocol are made.
+	 * @param secret the key
+	 * @param parts the data
+	 * @return the 32-byte MAC
+	 */
+	public static byte[] hmacSha256(byte[] secret, byte[]... parts) {
+		try {
+			Mac mac = Mac.getInstance("HmacSHA256");
+			mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+			for (byte[] part : parts) {
+				mac.update(part);
+			}
+			return mac.doFinal();
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
 	 * Writes a {@code HELLO_ACCEPT} frame for protocol version 1, as a server answers a {@code HELLO}.
 	 * @param token the session's token
 	 * @throws IOException if the connection is gone
 	 */
 	public void writeHelloAccept(byte[] token) throws IOException {
-		writeFrame(HELLO_ACCEPT, 0,
-				ByteBuffer.allocate(4 + token.length).putShort((short) 1).putShort((short) token.length).put(token).array());
+		writeHelloAccept(1, token);
+	}
+
+	/**
+	 * Writes a {@code HELLO_ACCEPT} frame, as a server answers a {@code HELLO} of the same version; in version 2 with
+	 * an empty field list (no capabilities, no server proof).
+	 * @param version 1 or 2
+	 * @param token the session's token
+	 * @throws IOException if the connection is gone
+	 */
+	public void writeHelloAccept(int version, byte[] token) throws IOException {
+		ByteBuffer payload = ByteBuffer.allocate(4 + token.length + ((version >= 2) ? 2 : 0));
+		payload.putShort((short) version).putShort((short) token.length).put(token);
+		if (version >= 2) {
+			payload.putShort((short) 0);
+		}
+		writeFrame(HELLO_ACCEPT, 0, payload.array());
 	}
 
 	/**

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.dualsocket.LinkDisconnectedException;
 import dev.dualsocket.LinkState;
 import dev.dualsocket.endpoint.ClientEndpoint;
+import dev.dualsocket.endpoint.EndpointSettings;
+import dev.dualsocket.endpoint.LinkAuthentication;
 import dev.dualsocket.endpoint.ServerEndpoint;
 import dev.dualsocket.test.CountingHandler;
 import dev.dualsocket.test.RawConnection;
@@ -25,12 +27,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A stranger's {@code HELLO} for a live link id ends the client's session mid-load (authentication, which would refuse
- * it, is another matter). The client's re-connects name the ended session, are answered {@code SESSION_ENDED}, and
- * its requests in flight fail instead of being re-sent into the stranger's session: under load from several callers,
- * nothing runs twice and no caller gets another request's answer.
+ * An authenticated new session for a live link id (the client restarted elsewhere, with the link's secret) ends the
+ * client's session mid-load at once (section 4.4 of the protocol). The old client's re-connects name the ended
+ * session, are answered {@code SESSION_ENDED}, and its requests in flight fail instead of being re-sent into the new
+ * session: under load from several callers, nothing runs twice and no caller gets another request's answer.
  */
-class StrangerHelloTests {
+class NewSessionUnderLoadTests {
+
+	private static final String SECRET = "a secret of the target link";
 
 	private static final int CALLERS = 4;
 
@@ -52,11 +56,13 @@ class StrangerHelloTests {
 	}
 
 	@Test
-	void strangersHelloEndsTheSessionWithoutARunTwiceOrAWrongAnswer() throws Exception {
-		ServerEndpoint server = this.bed.server("server", TestBed.FAST);
+	void authenticatedNewSessionEndsTheOldOneWithoutARunTwiceOrAWrongAnswer() throws Exception {
+		ServerEndpoint server = this.bed.server(EndpointSettings.server("server", "127.0.0.1", 0, TestBed.FAST)
+			.withAuth(LinkAuthentication.secret(SECRET)));
 		server.setRequestHandler(this.handler);
 		int port = server.getLocalAddress().getPort();
-		ClientEndpoint client = this.bed.client("client", "target", port, TestBed.FAST);
+		ClientEndpoint client = this.bed.client(EndpointSettings.client("client", "127.0.0.1", port, "target", TestBed.FAST)
+			.withAuth(LinkAuthentication.secret(SECRET)));
 		DualSocketLink link = client.link("target");
 		TestBed.awaitNormal(link);
 
@@ -69,8 +75,10 @@ class StrangerHelloTests {
 			int settled = this.outcomes.size();
 			await().atMost(Duration.ofSeconds(10)).until(() -> this.outcomes.size() > settled + 200);
 			try (RawConnection raw = new RawConnection(port)) {
-				raw.writeHello(1, 1, ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE), "target");
-				assertThat(raw.readUntil(0x02).shortBytesAt(2)).hasSize(16);
+				RawConnection.RawFrame answer = raw.authenticate(1, ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE),
+						"target", new byte[0], SECRET.getBytes(UTF_8));
+				assertThat(answer.type()).isEqualTo(RawConnection.HELLO_ACCEPT);
+				assertThat(answer.shortBytesAt(2)).hasSize(16);
 			}
 			int disconnects = stranger + 1;
 			await().atMost(Duration.ofSeconds(10))
