@@ -21,6 +21,9 @@ import dev.dualsocket.test.RawConnection.RawFrame;
 import dev.dualsocket.test.TestBed;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /**
  * A live link is never taken over (sections 4.4 and 4.5 of the protocol): without authentication a new session for a
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * refused {@code AUTHENTICATION_FAILED}. Each time the legitimate link stays {@code NORMAL} with no socket failure and
  * no re-connect, and answers requests.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class TakeOverTests {
 
 	private static final String SECRET = "the orders link's secret";
@@ -83,7 +87,7 @@ class TakeOverTests {
 	}
 
 	@Test
-	void connectionsThatDoNotProveTheSecretAreRefusedAndTheLinkStays() throws Exception {
+	void connectionsThatDoNotProveTheSecretAreRefusedAndTheLinkStays(CapturedOutput output) throws Exception {
 		ServerEndpoint server = this.bed.server(EndpointSettings.server("server", "127.0.0.1", 0, TestBed.FAST)
 			.withAuth(LinkAuthentication.secret(SECRET)));
 		server.setRequestHandler(IncomingRequest::payload);
@@ -131,6 +135,12 @@ class TakeOverTests {
 			assertAuthenticationFailed(replay.readFrame());
 		}
 		assertUntouched(link);
+		// Refusals are logged, but never with the session id, the token or the secret.
+		assertThat(output).contains("authentication failed for link 'orders'")
+			.doesNotContain(Long.toString(session))
+			.doesNotContain(Long.toHexString(session))
+			.doesNotContainIgnoringCase(java.util.HexFormat.of().formatHex(token))
+			.doesNotContain(SECRET);
 	}
 
 	@Test
