@@ -9,7 +9,6 @@ import java.util.function.IntUnaryOperator;
 
 import dev.dualsocket.LinkState;
 import dev.dualsocket.endpoint.ClientEndpoint;
-import dev.dualsocket.endpoint.EndpointSettings;
 import dev.dualsocket.endpoint.ServerEndpoint;
 import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.link.DualSocketLink;
@@ -85,13 +84,13 @@ public final class DualSocketBed implements AutoCloseable {
 	public DualSocketBed(LinkSettings settings, TransportSettings transport, DualSocketEventListener events,
 			IntUnaryOperator connectTo) {
 		this.transport = TransportResources.create(transport);
-		this.server = new ServerEndpoint(EndpointSettings.server(SERVER, "127.0.0.1", 0, settings), this.transport,
+		this.server = new ServerEndpoint(SecuredEndpoints.server(SERVER, "127.0.0.1", 0, settings), this.transport,
 				events);
 		this.server.setRequestHandler((request) -> request.payload());
 		this.server.start();
 		int port = this.server.getLocalAddress().getPort();
 		this.client = new ClientEndpoint(
-				EndpointSettings.client(CLIENT, "127.0.0.1", connectTo.applyAsInt(port), LINK_ID, settings),
+				SecuredEndpoints.client(CLIENT, "127.0.0.1", connectTo.applyAsInt(port), LINK_ID, settings),
 				this.transport, events);
 		this.client.setRequestHandler((request) -> request.payload());
 		this.client.start();

@@ -20,7 +20,6 @@ import java.util.stream.Collectors;
 import dev.dualsocket.LinkState;
 import dev.dualsocket.endpoint.ClientEndpoint;
 import dev.dualsocket.endpoint.DualSocketEndpoint;
-import dev.dualsocket.endpoint.EndpointSettings;
 import dev.dualsocket.endpoint.ServerEndpoint;
 import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.event.LinkStateChangedEvent;
@@ -199,10 +198,10 @@ final class PeerRestarts {
 				peer[0] = startPeer(restarted, 0, 0, dir, profile);
 				port = ready(peer[0]);
 				survivor = new ClientEndpoint(
-						EndpointSettings.client(survivorName, "127.0.0.1", port, LINK_ID, settings), transport, tape);
+						SecuredEndpoints.client(survivorName, "127.0.0.1", port, LINK_ID, settings), transport, tape);
 			}
 			else {
-				survivor = new ServerEndpoint(EndpointSettings.server(survivorName, "127.0.0.1", 0, settings),
+				survivor = new ServerEndpoint(SecuredEndpoints.server(survivorName, "127.0.0.1", 0, settings),
 						transport, tape);
 			}
 			survivor.setRequestHandler((request) -> {
@@ -368,10 +367,10 @@ final class PeerRestarts {
 		try (TransportResources transport = TransportResources.create(TransportSettings.defaults());
 				RunLog log = new RunLog(Path.of(ScaleScenario.stringArg(args, "log")))) {
 			DualSocketEndpoint endpoint = server
-					? new ServerEndpoint(EndpointSettings.server(DualSocketBed.SERVER, "127.0.0.1", port, settings),
+					? new ServerEndpoint(SecuredEndpoints.server(DualSocketBed.SERVER, "127.0.0.1", port, settings),
 							transport, DualSocketEventListener.NONE)
 					: new ClientEndpoint(
-							EndpointSettings.client(DualSocketBed.CLIENT, "127.0.0.1", port, LINK_ID, settings),
+							SecuredEndpoints.client(DualSocketBed.CLIENT, "127.0.0.1", port, LINK_ID, settings),
 							transport, DualSocketEventListener.NONE);
 			endpoint.setRequestHandler((request) -> {
 				log.append(RunLog.RAN, Payloads.number(request.payload()));

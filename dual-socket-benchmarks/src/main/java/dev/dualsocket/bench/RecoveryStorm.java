@@ -17,7 +17,6 @@ import java.util.concurrent.locks.LockSupport;
 
 import dev.dualsocket.LinkState;
 import dev.dualsocket.endpoint.ClientEndpoint;
-import dev.dualsocket.endpoint.EndpointSettings;
 import dev.dualsocket.endpoint.ServerEndpoint;
 import dev.dualsocket.event.DualSocketEvent;
 import dev.dualsocket.event.DualSocketEventListener;
@@ -177,7 +176,7 @@ public final class RecoveryStorm {
 		List<ClientEndpoint> clients = new ArrayList<>();
 		try (TransportResources serverTransport = TransportResources.create(TransportSettings.defaults());
 				TransportResources clientTransport = TransportResources.create(TransportSettings.defaults())) {
-			ServerEndpoint server = new ServerEndpoint(EndpointSettings.server(SERVER, "127.0.0.1", 0, settings),
+			ServerEndpoint server = new ServerEndpoint(SecuredEndpoints.server(SERVER, "127.0.0.1", 0, settings),
 					serverTransport, tracker);
 			Ledger ledger = new Ledger();
 			server.setRequestHandler((request) -> {
@@ -190,7 +189,7 @@ public final class RecoveryStorm {
 				long start = System.nanoTime();
 				List<DualSocketLink> clientLinks = DualSocketBed.startInBatches(links, START_BATCH,
 						(j) -> new ClientEndpoint(
-								EndpointSettings.client("storm-client-" + j, "127.0.0.1", port, linkId(j), settings),
+								SecuredEndpoints.client("storm-client-" + j, "127.0.0.1", port, linkId(j), settings),
 								clientTransport, tracker),
 						clients);
 				awaitServerLinks(server, links);

@@ -14,7 +14,6 @@ import java.util.stream.Collectors;
 
 import dev.dualsocket.LinkState;
 import dev.dualsocket.endpoint.ClientEndpoint;
-import dev.dualsocket.endpoint.EndpointSettings;
 import dev.dualsocket.endpoint.ServerEndpoint;
 import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.link.DualSocketLink;
@@ -175,7 +174,7 @@ public final class ScaleScenario {
 		int links = intArg(args, "links");
 		LinkSettings settings = LinkSettings.builder().build();
 		try (TransportResources transport = TransportResources.create(TransportSettings.defaults())) {
-			ServerEndpoint server = new ServerEndpoint(EndpointSettings.server("scale-server", "127.0.0.1", 0, settings),
+			ServerEndpoint server = new ServerEndpoint(SecuredEndpoints.server("scale-server", "127.0.0.1", 0, settings),
 					transport, DualSocketEventListener.NONE);
 			server.setRequestHandler((request) -> request.payload());
 			server.start();
@@ -205,7 +204,7 @@ public final class ScaleScenario {
 			long start = System.nanoTime();
 			List<DualSocketLink> all = DualSocketBed.startInBatches(links, batchSize, (j) -> {
 				ClientEndpoint client = new ClientEndpoint(
-						EndpointSettings.client("scale-client-" + j, "127.0.0.1", port, "scale-" + j, settings), transport,
+						SecuredEndpoints.client("scale-client-" + j, "127.0.0.1", port, "scale-" + j, settings), transport,
 						DualSocketEventListener.NONE);
 				client.setRequestHandler((request) -> request.payload());
 				return client;
