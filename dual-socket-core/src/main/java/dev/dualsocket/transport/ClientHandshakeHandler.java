@@ -91,8 +91,9 @@ public final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
 					"server accepted with version " + accept.version() + " but this client speaks " + this.hello.version());
 		}
 		if (this.secret != null && !serverProved(accept)) {
-			this.result.completeExceptionally(new HandshakeRejectedException(new HelloReject(
-					HelloReject.Reason.AUTHENTICATION_FAILED, "the server did not prove it knows the link's secret")));
+			this.result.completeExceptionally(new ServerAuthenticationException("the server did not prove it knows the "
+					+ "link's secret (" + ((accept.serverProof() == null) ? "no server proof" : "a wrong server proof")
+					+ "): it is not this link's server, or the two ends hold different secrets"));
 			ctx.close();
 			return;
 		}
