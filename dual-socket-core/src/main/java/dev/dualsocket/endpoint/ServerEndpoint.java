@@ -1,5 +1,6 @@
 package dev.dualsocket.endpoint;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,6 +64,11 @@ public final class ServerEndpoint extends AbstractEndpoint {
 
 	private final RateLimitedLog handshakeLimit = new RateLimitedLog(logger, 10, TimeUnit.SECONDS);
 
+	/** Open connections by remote address, from accept to close. */
+	private final ConnectionsPerAddress connectionsPerAddress;
+
+	private final RateLimitedLog addressLimit = new RateLimitedLog(logger, 10, TimeUnit.SECONDS);
+
 	public ServerEndpoint(EndpointSettings settings, TransportResources transport, DualSocketEventListener events) {
 		super(settings, new LinkContext(settings.name(), settings.role(), settings.link(), transport, events));
 		if (settings.role() != EndpointRole.SERVER) {
@@ -70,6 +76,7 @@ public final class ServerEndpoint extends AbstractEndpoint {
 		}
 		this.transport = transport;
 		this.errors = EndpointSupport.errorHandler(settings.name(), this.context);
+		this.connectionsPerAddress = new ConnectionsPerAddress(settings.maxConnectionsPerAddress());
 	}
 
 	/**
@@ -91,7 +98,7 @@ public final class ServerEndpoint extends AbstractEndpoint {
 			.childHandler(new ChannelInitializer<Channel>() {
 				@Override
 				protected void initChannel(Channel channel) {
-					if (!takePendingHandshake(channel)) {
+					if (!takeConnectionOfAddress(channel) || !takePendingHandshake(channel)) {
 						return;
 					}
 					SslContext ssl = ServerEndpoint.this.settings.ssl();
@@ -151,6 +158,24 @@ public final class ServerEndpoint extends AbstractEndpoint {
 			throw new IllegalStateException("Endpoint '" + getName() + "' is not started");
 		}
 		return (InetSocketAddress) current.localAddress();
+	}
+
+	/**
+	 * Counts a new connection against max-connections-per-address, or closes it at once when its address already has
+	 * that many open: one address cannot hold every connection the server can take. The count is given back when the
+	 * connection closes.
+	 */
+	private boolean takeConnectionOfAddress(Channel channel) {
+		if (this.connectionsPerAddress.take(channel)) {
+			return true;
+		}
+		int limit = this.settings.maxConnectionsPerAddress();
+		InetAddress address = ConnectionsPerAddress.addressOf(channel);
+		this.addressLimit.warn(() -> "Endpoint '" + getName() + "': closed connection from " + channel.remoteAddress()
+				+ " at once: " + ((address != null) ? address.getHostAddress() : "its address") + " already has " + limit
+				+ " connections open (max-connections-per-address). Links held are not affected", null);
+		channel.close();
+		return false;
 	}
 
 	/**

@@ -441,6 +441,13 @@ public class DualSocketProperties {
 		private @Nullable Integer maxPendingHandshakes;
 
 		/**
+		 * Server: the most connections open at once from one remote IP address, in their handshake or attached to a
+		 * link (default 4096). One more is closed at once, so that one address cannot take every connection the server
+		 * can hold; links held are not affected. Keep it above twice the links that come from one address.
+		 */
+		private @Nullable Integer maxConnectionsPerAddress;
+
+		/**
 		 * TLS for both sockets.
 		 */
 		@NestedConfigurationProperty
@@ -484,6 +491,14 @@ public class DualSocketProperties {
 
 		public void setMaxPendingHandshakes(@Nullable Integer maxPendingHandshakes) {
 			this.maxPendingHandshakes = maxPendingHandshakes;
+		}
+
+		public @Nullable Integer getMaxConnectionsPerAddress() {
+			return this.maxConnectionsPerAddress;
+		}
+
+		public void setMaxConnectionsPerAddress(@Nullable Integer maxConnectionsPerAddress) {
+			this.maxConnectionsPerAddress = maxConnectionsPerAddress;
 		}
 
 		public @Nullable String getLinkId() {

@@ -79,8 +79,10 @@ final class EndpointSettingsMapper {
 		int maxLinks = serverLimit(values, role, "max-links", endpoint.getMaxLinks(), EndpointSettings.DEFAULT_MAX_LINKS);
 		int maxPendingHandshakes = serverLimit(values, role, "max-pending-handshakes",
 				endpoint.getMaxPendingHandshakes(), EndpointSettings.DEFAULT_MAX_PENDING_HANDSHAKES);
+		int maxConnectionsPerAddress = serverLimit(values, role, "max-connections-per-address",
+				endpoint.getMaxConnectionsPerAddress(), EndpointSettings.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
 		return new EndpointSettings(name, role, (host != null && !host.isBlank()) ? host : "0.0.0.0", port, linkId,
-				linkSettings(values), ssl, standby, maxLinks, maxPendingHandshakes);
+				linkSettings(values), ssl, standby, maxLinks, maxPendingHandshakes, maxConnectionsPerAddress);
 	}
 
 	/** A limit that only a server endpoint has: a whole number of at least 1, or the default when unset. */
