@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A copy of a request sent after the receiver forgot its answer (the requester's low watermark passed its id, or the
- * answer was dropped to stay within {@code duplicate-cache-size}) is answered {@code DUPLICATE_EXPIRED} and never run
+ * answer was dropped to stay within {@code duplicate-cache-size} or {@code duplicate-cache-bytes}) is answered {@code DUPLICATE_EXPIRED} and never run
  * again (section 6.3 of {@code docs/PROTOCOL.md}), whether the Java server or the Java client receives it. The
  * requester is a peer written by hand from the document.
  */
@@ -85,6 +85,26 @@ class DuplicateFloorTests {
 			// No watermark was sent: the record dropped the oldest answers to keep two, and still never runs them.
 			assertDuplicateExpired(outbound, 1, "r1");
 			assertDuplicateExpired(outbound, 3, "r3");
+			assertThat(ask(outbound, 5, "r5")).isEqualTo("answer:r5");
+		}
+		assertThat(this.handler.runs()).hasSize(5)
+			.allSatisfy((payload, count) -> assertThat(count).as(payload).hasValue(1));
+	}
+
+	@Test
+	void copyOfARequestWhoseAnswerWasDroppedToStayWithinTheCacheBytesIsNotRunAgain() throws Exception {
+		// Each answer is "answer:rN", 9 bytes: two fit in 20 bytes, though the count would keep 10,000.
+		ServerEndpoint server = this.bed.server("server", SETTINGS.toBuilder().duplicateCacheBytes(20).build());
+		server.setRequestHandler(this.handler);
+		int port = server.getLocalAddress().getPort();
+		try (RawConnection outbound = new RawConnection(port); RawConnection inbound = new RawConnection(port)) {
+			openSession(outbound, inbound);
+			for (int id = 1; id <= 5; id++) {
+				assertThat(ask(outbound, id, "r" + id)).isEqualTo("answer:r" + id);
+			}
+			assertDuplicateExpired(outbound, 1, "r1");
+			assertDuplicateExpired(outbound, 3, "r3");
+			assertThat(ask(outbound, 4, "r4")).isEqualTo("answer:r4");
 			assertThat(ask(outbound, 5, "r5")).isEqualTo("answer:r5");
 		}
 		assertThat(this.handler.runs()).hasSize(5)

@@ -115,6 +115,11 @@ final class EndpointSettingsMapper {
 			throw new InvalidDualSocketPropertyException(values.propertyOf("max-frame-size", LinkProperties::getMaxFrameSize),
 					frameSize, "1KB to 2GB");
 		}
+		DataSize duplicateCacheBytes = values.get("duplicate-cache-bytes", LinkProperties::getDuplicateCacheBytes);
+		if (duplicateCacheBytes.toBytes() < 1) {
+			throw new InvalidDualSocketPropertyException(values.propertyOf("duplicate-cache-bytes",
+					LinkProperties::getDuplicateCacheBytes), duplicateCacheBytes, "a positive size, for example 8MB");
+		}
 		int maxAttempts = values.atLeast("reconnect.max-attempts", (p) -> p.getReconnect().getMaxAttempts(), 1);
 		Duration initialBackoff = values.positive("reconnect.initial-backoff", (p) -> p.getReconnect().getInitialBackoff());
 		double multiplier = values.get("reconnect.multiplier", (p) -> p.getReconnect().getMultiplier());
@@ -136,6 +141,7 @@ final class EndpointSettingsMapper {
 			.connectTimeout(values.positive("connect-timeout", LinkProperties::getConnectTimeout))
 			.maxFrameSize((int) frameSize.toBytes())
 			.duplicateCacheSize(values.atLeast("duplicate-cache-size", LinkProperties::getDuplicateCacheSize, 1))
+			.duplicateCacheBytes(duplicateCacheBytes.toBytes())
 			.maxRequestsInFlight(values.atLeast("max-requests-in-flight", LinkProperties::getMaxRequestsInFlight, 1))
 			.reconnect(maxAttempts, initialBackoff, multiplier, maxBackoff)
 			.jitter(values.get("reconnect.jitter", (p) -> p.getReconnect().getJitter()))

@@ -92,6 +92,12 @@ class DualSocketConfigurationFailureTests {
 	}
 
 	@Test
+	void duplicateCacheBytesOfZero() {
+		assertInvalid("dual-socket.endpoints.exchange.duplicate-cache-bytes", "0B", "a positive size, for example 8MB",
+				with(CLIENT, "dual-socket.endpoints.exchange.duplicate-cache-bytes=0"));
+	}
+
+	@Test
 	void heartbeatIntervalShorterThanAPeerAllows() {
 		assertInvalid("dual-socket.defaults.heartbeat.interval", "PT0.01S", "a duration of at least 50ms",
 				with(CLIENT, "dual-socket.defaults.heartbeat.interval=10ms"));
