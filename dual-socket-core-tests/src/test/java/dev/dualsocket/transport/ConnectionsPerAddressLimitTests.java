@@ -10,10 +10,12 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import dev.dualsocket.Limit;
 import dev.dualsocket.LinkState;
 import dev.dualsocket.endpoint.ClientEndpoint;
 import dev.dualsocket.endpoint.EndpointSettings;
 import dev.dualsocket.endpoint.ServerEndpoint;
+import dev.dualsocket.event.LimitExceededEvent;
 import dev.dualsocket.event.SocketFailedEvent;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.LinkSettings;
@@ -26,13 +28,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One remote address cannot take every connection a server holds: beyond {@code max-connections-per-address} a new
- * connection from that address is closed at once, whatever it would have been for; other addresses still get in, the
- * links held are not affected, and a connection that closes gives its place back.
+ * connection from that address is closed at once, whatever it would have been for, and reported as a
+ * {@link LimitExceededEvent}; other addresses still get in, the links held are not affected, and a connection that
+ * closes gives its place back.
  */
 class ConnectionsPerAddressLimitTests {
 
-	/** Handshakes may take long here, so that the silent connections a test holds stay open until it closes them. */
-	private static final LinkSettings SETTINGS = TestBed.FAST.toBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+	/**
+	 * Handshakes may take long here, so that the silent connections a test holds stay open until it closes them; and
+	 * heartbeats may be late, so that a loaded machine does not fail the link these tests show to be undisturbed.
+	 */
+	private static final LinkSettings SETTINGS = TestBed.FAST.toBuilder()
+		.connectTimeout(Duration.ofSeconds(30))
+		.heartbeat(Duration.ofMillis(500), Duration.ofSeconds(5))
+		.build();
 
 	private static final int LIMIT = 3;
 
@@ -74,6 +83,12 @@ class ConnectionsPerAddressLimitTests {
 			}
 			assertThat(third.closedByPeer()).as("third connection, after the fourth was refused").isFalse();
 		}
+		assertThat(this.bed.events.ofType(LimitExceededEvent.class, "server")).singleElement().satisfies((event) -> {
+			assertThat(event.getLimit()).isEqualTo(Limit.CONNECTIONS_PER_ADDRESS);
+			assertThat(event.getLinkId()).isNull();
+			assertThat(event.getRemoteAddress()).startsWith("/127.0.0.1:");
+			assertThat(event.getMessage()).contains("127.0.0.1 already has 3 connections open (max-connections-per-address)");
+		});
 		assertHealthyLinkUndisturbed();
 	}
 
@@ -90,6 +105,8 @@ class ConnectionsPerAddressLimitTests {
 				assertThat(other4.closedByPeer()).as("fourth connection from 127.0.0.2").isTrue();
 			}
 		}
+		assertThat(this.bed.events.ofType(LimitExceededEvent.class, "server")).singleElement()
+			.satisfies((event) -> assertThat(event.getRemoteAddress()).startsWith("/127.0.0.2:"));
 		assertHealthyLinkUndisturbed();
 	}
 

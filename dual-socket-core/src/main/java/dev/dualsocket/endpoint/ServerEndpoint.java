@@ -3,6 +3,7 @@ package dev.dualsocket.endpoint;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -14,8 +15,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.dualsocket.EndpointRole;
+import dev.dualsocket.Limit;
 import dev.dualsocket.LinkState;
 import dev.dualsocket.event.DualSocketEventListener;
+import dev.dualsocket.event.LimitExceededEvent;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.Link;
 import dev.dualsocket.link.LinkContext;
@@ -169,11 +172,12 @@ public final class ServerEndpoint extends AbstractEndpoint {
 		if (this.connectionsPerAddress.take(channel)) {
 			return true;
 		}
-		int limit = this.settings.maxConnectionsPerAddress();
 		InetAddress address = ConnectionsPerAddress.addressOf(channel);
-		this.addressLimit.warn(() -> "Endpoint '" + getName() + "': closed connection from " + channel.remoteAddress()
-				+ " at once: " + ((address != null) ? address.getHostAddress() : "its address") + " already has " + limit
-				+ " connections open (max-connections-per-address). Links held are not affected", null);
+		String why = "closed connection from " + channel.remoteAddress() + " at once: "
+				+ ((address != null) ? address.getHostAddress() : "its address") + " already has "
+				+ this.settings.maxConnectionsPerAddress() + " connections open (max-connections-per-address)";
+		this.addressLimit.warn(() -> "Endpoint '" + getName() + "': " + why + ". Links held are not affected", null);
+		EndpointSupport.limitExceeded(this.context, channel, Limit.CONNECTIONS_PER_ADDRESS, why);
 		channel.close();
 		return false;
 	}
@@ -190,9 +194,11 @@ public final class ServerEndpoint extends AbstractEndpoint {
 		int limit = this.settings.maxPendingHandshakes();
 		if (this.pendingHandshakes.incrementAndGet() > limit) {
 			this.pendingHandshakes.decrementAndGet();
-			this.handshakeLimit.warn(() -> "Endpoint '" + getName() + "': closed connection from "
-					+ channel.remoteAddress() + " at once: " + limit + " connections are still in their handshake "
-					+ "(max-pending-handshakes). Links held are not affected", null);
+			String why = "closed connection from " + channel.remoteAddress() + " at once: " + limit
+					+ " connections are still in their handshake (max-pending-handshakes)";
+			this.handshakeLimit.warn(() -> "Endpoint '" + getName() + "': " + why + ". Links held are not affected",
+					null);
+			EndpointSupport.limitExceeded(this.context, channel, Limit.PENDING_HANDSHAKES, why);
 			channel.close();
 			return false;
 		}
@@ -220,6 +226,8 @@ public final class ServerEndpoint extends AbstractEndpoint {
 							+ " links (max-links); link '" + hello.linkId() + "' is refused until one goes";
 					this.linkLimit.warn(() -> "Refused a new link: " + why
 							+ ". The client tries again after its interval; the links held are not affected", null);
+					this.context.publish(new LimitExceededEvent(getName(), hello.linkId(),
+							String.valueOf(channel.remoteAddress()), Limit.LINKS, why, Instant.now()));
 					return HandshakeDecision.reject(HelloReject.Reason.LINK_LIMIT, why);
 				}
 				link = newLink(hello);
