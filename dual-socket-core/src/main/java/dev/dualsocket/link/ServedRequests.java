@@ -12,15 +12,14 @@ import org.jspecify.annotations.Nullable;
  * The requests this side has taken from the peer in one session, so that a request the peer sends again after a
  * socket failure is never run twice: one still running is left to finish (its response goes out on whatever
  * inbound connection is attached then), one finished is answered from here. Responses are kept until the peer's
- * heartbeats say it has them (its low watermark passed their id), and at most {@code capacity} of them holding at most
- * {@code maxBytes} of payload, oldest first out: the count bounds the record's bookkeeping, the bytes the memory
- * large responses take.
+ * heartbeats say it has them (its low watermark passed their id), and within {@code capacity} entries and
+ * {@code maxBytes} of payload, oldest first out: the count bounds the record's bookkeeping, the bytes the memory large
+ * responses take.
  *
  * <p>Forgetting a response must not let its request run again, so the record keeps a floor: every id below it counts
  * as served. The floor rises with the peer's watermark and past every response evicted for room, whether the count or
- * the bytes made the room. A request below the
- * floor that is not remembered gets {@link #EXPIRED}: the requester is told it was not run now (section 6.3 of the
- * protocol), never a second run.
+ * the bytes made the room. A request below the floor that is not remembered gets {@link #EXPIRED}: the requester is
+ * told it was not run now (section 6.3 of the protocol), never a second run.
  */
 final class ServedRequests {
 
@@ -43,7 +42,7 @@ final class ServedRequests {
 	private final LinkedHashMap<Long, Frame> entries = new LinkedHashMap<>();
 
 	/**
-	 * @param capacity most finished responses kept
+	 * @param capacity most requests recorded, running or finished; only finished ones are dropped to stay within it
 	 * @param maxBytes most payload bytes of the finished responses kept
 	 */
 	ServedRequests(int capacity, long maxBytes) {
