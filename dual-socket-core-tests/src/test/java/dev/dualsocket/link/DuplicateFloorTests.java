@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A copy of a request sent after the receiver forgot its answer (the requester's low watermark passed its id, or the
- * answer was dropped to stay within {@code duplicate-cache-size}) is answered {@code DUPLICATE_EXPIRED} and never run
+ * answer was dropped to stay within {@code duplicate-cache-size} or {@code duplicate-cache-bytes}) is answered {@code DUPLICATE_EXPIRED} and never run
  * again (section 6.3 of {@code docs/PROTOCOL.md}), whether the Java server or the Java client receives it. The
  * requester is a peer written by hand from the document.
  */
@@ -74,7 +74,18 @@ class DuplicateFloorTests {
 
 	@Test
 	void copyOfARequestWhoseAnswerWasDroppedForRoomIsNotRunAgain() throws Exception {
-		ServerEndpoint server = this.bed.server("server", SETTINGS.toBuilder().duplicateCacheSize(2).build());
+		assertAnswersDroppedForRoomAreNeverRunAgain(SETTINGS.toBuilder().duplicateCacheSize(2).build());
+	}
+
+	@Test
+	void copyOfARequestWhoseAnswerWasDroppedToStayWithinTheCacheBytesIsNotRunAgain() throws Exception {
+		// Each answer is "answer:rN", 9 bytes: two fit in 20 bytes, though the count would keep 10,000.
+		assertAnswersDroppedForRoomAreNeverRunAgain(SETTINGS.toBuilder().duplicateCacheBytes(20).build());
+	}
+
+	/** Five requests to a server that keeps the answers of two: the three oldest are never run again. */
+	private void assertAnswersDroppedForRoomAreNeverRunAgain(LinkSettings settings) throws Exception {
+		ServerEndpoint server = this.bed.server("server", settings);
 		server.setRequestHandler(this.handler);
 		int port = server.getLocalAddress().getPort();
 		try (RawConnection outbound = new RawConnection(port); RawConnection inbound = new RawConnection(port)) {
@@ -85,6 +96,7 @@ class DuplicateFloorTests {
 			// No watermark was sent: the record dropped the oldest answers to keep two, and still never runs them.
 			assertDuplicateExpired(outbound, 1, "r1");
 			assertDuplicateExpired(outbound, 3, "r3");
+			assertThat(ask(outbound, 4, "r4")).isEqualTo("answer:r4");
 			assertThat(ask(outbound, 5, "r5")).isEqualTo("answer:r5");
 		}
 		assertThat(this.handler.runs()).hasSize(5)

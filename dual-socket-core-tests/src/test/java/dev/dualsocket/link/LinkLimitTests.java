@@ -5,10 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
+import dev.dualsocket.Limit;
 import dev.dualsocket.LinkState;
 import dev.dualsocket.endpoint.ClientEndpoint;
 import dev.dualsocket.endpoint.EndpointSettings;
 import dev.dualsocket.endpoint.ServerEndpoint;
+import dev.dualsocket.event.LimitExceededEvent;
 import dev.dualsocket.event.ReconnectAttemptEvent;
 import dev.dualsocket.test.TestBed;
 import org.junit.jupiter.api.AfterEach;
@@ -51,6 +53,11 @@ class LinkLimitTests {
 			.satisfies((attempt) -> assertThat(attempt.getError()).contains("already holds 2 links (max-links)"));
 		assertThat(third.link("link-3").getState()).isIn(LinkState.CONNECTING, LinkState.DISCONNECTED);
 		assertThat(server.findLink("link-3")).isEmpty();
+		assertThat(this.bed.events.ofType(LimitExceededEvent.class, "server")).isNotEmpty().allSatisfy((event) -> {
+			assertThat(event.getLimit()).isEqualTo(Limit.LINKS);
+			assertThat(event.getLinkId()).isEqualTo("link-3");
+			assertThat(event.getMessage()).contains("already holds 2 links (max-links)");
+		});
 		assertThat(first.link("link-1").getState()).isEqualTo(LinkState.NORMAL);
 		assertThat(second.link("link-2").getState()).isEqualTo(LinkState.NORMAL);
 		assertThat(first.link("link-1").snapshot().outbound().connects()).isOne();

@@ -10,9 +10,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
+import dev.dualsocket.Limit;
 import dev.dualsocket.TooManyRequestsInFlightException;
 import dev.dualsocket.endpoint.ClientEndpoint;
 import dev.dualsocket.endpoint.ServerEndpoint;
+import dev.dualsocket.event.LimitExceededEvent;
 import dev.dualsocket.test.CountingHandler;
 import dev.dualsocket.test.TestBed;
 import org.junit.jupiter.api.AfterEach;
@@ -56,6 +58,13 @@ class RequestsInFlightLimitTests {
 			.isInstanceOf(TooManyRequestsInFlightException.class)
 			.withMessageContaining("already has 3 requests awaiting their answers (max-requests-in-flight)");
 		assertThat(this.handler.runs()).doesNotContainKey("beyond");
+		assertThat(this.bed.events.ofType(LimitExceededEvent.class)).singleElement().satisfies((event) -> {
+			assertThat(event.getEndpoint()).isEqualTo("client");
+			assertThat(event.getLinkId()).isEqualTo("link-1");
+			assertThat(event.getLimit()).isEqualTo(Limit.REQUESTS_IN_FLIGHT);
+			assertThat(event.getRemoteAddress()).isNull();
+			assertThat(event.getMessage()).contains("(max-requests-in-flight)");
+		});
 
 		this.handler.open("held-");
 		for (CompletableFuture<byte[]> request : held) {

@@ -11,6 +11,9 @@ import org.junit.jupiter.api.Test;
  */
 class ServedRequestsTests {
 
+	/** A byte bound no test reaches, for the tests of everything else. */
+	private static final long UNBOUNDED = Long.MAX_VALUE;
+
 	private final java.util.Map<Long, Frame> answers = new java.util.HashMap<>();
 
 	/** The one answer frame of a request id: the record must hand back the very frame it kept. */
@@ -20,7 +23,7 @@ class ServedRequestsTests {
 
 	@Test
 	void requestIsAdmittedOnceThenLeftToFinishThenAnsweredAgain() {
-		ServedRequests served = new ServedRequests(10);
+		ServedRequests served = new ServedRequests(10, UNBOUNDED);
 		assertThat(served.admit(1)).isNull();
 		assertThat(served.admit(1)).isSameAs(ServedRequests.RUNNING);
 		served.complete(1, answer(1));
@@ -29,7 +32,7 @@ class ServedRequestsTests {
 
 	@Test
 	void copyBelowTheWatermarkIsExpiredNotAdmitted() {
-		ServedRequests served = new ServedRequests(10);
+		ServedRequests served = new ServedRequests(10, UNBOUNDED);
 		served.admit(1);
 		served.complete(1, answer(1));
 		served.admit(2);
@@ -44,7 +47,7 @@ class ServedRequestsTests {
 
 	@Test
 	void answerDroppedForRoomRaisesTheFloorPastIt() {
-		ServedRequests served = new ServedRequests(2);
+		ServedRequests served = new ServedRequests(2, UNBOUNDED);
 		for (long id = 1; id <= 4; id++) {
 			served.admit(id);
 			served.complete(id, answer(id));
@@ -58,7 +61,7 @@ class ServedRequestsTests {
 
 	@Test
 	void runningRequestsAreNeverDroppedForRoom() {
-		ServedRequests served = new ServedRequests(1);
+		ServedRequests served = new ServedRequests(1, UNBOUNDED);
 		served.admit(1);
 		served.admit(2);
 		served.complete(2, answer(2));
@@ -70,12 +73,79 @@ class ServedRequestsTests {
 
 	@Test
 	void watermarkNeverLowersTheFloor() {
-		ServedRequests served = new ServedRequests(10);
+		ServedRequests served = new ServedRequests(10, UNBOUNDED);
 		served.admit(5);
 		served.complete(5, answer(5));
 		served.forgetBelow(6);
 		served.forgetBelow(2);
 		assertThat(served.admit(5)).isSameAs(ServedRequests.EXPIRED);
+	}
+
+	@Test
+	void answerDroppedToStayWithinTheBytesRaisesTheFloorPastIt() {
+		ServedRequests served = new ServedRequests(100, 10);
+		Frame[] answers = new Frame[5];
+		for (int id = 1; id <= 4; id++) {
+			answers[id] = Frame.response(id, new byte[4]);
+			served.admit(id);
+			served.complete(id, answers[id]);
+		}
+		// Four of 4 bytes do not fit in 10: the oldest two went, though the count had room for all.
+		assertThat(served.size()).isEqualTo(2);
+		assertThat(served.bytes()).isEqualTo(8);
+		assertThat(served.admit(1)).isSameAs(ServedRequests.EXPIRED);
+		assertThat(served.admit(2)).isSameAs(ServedRequests.EXPIRED);
+		assertThat(served.admit(3)).isSameAs(answers[3]);
+		assertThat(served.admit(4)).isSameAs(answers[4]);
+		assertThat(served.admit(5)).isNull();
+	}
+
+	@Test
+	void responseLargerThanTheBytesIsNotKeptAndItsCopyIsNeverRunAgain() {
+		ServedRequests served = new ServedRequests(100, 10);
+		Frame small = Frame.response(1, new byte[4]);
+		served.admit(1);
+		served.complete(1, small);
+		served.admit(2);
+		served.complete(2, Frame.response(2, new byte[11]));
+
+		assertThat(served.bytes()).isZero();
+		assertThat(served.admit(1)).isSameAs(ServedRequests.EXPIRED);
+		assertThat(served.admit(2)).isSameAs(ServedRequests.EXPIRED);
+		assertThat(served.admit(3)).isNull();
+	}
+
+	@Test
+	void runningRequestsAreNeverDroppedForBytes() {
+		ServedRequests served = new ServedRequests(100, 4);
+		served.admit(1);
+		served.admit(2);
+		served.complete(2, Frame.response(2, new byte[4]));
+		served.admit(3);
+		served.complete(3, Frame.response(3, new byte[4]));
+
+		assertThat(served.admit(1)).isSameAs(ServedRequests.RUNNING);
+		assertThat(served.admit(2)).isSameAs(ServedRequests.EXPIRED);
+	}
+
+	@Test
+	void answersForgottenBelowTheWatermarkGiveTheirBytesBack() {
+		ServedRequests served = new ServedRequests(100, 8);
+		for (int id = 1; id <= 2; id++) {
+			served.admit(id);
+			served.complete(id, Frame.response(id, new byte[4]));
+		}
+		served.forgetBelow(3);
+		assertThat(served.bytes()).isZero();
+
+		Frame third = Frame.response(3, new byte[4]);
+		Frame fourth = Frame.response(4, new byte[4]);
+		served.admit(3);
+		served.complete(3, third);
+		served.admit(4);
+		served.complete(4, fourth);
+		assertThat(served.admit(3)).isSameAs(third);
+		assertThat(served.admit(4)).isSameAs(fourth);
 	}
 
 }

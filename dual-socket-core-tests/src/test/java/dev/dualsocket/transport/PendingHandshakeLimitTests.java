@@ -8,10 +8,12 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import dev.dualsocket.Limit;
 import dev.dualsocket.LinkState;
 import dev.dualsocket.endpoint.ClientEndpoint;
 import dev.dualsocket.endpoint.EndpointSettings;
 import dev.dualsocket.endpoint.ServerEndpoint;
+import dev.dualsocket.event.LimitExceededEvent;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.test.RawConnection;
 import dev.dualsocket.test.TestBed;
@@ -20,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Connections that never send a HELLO cannot pile up: beyond {@code max-pending-handshakes} a new connection is
- * closed at once, a finished handshake frees its place, and the links held are not affected.
+ * closed at once and reported as a {@link LimitExceededEvent}, a finished handshake frees its place, and the links
+ * held are not affected.
  */
 class PendingHandshakeLimitTests {
 
@@ -50,6 +53,12 @@ class PendingHandshakeLimitTests {
 			try (RawConnection third = new RawConnection(port)) {
 				assertThat(third.closedByPeer()).as("third silent connection").isTrue();
 			}
+			assertThat(this.bed.events.ofType(LimitExceededEvent.class, "server")).singleElement().satisfies((event) -> {
+				assertThat(event.getLimit()).isEqualTo(Limit.PENDING_HANDSHAKES);
+				assertThat(event.getLinkId()).isNull();
+				assertThat(event.getRemoteAddress()).startsWith("/127.0.0.1:");
+				assertThat(event.getMessage()).contains("2 connections are still in their handshake (max-pending-handshakes)");
+			});
 
 			// A connection that sent its HELLO gives its place back.
 			first.writeHello(1, 1, 9, "late");

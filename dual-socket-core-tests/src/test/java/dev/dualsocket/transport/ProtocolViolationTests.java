@@ -10,10 +10,12 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import dev.dualsocket.Limit;
 import dev.dualsocket.LinkState;
 import dev.dualsocket.RemoteRequestException;
 import dev.dualsocket.endpoint.ClientEndpoint;
 import dev.dualsocket.endpoint.ServerEndpoint;
+import dev.dualsocket.event.LimitExceededEvent;
 import dev.dualsocket.event.ProtocolErrorEvent;
 import dev.dualsocket.event.SocketFailedEvent;
 import dev.dualsocket.link.DualSocketLink;
@@ -75,6 +77,7 @@ class ProtocolViolationTests {
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.bed.events.ofType(ProtocolErrorEvent.class))
 			.singleElement()
 			.satisfies((event) -> assertThat(event.getReason()).contains("exceeds max-frame-size")));
+		assertLimitExceeded(Limit.FRAME_SIZE, null);
 		assertHealthyLinkUndisturbed();
 	}
 
@@ -181,6 +184,8 @@ class ProtocolViolationTests {
 			assertThat(raw.closedByPeer()).isTrue();
 		}
 		assertThat(output).contains("frame of 1025 bytes before the handshake completed; at most 1024 are read");
+		assertThat(this.bed.events.ofType(LimitExceededEvent.class, "roomy")).singleElement()
+			.satisfies((event) -> assertThat(event.getLimit()).isEqualTo(Limit.HANDSHAKE_FRAME_SIZE));
 		assertHealthyLinkUndisturbed();
 	}
 
@@ -195,6 +200,8 @@ class ProtocolViolationTests {
 			assertThat(raw.closedByPeer()).isTrue();
 		}
 		assertThat(output).contains("HEARTBEAT payload must be empty or 8 bytes, was 3 bytes");
+		assertThat(this.bed.events.ofType(ProtocolErrorEvent.class)).hasSize(1);
+		assertThat(this.bed.events.ofType(LimitExceededEvent.class)).as("a malformed frame goes past no limit").isEmpty();
 		assertHealthyLinkUndisturbed();
 	}
 
@@ -211,6 +218,7 @@ class ProtocolViolationTests {
 			assertThat(raw.closedByPeer()).isTrue();
 		}
 		assertThat(output).contains("too many heartbeats: more than 50 within one second");
+		assertLimitExceeded(Limit.HEARTBEAT_RATE, "flooder");
 		assertHealthyLinkUndisturbed();
 	}
 
@@ -238,6 +246,16 @@ class ProtocolViolationTests {
 		assertThat(output).contains("is answered with an error instead");
 		this.server.setRequestHandler((request) -> request.payload());
 		assertHealthyLinkUndisturbed();
+	}
+
+	/** The connection closed for going past a limit was reported as a limit exceeded too, besides the violation. */
+	private void assertLimitExceeded(Limit limit, String linkId) {
+		assertThat(this.bed.events.ofType(ProtocolErrorEvent.class, "server")).hasSize(1);
+		assertThat(this.bed.events.ofType(LimitExceededEvent.class, "server")).singleElement().satisfies((event) -> {
+			assertThat(event.getLimit()).isEqualTo(limit);
+			assertThat(event.getLinkId()).isEqualTo(linkId);
+			assertThat(event.getRemoteAddress()).startsWith("/127.0.0.1:");
+		});
 	}
 
 	private void assertHealthyLinkUndisturbed() throws Exception {

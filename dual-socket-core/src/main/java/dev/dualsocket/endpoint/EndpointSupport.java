@@ -7,6 +7,8 @@ import java.util.stream.Collectors;
 
 import javax.net.ssl.SSLParameters;
 
+import dev.dualsocket.Limit;
+import dev.dualsocket.event.LimitExceededEvent;
 import dev.dualsocket.event.ProtocolErrorEvent;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.Link;
@@ -35,11 +37,28 @@ final class EndpointSupport {
 	}
 
 	/**
-	 * The handler that closes a connection on any error, reporting protocol violations as events.
+	 * The handler that closes a connection on any error, reporting protocol violations as events: each as a
+	 * {@link ProtocolErrorEvent}, as ever, and one that went past a protocol bound also as a
+	 * {@link LimitExceededEvent}, so that every limit is seen in one kind of event.
 	 */
 	static ConnectionErrorHandler errorHandler(String endpoint, LinkContext events) {
-		return new ConnectionErrorHandler(endpoint, (channel, reason) -> events.publish(new ProtocolErrorEvent(endpoint,
-				Connections.linkIdOf(channel), String.valueOf(channel.remoteAddress()), reason, Instant.now())));
+		return new ConnectionErrorHandler(endpoint, (channel, reason, limit) -> {
+			String linkId = Connections.linkIdOf(channel);
+			String remote = String.valueOf(channel.remoteAddress());
+			Instant now = Instant.now();
+			events.publish(new ProtocolErrorEvent(endpoint, linkId, remote, reason, now));
+			if (limit != null) {
+				events.publish(new LimitExceededEvent(endpoint, linkId, remote, limit, reason, now));
+			}
+		});
+	}
+
+	/**
+	 * Publishes that a limit refused or closed a connection before it joined a link.
+	 */
+	static void limitExceeded(LinkContext events, Channel channel, Limit limit, String message) {
+		events.publish(new LimitExceededEvent(events.endpointName(), null, String.valueOf(channel.remoteAddress()), limit,
+				message, Instant.now()));
 	}
 
 	/**

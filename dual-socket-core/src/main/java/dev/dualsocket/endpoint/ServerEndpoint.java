@@ -1,7 +1,9 @@
 package dev.dualsocket.endpoint;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -13,8 +15,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.dualsocket.EndpointRole;
+import dev.dualsocket.Limit;
 import dev.dualsocket.LinkState;
 import dev.dualsocket.event.DualSocketEventListener;
+import dev.dualsocket.event.LimitExceededEvent;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.Link;
 import dev.dualsocket.link.LinkContext;
@@ -65,6 +69,11 @@ public final class ServerEndpoint extends AbstractEndpoint {
 
 	private final RateLimitedLog handshakeLimit = new RateLimitedLog(logger, 10, TimeUnit.SECONDS);
 
+	/** Open connections by remote address, from accept to close. */
+	private final ConnectionsPerAddress connectionsPerAddress;
+
+	private final RateLimitedLog addressLimit = new RateLimitedLog(logger, 10, TimeUnit.SECONDS);
+
 	public ServerEndpoint(EndpointSettings settings, TransportResources transport, DualSocketEventListener events) {
 		super(settings, new LinkContext(settings.name(), settings.role(), settings.link(), transport, events));
 		if (settings.role() != EndpointRole.SERVER) {
@@ -72,6 +81,7 @@ public final class ServerEndpoint extends AbstractEndpoint {
 		}
 		this.transport = transport;
 		this.errors = EndpointSupport.errorHandler(settings.name(), this.context);
+		this.connectionsPerAddress = new ConnectionsPerAddress(settings.maxConnectionsPerAddress());
 		this.credentials = credentials(settings);
 	}
 
@@ -120,7 +130,7 @@ public final class ServerEndpoint extends AbstractEndpoint {
 			.childHandler(new ChannelInitializer<Channel>() {
 				@Override
 				protected void initChannel(Channel channel) {
-					if (!takePendingHandshake(channel)) {
+					if (!takeConnectionOfAddress(channel) || !takePendingHandshake(channel)) {
 						return;
 					}
 					SslContext ssl = ServerEndpoint.this.settings.ssl();
@@ -191,6 +201,25 @@ public final class ServerEndpoint extends AbstractEndpoint {
 	}
 
 	/**
+	 * Counts a new connection against max-connections-per-address, or closes it at once when its address already has
+	 * that many open: one address cannot hold every connection the server can take. The count is given back when the
+	 * connection closes.
+	 */
+	private boolean takeConnectionOfAddress(Channel channel) {
+		if (this.connectionsPerAddress.take(channel)) {
+			return true;
+		}
+		InetAddress address = ConnectionsPerAddress.addressOf(channel);
+		String why = "closed connection from " + channel.remoteAddress() + " at once: "
+				+ ((address != null) ? address.getHostAddress() : "its address") + " already has "
+				+ this.settings.maxConnectionsPerAddress() + " connections open (max-connections-per-address)";
+		this.addressLimit.warn(() -> "Endpoint '" + getName() + "': " + why + ". Links held are not affected", null);
+		EndpointSupport.limitExceeded(this.context, channel, Limit.CONNECTIONS_PER_ADDRESS, why);
+		channel.close();
+		return false;
+	}
+
+	/**
 	 * Counts a new connection against max-pending-handshakes, or closes it at once when that many are already waiting
 	 * for their HELLO: connections that never send one cannot pile up. The handshake handler gives the count back
 	 * when the first frame arrives or the connection closes.
@@ -199,9 +228,11 @@ public final class ServerEndpoint extends AbstractEndpoint {
 		int limit = this.settings.maxPendingHandshakes();
 		if (this.pendingHandshakes.incrementAndGet() > limit) {
 			this.pendingHandshakes.decrementAndGet();
-			this.handshakeLimit.warn(() -> "Endpoint '" + getName() + "': closed connection from "
-					+ channel.remoteAddress() + " at once: " + limit + " connections are still in their handshake "
-					+ "(max-pending-handshakes). Links held are not affected", null);
+			String why = "closed connection from " + channel.remoteAddress() + " at once: " + limit
+					+ " connections are still in their handshake (max-pending-handshakes)";
+			this.handshakeLimit.warn(() -> "Endpoint '" + getName() + "': " + why + ". Links held are not affected",
+					null);
+			EndpointSupport.limitExceeded(this.context, channel, Limit.PENDING_HANDSHAKES, why);
 			channel.close();
 			return false;
 		}
@@ -238,6 +269,8 @@ public final class ServerEndpoint extends AbstractEndpoint {
 							+ " links (max-links); link '" + hello.linkId() + "' is refused until one goes";
 					this.linkLimit.warn(() -> "Refused a new link: " + why
 							+ ". The client tries again after its interval; the links held are not affected", null);
+					this.context.publish(new LimitExceededEvent(getName(), hello.linkId(),
+							String.valueOf(channel.remoteAddress()), Limit.LINKS, why, Instant.now()));
 					return HandshakeDecision.reject(HelloReject.Reason.LINK_LIMIT, why);
 				}
 				link = newLink(hello);

@@ -77,7 +77,7 @@ public final class Link implements DualSocketLink {
 	 * @return the link, {@link LinkState#CONNECTING}
 	 */
 	public static Link client(LinkContext context, String id, SocketConnector connector) {
-		Link link = new Link(context, id, Session.opening(0, context.settings().duplicateCacheSize()));
+		Link link = new Link(context, id, Session.opening(0, context.settings()));
 		link.recovery = new ClientRecovery(link, connector);
 		link.recovery.start();
 		return link;
@@ -92,7 +92,7 @@ public final class Link implements DualSocketLink {
 	 * @return the link, {@link LinkState#CONNECTING} until both sockets are attached
 	 */
 	public static Link server(LinkContext context, String id, long sessionId, Runnable forget) {
-		Link link = new Link(context, id, Session.accepted(sessionId, context.settings().duplicateCacheSize()));
+		Link link = new Link(context, id, Session.accepted(sessionId, context.settings()));
 		link.recovery = new ServerRecovery(link, forget);
 		link.recovery.start();
 		return link;
@@ -356,7 +356,7 @@ public final class Link implements DualSocketLink {
 	 * @param sessionId the new session's id
 	 */
 	void beginSession(long sessionId) {
-		this.states.beginSession(Session.opening(sessionId, this.context.settings().duplicateCacheSize()));
+		this.states.beginSession(Session.opening(sessionId, this.context.settings()));
 	}
 
 	/**
@@ -374,7 +374,7 @@ public final class Link implements DualSocketLink {
 					StateChange.because("new session from the client").then("wait for both sockets"))) {
 				return false;
 			}
-			this.states.beginSession(Session.accepted(sessionId, this.context.settings().duplicateCacheSize()));
+			this.states.beginSession(Session.accepted(sessionId, this.context.settings()));
 		}
 		this.recovery.start();
 		return true;

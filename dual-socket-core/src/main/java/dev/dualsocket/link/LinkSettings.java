@@ -13,14 +13,19 @@ import java.time.Duration;
  * @param maxFrameSize the largest frame accepted or sent, in bytes from the type byte to the end of the payload
  * @param duplicateCacheSize most responses a link keeps per session to answer re-sent requests without running them
  * again; keep it above the most requests the peer has in flight on one link
+ * @param duplicateCacheBytes most payload bytes of those responses a link keeps per session, so that large responses
+ * cannot make {@code duplicateCacheSize} of them a memory problem; a response dropped for room is still never run
+ * again. The default of 8 MiB holds eight responses of the default {@code maxFrameSize} (1 MiB), or the full
+ * {@code duplicateCacheSize} of responses up to some 800 bytes; it is per link, so a server's worst case is
+ * {@code max-links} times it. Keep it above {@code maxFrameSize}: a larger response is not kept at all
  * @param maxRequestsInFlight most requests this side may have awaiting their answers on one link; beyond it
  * {@code request()} fails at once with a {@link dev.dualsocket.TooManyRequestsInFlightException}
  * @param reconnect how a client re-connects
  * @param recovery the bounds of the recovery procedures
  */
 public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout, Duration requestTimeout,
-		Duration connectTimeout, int maxFrameSize, int duplicateCacheSize, int maxRequestsInFlight, Reconnect reconnect,
-		Recovery recovery) {
+		Duration connectTimeout, int maxFrameSize, int duplicateCacheSize, long duplicateCacheBytes,
+		int maxRequestsInFlight, Reconnect reconnect, Recovery recovery) {
 
 	/** The shortest heartbeat interval: a peer closes a connection that sends more than 50 heartbeats a second. */
 	public static final Duration MIN_HEARTBEAT_INTERVAL = Duration.ofMillis(50);
@@ -90,7 +95,8 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 	/**
 	 * Builds {@link LinkSettings}, starting from the defaults of the design: heartbeat every 1 s with a 3 s timeout,
 	 * requests time out after 5 s, 5 re-connect attempts from 100 ms doubling to at most 5 s, re-establishment every
-	 * 5 s without limit, probe timeout 1 s, wait timeout 10 s, recovery timeout 30 s, 1 MiB frames.
+	 * 5 s without limit, probe timeout 1 s, wait timeout 10 s, recovery timeout 30 s, 1 MiB frames, 10,000 requests in
+	 * flight, 10,000 responses and 8 MiB of them kept for re-sent requests.
 	 */
 	public static final class Builder {
 
@@ -105,6 +111,9 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 		private int maxFrameSize = 1024 * 1024;
 
 		private int duplicateCacheSize = 10_000;
+
+		/** Eight frames of the default max-frame-size: see {@link LinkSettings#duplicateCacheBytes()}. */
+		private long duplicateCacheBytes = 8L * 1024 * 1024;
 
 		private int maxRequestsInFlight = 10_000;
 
@@ -140,6 +149,7 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 			this.connectTimeout = settings.connectTimeout;
 			this.maxFrameSize = settings.maxFrameSize;
 			this.duplicateCacheSize = settings.duplicateCacheSize;
+			this.duplicateCacheBytes = settings.duplicateCacheBytes;
 			this.maxRequestsInFlight = settings.maxRequestsInFlight;
 			this.maxAttempts = settings.reconnect.maxAttempts;
 			this.initialBackoff = settings.reconnect.initialBackoff;
@@ -185,6 +195,11 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 			return this;
 		}
 
+		public Builder duplicateCacheBytes(long duplicateCacheBytes) {
+			this.duplicateCacheBytes = duplicateCacheBytes;
+			return this;
+		}
+
 		public Builder reconnect(int maxAttempts, Duration initialBackoff, double multiplier, Duration maxBackoff) {
 			this.maxAttempts = maxAttempts;
 			this.initialBackoff = initialBackoff;
@@ -214,10 +229,10 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 
 		public LinkSettings build() {
 			return new LinkSettings(this.heartbeatInterval, this.heartbeatTimeout, this.requestTimeout,
-					this.connectTimeout, this.maxFrameSize, this.duplicateCacheSize, this.maxRequestsInFlight,
+					this.connectTimeout, this.maxFrameSize, this.duplicateCacheSize, this.duplicateCacheBytes,
+					this.maxRequestsInFlight,
 					new Reconnect(this.maxAttempts, this.initialBackoff, this.multiplier, this.maxBackoff, this.jitter,
-							new AfterDisconnect(this.reestablish, this.reestablishInterval,
-									this.reestablishMaxAttempts)),
+							new AfterDisconnect(this.reestablish, this.reestablishInterval, this.reestablishMaxAttempts)),
 					new Recovery(this.probeTimeout, this.waitTimeout, this.recoveryTimeout));
 		}
 

@@ -4,10 +4,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.dualsocket.Limit;
 import dev.dualsocket.LinkDisconnectedException;
 import dev.dualsocket.LinkState;
 import dev.dualsocket.TooManyRequestsInFlightException;
 import dev.dualsocket.codec.PayloadCodec;
+import dev.dualsocket.event.LimitExceededEvent;
 import dev.dualsocket.link.LinkStateMachine.Status;
 import dev.dualsocket.link.OutstandingRequests.Outstanding;
 import dev.dualsocket.link.RequestObserver.Direction;
@@ -83,6 +85,10 @@ final class Requester {
 			String why = "Link '" + this.linkId + "' of endpoint '" + this.context.endpointName() + "' already has "
 					+ limit + " requests awaiting their answers (max-requests-in-flight); this one was not sent";
 			this.rejections.warn(() -> why + ". Further rejections are counted as outcome 'rejected'", null);
+			// Beside the 'rejected' observation rather than among the link's events: a caller hammering a full link
+			// could otherwise crowd the link's state changes out of its bounded mailbox.
+			this.context.publish(this.observations, new LimitExceededEvent(this.context.endpointName(), this.linkId,
+					null, Limit.REQUESTS_IN_FLIGHT, why, this.context.now()));
 			return CompletableFuture.failedFuture(new TooManyRequestsInFlightException(why));
 		}
 		Outstanding request = this.outstanding.register(payload);

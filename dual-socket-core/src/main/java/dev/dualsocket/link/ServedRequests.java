@@ -12,13 +12,14 @@ import org.jspecify.annotations.Nullable;
  * The requests this side has taken from the peer in one session, so that a request the peer sends again after a
  * socket failure is never run twice: one still running is left to finish (its response goes out on whatever
  * inbound connection is attached then), one finished is answered from here. Responses are kept until the peer's
- * heartbeats say it has them (its low watermark passed their id) and at most {@code capacity} of them, oldest first
- * out.
+ * heartbeats say it has them (its low watermark passed their id), and within {@code capacity} entries and
+ * {@code maxBytes} of payload, oldest first out: the count bounds the record's bookkeeping, the bytes the memory large
+ * responses take.
  *
  * <p>Forgetting a response must not let its request run again, so the record keeps a floor: every id below it counts
- * as served. The floor rises with the peer's watermark and past every response evicted for room. A request below the
- * floor that is not remembered gets {@link #EXPIRED}: the requester is told it was not run now (section 6.3 of the
- * protocol), never a second run.
+ * as served. The floor rises with the peer's watermark and past every response evicted for room, whether the count or
+ * the bytes made the room. A request below the floor that is not remembered gets {@link #EXPIRED}: the requester is
+ * told it was not run now (section 6.3 of the protocol), never a second run.
  */
 final class ServedRequests {
 
@@ -30,13 +31,23 @@ final class ServedRequests {
 
 	private final int capacity;
 
+	private final long maxBytes;
+
+	/** Payload bytes of the finished responses kept; guarded by this. */
+	private long bytes;
+
 	/** Every id below this counts as served; guarded by this. */
 	private long floor = Long.MIN_VALUE;
 
 	private final LinkedHashMap<Long, Frame> entries = new LinkedHashMap<>();
 
-	ServedRequests(int capacity) {
+	/**
+	 * @param capacity most requests recorded, running or finished; only finished ones are dropped to stay within it
+	 * @param maxBytes most payload bytes of the finished responses kept
+	 */
+	ServedRequests(int capacity, long maxBytes) {
 		this.capacity = capacity;
+		this.maxBytes = maxBytes;
 	}
 
 	/**
@@ -54,9 +65,13 @@ final class ServedRequests {
 	}
 
 	synchronized void complete(long id, Frame response) {
-		this.entries.put(id, response);
-		if (this.entries.size() > this.capacity) {
-			evictOldestFinished(this.entries.size() - this.capacity);
+		Frame previous = this.entries.put(id, response);
+		if (previous != null && previous != RUNNING) {
+			this.bytes -= previous.payload().length;
+		}
+		this.bytes += response.payload().length;
+		if (this.entries.size() > this.capacity || this.bytes > this.maxBytes) {
+			evictOldestFinishedWhileOverBounds();
 		}
 	}
 
@@ -78,27 +93,36 @@ final class ServedRequests {
 				return;
 			}
 			if (entry.getValue() != RUNNING) {
+				this.bytes -= entry.getValue().payload().length;
 				iterator.remove();
 			}
 		}
 	}
 
-	private void evictOldestFinished(int count) {
+	/**
+	 * Drops the oldest finished responses until both bounds hold again; running requests stay, so the count may stay
+	 * above its bound while they run. A response larger than {@code maxBytes} on its own is dropped too.
+	 */
+	private void evictOldestFinishedWhileOverBounds() {
 		Iterator<Map.Entry<Long, Frame>> iterator = this.entries.entrySet().iterator();
-		int evicted = 0;
-		while (evicted < count && iterator.hasNext()) {
+		while ((this.entries.size() > this.capacity || this.bytes > this.maxBytes) && iterator.hasNext()) {
 			Map.Entry<Long, Frame> entry = iterator.next();
 			if (entry.getValue() != RUNNING) {
 				// Its request must still never run again: everything up to it now counts as served.
 				this.floor = Math.max(this.floor, entry.getKey() + 1);
+				this.bytes -= entry.getValue().payload().length;
 				iterator.remove();
-				evicted++;
 			}
 		}
 	}
 
 	synchronized int size() {
 		return this.entries.size();
+	}
+
+	/** Payload bytes of the finished responses kept. */
+	synchronized long bytes() {
+		return this.bytes;
 	}
 
 }

@@ -27,26 +27,26 @@ final class Session {
 	/** Empty on a client until the server accepted the session's first connection; written once. */
 	private volatile byte[] token;
 
-	private Session(long id, byte[] token, int duplicateCacheSize) {
+	private Session(long id, byte[] token, LinkSettings settings) {
 		this.id = id;
 		this.token = token;
-		this.served = new ServedRequests(duplicateCacheSize);
+		this.served = new ServedRequests(settings.duplicateCacheSize(), settings.duplicateCacheBytes());
 	}
 
 	/**
 	 * A session a client opens: its token comes with the server's answer to the first connection.
 	 */
-	static Session opening(long id, int duplicateCacheSize) {
-		return new Session(id, NO_TOKEN, duplicateCacheSize);
+	static Session opening(long id, LinkSettings settings) {
+		return new Session(id, NO_TOKEN, settings);
 	}
 
 	/**
 	 * A session a server takes up for a client's new session, with a fresh random token.
 	 */
-	static Session accepted(long id, int duplicateCacheSize) {
+	static Session accepted(long id, LinkSettings settings) {
 		byte[] token = new byte[TOKEN_LENGTH];
 		RANDOM.nextBytes(token);
-		return new Session(id, token, duplicateCacheSize);
+		return new Session(id, token, settings);
 	}
 
 	long id() {

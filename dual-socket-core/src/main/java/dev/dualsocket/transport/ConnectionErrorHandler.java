@@ -13,6 +13,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Last handler of every pipeline: closes a connection on which anything went wrong, after recording why. A protocol
@@ -44,11 +45,12 @@ public final class ConnectionErrorHandler extends ChannelInboundHandlerAdapter {
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 		Channel channel = ctx.channel();
 		if (cause instanceof DecoderException) {
-			String reason = reasonOf(cause);
+			ProtocolViolationException violation = violationOf(cause);
+			String reason = String.valueOf(((violation != null) ? violation : deepestCauseOf(cause)).getMessage());
 			if (Connections.recordedFailureOf(channel) == null && channel.isOpen()) {
 				this.violations.warn(() -> "Endpoint '" + this.endpoint + "': closing connection "
 						+ Connections.describe(channel) + ": " + reason + ". Other connections are not affected.", null);
-				this.reporter.protocolError(channel, reason);
+				this.reporter.protocolError(channel, reason, (violation != null) ? violation.limit() : null);
 			}
 			Connections.fail(channel, new SocketFailure(FailureCause.PROTOCOL_ERROR, reason));
 		}
@@ -66,12 +68,23 @@ public final class ConnectionErrorHandler extends ChannelInboundHandlerAdapter {
 		}
 	}
 
-	private static String reasonOf(Throwable cause) {
-		Throwable reason = cause;
-		while (!(reason instanceof ProtocolViolationException) && reason.getCause() != null) {
-			reason = reason.getCause();
+	/** The violation in a decoder's exception, which Netty may have wrapped. */
+	private static @Nullable ProtocolViolationException violationOf(Throwable cause) {
+		for (Throwable next = cause; next != null; next = next.getCause()) {
+			if (next instanceof ProtocolViolationException violation) {
+				return violation;
+			}
 		}
-		return String.valueOf(reason.getMessage());
+		return null;
+	}
+
+	/** What says most about a decoder's exception that is no violation of ours (TLS, for one). */
+	private static Throwable deepestCauseOf(Throwable cause) {
+		Throwable deepest = cause;
+		while (deepest.getCause() != null) {
+			deepest = deepest.getCause();
+		}
+		return deepest;
 	}
 
 }

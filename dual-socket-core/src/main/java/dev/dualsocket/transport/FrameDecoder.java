@@ -4,9 +4,11 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
 
+import dev.dualsocket.Limit;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Cuts the byte stream into {@link Frame}s. A frame whose declared length exceeds the maximum frame size is
@@ -66,10 +68,12 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 		int start = in.readerIndex();
 		long length = in.getUnsignedInt(start);
 		if (length > this.limit) {
-			throw refuse((this.limit < this.maxFrameSize)
+			boolean handshaking = this.limit < this.maxFrameSize;
+			throw refuse(handshaking
 					? "frame of " + length + " bytes before the handshake completed; at most " + this.limit + " are read"
 							+ " until then"
-					: "frame of " + length + " bytes exceeds max-frame-size of " + this.maxFrameSize + " bytes");
+					: "frame of " + length + " bytes exceeds max-frame-size of " + this.maxFrameSize + " bytes",
+					handshaking ? Limit.HANDSHAKE_FRAME_SIZE : Limit.FRAME_SIZE);
 		}
 		if (length < Frame.HEADER_LENGTH) {
 			throw refuse("frame length " + length + " is shorter than the " + Frame.HEADER_LENGTH + "-byte header");
@@ -113,8 +117,12 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 	}
 
 	private ProtocolViolationException refuse(String reason) {
+		return refuse(reason, null);
+	}
+
+	private ProtocolViolationException refuse(String reason, @Nullable Limit limit) {
 		this.refused = true;
-		return new ProtocolViolationException(reason);
+		return new ProtocolViolationException(reason, limit);
 	}
 
 }

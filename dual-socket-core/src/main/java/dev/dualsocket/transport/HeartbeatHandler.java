@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.dualsocket.FailureCause;
+import dev.dualsocket.Limit;
 import dev.dualsocket.SocketFailure;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -187,7 +188,7 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
 		}
 		if (++this.heartbeatsInWindow > MAX_HEARTBEATS_PER_SECOND) {
 			throw new ProtocolViolationException("too many heartbeats: more than " + MAX_HEARTBEATS_PER_SECOND
-					+ " within one second (protocol section 5)");
+					+ " within one second (protocol section 5)", Limit.HEARTBEAT_RATE);
 		}
 	}
 

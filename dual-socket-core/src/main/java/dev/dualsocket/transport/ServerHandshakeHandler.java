@@ -44,6 +44,12 @@ public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 
 	private @Nullable ScheduledFuture<?> expiry;
 
+	/**
+	 * Set once the connection broke the handshake: the frames that came with the offending one in the same read are
+	 * dropped, never taken for a HELLO (fuzzing found a REQUEST followed by a HELLO in one read opening a link).
+	 */
+	private boolean violated;
+
 	/** Set while waiting for the HELLO_PROOF of an authenticating client. */
 	private @Nullable Challenged challenged;
 
@@ -102,6 +108,9 @@ public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
 		Frame frame = (Frame) msg;
+		if (this.violated) {
+			return;
+		}
 		Challenged waiting = this.challenged;
 		if (waiting != null) {
 			proofReceived(ctx, waiting, frame);
@@ -113,7 +122,7 @@ public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 
 	private void helloReceived(ChannelHandlerContext ctx, Frame frame) {
 		if (frame.type() != FrameType.HELLO) {
-			throw new ProtocolViolationException("expected HELLO as the first frame, got " + frame.type());
+			throw violation("expected HELLO as the first frame, got " + frame.type());
 		}
 		Hello hello;
 		try {
@@ -150,7 +159,7 @@ public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 
 	private void proofReceived(ChannelHandlerContext ctx, Challenged waiting, Frame frame) {
 		if (frame.type() != FrameType.HELLO_PROOF) {
-			throw new ProtocolViolationException("expected HELLO_PROOF after HELLO_CHALLENGE, got " + frame.type());
+			throw violation("expected HELLO_PROOF after HELLO_CHALLENGE, got " + frame.type());
 		}
 		HelloProof proof;
 		try {
@@ -171,6 +180,16 @@ public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 		}
 		decide(ctx, waiting.hello, true, (token) -> Authentication.serverProof(secret, waiting.clientNonce,
 				waiting.serverNonce, waiting.helloPayload, token));
+	}
+
+	/**
+	 * Ends the handshake of a connection that broke it; the error handler closes the connection.
+	 */
+	private ProtocolViolationException violation(String why) {
+		this.violated = true;
+		cancelExpiry();
+		finish();
+		return new ProtocolViolationException(why);
 	}
 
 	/**

@@ -87,6 +87,15 @@ public class DualSocketProperties {
 		private @Nullable Integer duplicateCacheSize;
 
 		/**
+		 * Most payload bytes of those responses a link keeps per session, so that large responses cannot make
+		 * duplicate-cache-size of them a memory problem. Dropping one for room never lets its request run again either.
+		 * The default of 8MB holds eight responses of the default max-frame-size, or the whole duplicate-cache-size of
+		 * responses up to some 800 bytes; it is per link, so a server's worst case is max-links times it. Keep it above
+		 * max-frame-size: a larger response is not kept at all.
+		 */
+		private @Nullable DataSize duplicateCacheBytes;
+
+		/**
 		 * Most requests this side may have awaiting their answers on one link. Beyond it request() fails at once with
 		 * TooManyRequestsInFlightException, without sending anything, so that a caller that outruns the peer cannot
 		 * grow memory without bound.
@@ -113,6 +122,7 @@ public class DualSocketProperties {
 			defaults.setConnectTimeout(Duration.ofSeconds(5));
 			defaults.setMaxFrameSize(DataSize.ofMegabytes(1));
 			defaults.setDuplicateCacheSize(10_000);
+			defaults.setDuplicateCacheBytes(DataSize.ofMegabytes(8));
 			defaults.setMaxRequestsInFlight(10_000);
 			defaults.reconnect.setMaxAttempts(5);
 			defaults.reconnect.setInitialBackoff(Duration.ofMillis(100));
@@ -162,6 +172,14 @@ public class DualSocketProperties {
 
 		public void setDuplicateCacheSize(@Nullable Integer duplicateCacheSize) {
 			this.duplicateCacheSize = duplicateCacheSize;
+		}
+
+		public @Nullable DataSize getDuplicateCacheBytes() {
+			return this.duplicateCacheBytes;
+		}
+
+		public void setDuplicateCacheBytes(@Nullable DataSize duplicateCacheBytes) {
+			this.duplicateCacheBytes = duplicateCacheBytes;
 		}
 
 		public @Nullable Integer getMaxRequestsInFlight() {
@@ -441,6 +459,13 @@ public class DualSocketProperties {
 		private @Nullable Integer maxPendingHandshakes;
 
 		/**
+		 * Server: the most connections open at once from one remote IP address, in their handshake or attached to a
+		 * link (default 4096). One more is closed at once, so that one address cannot take every connection the server
+		 * can hold; links held are not affected. Keep it above twice the links that come from one address.
+		 */
+		private @Nullable Integer maxConnectionsPerAddress;
+
+		/**
 		 * TLS for both sockets.
 		 */
 		@NestedConfigurationProperty
@@ -490,6 +515,14 @@ public class DualSocketProperties {
 
 		public void setMaxPendingHandshakes(@Nullable Integer maxPendingHandshakes) {
 			this.maxPendingHandshakes = maxPendingHandshakes;
+		}
+
+		public @Nullable Integer getMaxConnectionsPerAddress() {
+			return this.maxConnectionsPerAddress;
+		}
+
+		public void setMaxConnectionsPerAddress(@Nullable Integer maxConnectionsPerAddress) {
+			this.maxConnectionsPerAddress = maxConnectionsPerAddress;
 		}
 
 		public @Nullable String getLinkId() {

@@ -85,9 +85,11 @@ final class EndpointSettingsMapper {
 		int maxLinks = serverLimit(values, role, "max-links", endpoint.getMaxLinks(), EndpointSettings.DEFAULT_MAX_LINKS);
 		int maxPendingHandshakes = serverLimit(values, role, "max-pending-handshakes",
 				endpoint.getMaxPendingHandshakes(), EndpointSettings.DEFAULT_MAX_PENDING_HANDSHAKES);
+		int maxConnectionsPerAddress = serverLimit(values, role, "max-connections-per-address",
+				endpoint.getMaxConnectionsPerAddress(), EndpointSettings.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
 		LinkAuthentication auth = auth(values, role, endpoint.getAuth(), ssl != null);
 		return new EndpointSettings(name, role, (host != null && !host.isBlank()) ? host : "0.0.0.0", port, linkId,
-				linkSettings(values), ssl, standby, maxLinks, maxPendingHandshakes, auth);
+				linkSettings(values), ssl, standby, maxLinks, maxPendingHandshakes, maxConnectionsPerAddress, auth);
 	}
 
 	/**
@@ -154,6 +156,11 @@ final class EndpointSettingsMapper {
 			throw new InvalidDualSocketPropertyException(values.propertyOf("max-frame-size", LinkProperties::getMaxFrameSize),
 					frameSize, "1KB to 2GB");
 		}
+		DataSize duplicateCacheBytes = values.get("duplicate-cache-bytes", LinkProperties::getDuplicateCacheBytes);
+		if (duplicateCacheBytes.toBytes() < 1) {
+			throw new InvalidDualSocketPropertyException(values.propertyOf("duplicate-cache-bytes",
+					LinkProperties::getDuplicateCacheBytes), duplicateCacheBytes, "a positive size, for example 8MB");
+		}
 		int maxAttempts = values.atLeast("reconnect.max-attempts", (p) -> p.getReconnect().getMaxAttempts(), 1);
 		Duration initialBackoff = values.positive("reconnect.initial-backoff", (p) -> p.getReconnect().getInitialBackoff());
 		double multiplier = values.get("reconnect.multiplier", (p) -> p.getReconnect().getMultiplier());
@@ -175,6 +182,7 @@ final class EndpointSettingsMapper {
 			.connectTimeout(values.positive("connect-timeout", LinkProperties::getConnectTimeout))
 			.maxFrameSize((int) frameSize.toBytes())
 			.duplicateCacheSize(values.atLeast("duplicate-cache-size", LinkProperties::getDuplicateCacheSize, 1))
+			.duplicateCacheBytes(duplicateCacheBytes.toBytes())
 			.maxRequestsInFlight(values.atLeast("max-requests-in-flight", LinkProperties::getMaxRequestsInFlight, 1))
 			.reconnect(maxAttempts, initialBackoff, multiplier, maxBackoff)
 			.jitter(values.get("reconnect.jitter", (p) -> p.getReconnect().getJitter()))

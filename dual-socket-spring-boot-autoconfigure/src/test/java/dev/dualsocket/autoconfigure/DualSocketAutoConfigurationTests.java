@@ -14,6 +14,7 @@ import dev.dualsocket.codec.PayloadCodec;
 import dev.dualsocket.endpoint.ClientEndpoint;
 import dev.dualsocket.endpoint.DualSocketEndpoint;
 import dev.dualsocket.endpoint.DualSocketEndpointRegistry;
+import dev.dualsocket.endpoint.EndpointSettings;
 import dev.dualsocket.endpoint.ServerEndpoint;
 import dev.dualsocket.event.DualSocketEvent;
 import dev.dualsocket.event.LinkStateChangedEvent;
@@ -141,6 +142,23 @@ class DualSocketAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasSingleBean(DualSocketEndpoint.class);
 				assertThat(context.getBean(DualSocketEndpoint.class).getName()).isEqualTo("own");
+			});
+	}
+
+	@Test
+	void limitsComeFromTheirPropertiesOrTheirDefaults() {
+		this.runner.withPropertyValues("dual-socket.endpoints.hub.role=server", "dual-socket.endpoints.hub.host=127.0.0.1",
+				"dual-socket.endpoints.hub.port=0", "dual-socket.endpoints.edge.role=server",
+				"dual-socket.endpoints.edge.host=127.0.0.1", "dual-socket.endpoints.edge.port=0",
+				"dual-socket.endpoints.edge.max-connections-per-address=64",
+				"dual-socket.defaults.duplicate-cache-bytes=2MB", "dual-socket.endpoints.edge.duplicate-cache-bytes=64KB")
+			.run((context) -> {
+				EndpointSettings hub = ((ServerEndpoint) context.getBean("hubDualSocketEndpoint")).getSettings();
+				EndpointSettings edge = ((ServerEndpoint) context.getBean("edgeDualSocketEndpoint")).getSettings();
+				assertThat(hub.maxConnectionsPerAddress()).isEqualTo(EndpointSettings.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
+				assertThat(edge.maxConnectionsPerAddress()).isEqualTo(64);
+				assertThat(hub.link().duplicateCacheBytes()).isEqualTo(2 * 1024 * 1024);
+				assertThat(edge.link().duplicateCacheBytes()).isEqualTo(64 * 1024);
 			});
 	}
 

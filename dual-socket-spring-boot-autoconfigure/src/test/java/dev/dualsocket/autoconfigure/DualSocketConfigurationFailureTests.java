@@ -78,6 +78,26 @@ class DualSocketConfigurationFailureTests {
 	}
 
 	@Test
+	void maxConnectionsPerAddressOnAClient() {
+		assertInvalid("dual-socket.endpoints.exchange.max-connections-per-address", 5,
+				"max-connections-per-address only on a server endpoint",
+				with(CLIENT, "dual-socket.endpoints.exchange.max-connections-per-address=5"));
+	}
+
+	@Test
+	void maxConnectionsPerAddressOfZero() {
+		assertInvalid("dual-socket.endpoints.hub.max-connections-per-address", 0, "a whole number of at least 1",
+				"dual-socket.endpoints.hub.role=server", "dual-socket.endpoints.hub.port=0",
+				"dual-socket.endpoints.hub.max-connections-per-address=0");
+	}
+
+	@Test
+	void duplicateCacheBytesOfZero() {
+		assertInvalid("dual-socket.endpoints.exchange.duplicate-cache-bytes", "0B", "a positive size, for example 8MB",
+				with(CLIENT, "dual-socket.endpoints.exchange.duplicate-cache-bytes=0"));
+	}
+
+	@Test
 	void heartbeatIntervalShorterThanAPeerAllows() {
 		assertInvalid("dual-socket.defaults.heartbeat.interval", "PT0.01S", "a duration of at least 50ms",
 				with(CLIENT, "dual-socket.defaults.heartbeat.interval=10ms"));

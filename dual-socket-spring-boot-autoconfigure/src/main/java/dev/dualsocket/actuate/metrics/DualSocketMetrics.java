@@ -14,9 +14,11 @@ import dev.dualsocket.endpoint.DualSocketEndpoint;
 import dev.dualsocket.endpoint.DualSocketEndpointRegistry;
 import dev.dualsocket.event.DualSocketEvent;
 import dev.dualsocket.event.DualSocketEventListener;
+import dev.dualsocket.event.LimitExceededEvent;
 import dev.dualsocket.event.LinkStateChangedEvent;
 import dev.dualsocket.event.SocketFailedEvent;
 import dev.dualsocket.link.RequestObserver;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -31,7 +33,10 @@ import org.springframework.beans.factory.ObjectProvider;
  * ({@code success}, {@code error}, {@code timeout}, {@code disconnected}, {@code rejected});</li>
  * <li>{@code dualsocket.socket.failures}: counter per endpoint, socket and cause;</li>
  * <li>{@code dualsocket.recoveries}: timer per endpoint, procedure and outcome ({@code normal},
- * {@code disconnected}, {@code closed}), from the start of a recovery procedure to its end.</li>
+ * {@code disconnected}, {@code closed}), from the start of a recovery procedure to its end;</li>
+ * <li>{@code dualsocket.limits.exceeded}: counter per endpoint and limit ({@code links}, {@code pending-handshakes},
+ * {@code connections-per-address}, {@code heartbeat-rate}, {@code handshake-frame-size}, {@code frame-size},
+ * {@code requests-in-flight}): each connection, link or request a limit refused or closed.</li>
  * </ul>
  */
 public class DualSocketMetrics implements RequestObserver, DualSocketEventListener {
@@ -72,6 +77,14 @@ public class DualSocketMetrics implements RequestObserver, DualSocketEventListen
 			this.meterRegistry
 				.counter("dualsocket.socket.failures", "endpoint", failure.getEndpoint(), "socket",
 						failure.getSocket().label(), "cause", failure.getFailure().cause().name().toLowerCase(Locale.ROOT))
+				.increment();
+		}
+		else if (event instanceof LimitExceededEvent exceeded) {
+			Counter.builder("dualsocket.limits.exceeded")
+				.description("Connections, links and requests that a dual-socket limit refused or closed")
+				.tag("endpoint", exceeded.getEndpoint())
+				.tag("limit", exceeded.getLimit().label())
+				.register(this.meterRegistry)
 				.increment();
 		}
 	}
