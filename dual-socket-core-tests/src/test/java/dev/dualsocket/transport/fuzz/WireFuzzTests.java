@@ -249,7 +249,8 @@ class WireFuzzTests {
 		if (first == null || first.type() != FrameType.HELLO) {
 			// Nothing (or not a HELLO, or a refused frame) came first: no answer, closed.
 			assertThat(written).as("frames the server wrote").isEmpty();
-			assertThat(acceptor.asked).isEmpty();
+			assertThat(acceptor.asked).as("handshakes the acceptor was asked about, the first frame being no HELLO")
+				.isEmpty();
 			assertThat(channel.isOpen()).as("connection still open").isFalse();
 		}
 		else {
