@@ -152,11 +152,11 @@ public record Hello(int version, ChannelKind channel, long sessionId, String lin
 		String linkId = Wire.strictUtf8(Wire.getShortBytes(buffer, "link id"), "link id");
 		byte[] credentials = Wire.getShortBytes(buffer, "credentials");
 		byte[] token = Wire.getShortBytes(buffer, "token");
+		if (credentials.length != 0) {
+			throw new ProtocolViolationException("malformed HELLO: the credentials field is reserved and must be empty");
+		}
 		FieldList fields = FieldList.EMPTY;
 		if (version >= 2) {
-			if (credentials.length != 0) {
-				throw new ProtocolViolationException("malformed HELLO: the credentials field of version 2 is empty");
-			}
 			fields = FieldList.readFrom(buffer, "HELLO");
 			if (buffer.hasRemaining()) {
 				throw new ProtocolViolationException(

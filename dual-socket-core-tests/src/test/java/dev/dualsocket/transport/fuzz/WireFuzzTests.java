@@ -18,7 +18,9 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.dualsocket.transport.Authentication;
 import dev.dualsocket.transport.ChannelKind;
+import dev.dualsocket.transport.FieldList;
 import dev.dualsocket.transport.Frame;
 import dev.dualsocket.transport.FrameDecoder;
 import dev.dualsocket.transport.FrameEncoder;
@@ -26,6 +28,8 @@ import dev.dualsocket.transport.FrameType;
 import dev.dualsocket.transport.HandshakeDecision;
 import dev.dualsocket.transport.Hello;
 import dev.dualsocket.transport.HelloAccept;
+import dev.dualsocket.transport.HelloChallenge;
+import dev.dualsocket.transport.HelloProof;
 import dev.dualsocket.transport.HelloReject;
 import dev.dualsocket.transport.Protocol;
 import dev.dualsocket.transport.ProtocolViolationException;
@@ -89,6 +93,26 @@ class WireFuzzTests {
 	private static final int MAX_FRAME_SIZE = 1200;
 
 	private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
+
+	/** An endpoint that requires every connection to prove a secret. */
+	private static final ServerHandshakeHandler.Credentials SECRET_REQUIRED = new ServerHandshakeHandler.Credentials() {
+
+		@Override
+		public boolean requiresSecret() {
+			return true;
+		}
+
+		@Override
+		public boolean requiresCertificate() {
+			return false;
+		}
+
+		@Override
+		public byte[] secretFor(String linkId) {
+			return "a secret the fuzzer does not know".getBytes(UTF_8);
+		}
+
+	};
 
 	private static final String HANDSHAKE_LOGGER = ServerHandshakeHandler.class.getName();
 
@@ -195,7 +219,6 @@ class WireFuzzTests {
 		byte[] linkId = hello.linkId().getBytes(UTF_8);
 		assertThat(linkId.length).isBetween(1, Hello.MAX_LINK_ID_LENGTH);
 		assertThat(hello.linkId().codePoints()).noneMatch(WireFuzzTests::isControl);
-		assertThat(hello.credentials().length).isLessThanOrEqualTo(0xFFFF);
 		assertThat(hello.token().length).isIn(0, Hello.TOKEN_LENGTH);
 		Frame again = hello.toFrame();
 		assertThat(again.type()).isEqualTo(FrameType.HELLO);
@@ -210,12 +233,17 @@ class WireFuzzTests {
 		assertThat(reparsed.channel()).isEqualTo(hello.channel());
 		assertThat(reparsed.sessionId()).isEqualTo(hello.sessionId());
 		assertThat(reparsed.linkId()).isEqualTo(hello.linkId());
-		assertThat(reparsed.credentials()).isEqualTo(hello.credentials());
+		assertThat(reparsed.fields()).isEqualTo(hello.fields());
 		assertThat(reparsed.token()).isEqualTo(hello.token());
 	}
 
 	@FuzzTest
 	void handshake(FuzzedDataProvider data) throws Exception {
+		boolean authenticating = data.consumeBoolean();
+		if (authenticating) {
+			authenticatingHandshake(data);
+			return;
+		}
 		List<byte[]> chunks = chunks(data);
 		byte[] stream = concat(chunks);
 		Reading expected = Reading.of(stream, Hello.MAX_HELLO_LENGTH, MAX_FRAME_SIZE);
@@ -224,7 +252,9 @@ class WireFuzzTests {
 		int[] done = new int[1];
 		Last last = new Last();
 		EmbeddedChannel channel = new EmbeddedChannel(decoder, FrameEncoder.INSTANCE,
-				new ServerHandshakeHandler(acceptor, HANDSHAKE_TIMEOUT, decoder, () -> done[0]++), last);
+				new ServerHandshakeHandler(acceptor, ServerHandshakeHandler.Credentials.NONE, HANDSHAKE_TIMEOUT, decoder,
+						() -> done[0]++),
+				last);
 		// The timeout started as the channel became active; from now on only advanceTimeBy moves the clock.
 		channel.freezeTime();
 		for (byte[] chunk : chunks) {
@@ -262,7 +292,7 @@ class WireFuzzTests {
 			if (reason == null) {
 				assertThat(written.get(0).type()).isEqualTo(FrameType.HELLO_ACCEPT);
 				HelloAccept accept = HelloAccept.fromFrame(written.get(0));
-				assertThat(accept.version()).isEqualTo(Protocol.VERSION);
+				assertThat(accept.version()).isEqualTo(Hello.versionOf(first));
 				assertThat(accept.token()).isEqualTo(TOKEN);
 				assertThat(channel.pipeline().get(ServerHandshakeHandler.class)).isNull();
 				// The limit before the handshake is lifted: what follows is read up to max-frame-size.
@@ -287,6 +317,129 @@ class WireFuzzTests {
 	}
 
 	/**
+	 * The handshake of an endpoint that requires a secret: no input can prove it (the fuzzer cannot compute the HMAC),
+	 * so the acceptor is never asked; the server writes at most a challenge and a refusal, the connection is closed
+	 * once the timeout has run out, and the pending handshake is given back exactly once.
+	 */
+	private void authenticatingHandshake(FuzzedDataProvider data) {
+		List<byte[]> chunks = chunks(data);
+		FrameDecoder decoder = new FrameDecoder(MAX_FRAME_SIZE);
+		StubAcceptor acceptor = new StubAcceptor();
+		int[] done = new int[1];
+		Last last = new Last();
+		EmbeddedChannel channel = new EmbeddedChannel(decoder, FrameEncoder.INSTANCE,
+				new ServerHandshakeHandler(acceptor, SECRET_REQUIRED, HANDSHAKE_TIMEOUT, decoder, () -> done[0]++), last);
+		channel.freezeTime();
+		for (byte[] chunk : chunks) {
+			if (!channel.isOpen()) {
+				break;
+			}
+			try {
+				channel.writeInbound(Unpooled.wrappedBuffer(chunk));
+			}
+			catch (Throwable ex) {
+				throw new AssertionError("exception escaped the pipeline on " + hex(concat(chunks)), ex);
+			}
+		}
+		channel.advanceTimeBy(HANDSHAKE_TIMEOUT.toNanos() + 1, TimeUnit.NANOSECONDS);
+		channel.runScheduledPendingTasks();
+		channel.runPendingTasks();
+		List<Frame> written = writtenFrames(channel);
+		assertThat(acceptor.asked).as("handshakes the acceptor was asked about without a proof").isEmpty();
+		assertThat(written).as("frames the server wrote").hasSizeLessThanOrEqualTo(2)
+			.allMatch((frame) -> frame.type() == FrameType.HELLO_CHALLENGE || frame.type() == FrameType.HELLO_REJECT);
+		if (!written.isEmpty() && written.get(written.size() - 1).type() == FrameType.HELLO_REJECT) {
+			HelloReject.Reason reason = HelloReject.fromFrame(written.get(written.size() - 1)).reason();
+			assertThat(reason).isIn(HelloReject.Reason.AUTHENTICATION_FAILED, HelloReject.Reason.MALFORMED_HELLO,
+					HelloReject.Reason.UNSUPPORTED_VERSION);
+		}
+		assertThat(last.errors).as("failures that reached the last handler")
+			.allMatch(WireFuzzTests::isProtocolViolation);
+		assertThat(channel.isOpen()).as("connection still open once the handshake timed out").isFalse();
+		assertThat(done[0]).as("times the pending handshake was given back").isEqualTo(1);
+		channel.finishAndReleaseAll();
+	}
+
+	/**
+	 * Header fields of version 2 (section 2.1): a REQUEST with the FIELDS flag and any payload either is refused as a
+	 * protocol violation or puts out a frame whose fields and payload re-encode to exactly what was read (an empty
+	 * field list, which the encoder leaves out, aside).
+	 */
+	@FuzzTest
+	void headerFields(byte[] body) {
+		ByteBuffer frame = ByteBuffer.allocate(Frame.LENGTH_PREFIX + Frame.HEADER_LENGTH + body.length);
+		frame.putInt(Frame.HEADER_LENGTH + body.length).put((byte) 0x10).put((byte) Frame.FLAG_FIELDS).putLong(7)
+			.put(body);
+		FrameDecoder decoder = new FrameDecoder(MAX_FRAME_SIZE);
+		decoder.handshakeCompleted(2);
+		EmbeddedChannel channel = new EmbeddedChannel(decoder);
+		Frame read;
+		try {
+			channel.writeInbound(Unpooled.wrappedBuffer(frame.array()));
+			read = channel.readInbound();
+		}
+		catch (Throwable ex) {
+			if (!isProtocolViolation(ex)) {
+				throw new AssertionError("decoder threw on " + hex(frame.array()), ex);
+			}
+			return;
+		}
+		assertThat(read).as("frame put out").isNotNull();
+		EmbeddedChannel encoder = new EmbeddedChannel(FrameEncoder.INSTANCE);
+		byte[] encoded = encode(encoder, read);
+		byte[] expected = frame.array();
+		if (read.fields().isEmpty()) {
+			// Only an empty list reads as no fields; the encoder writes neither the flag nor the list.
+			assertThat(body.length).isGreaterThanOrEqualTo(2);
+			assertThat(ByteBuffer.wrap(body).getShort()).isZero();
+			expected = new byte[expected.length - 2];
+			ByteBuffer.wrap(expected).putInt(Frame.HEADER_LENGTH + body.length - 2).put((byte) 0x10).put((byte) 0)
+				.putLong(7).put(body, 2, body.length - 2);
+		}
+		if (!Arrays.equals(encoded, expected)) {
+			throw new AssertionError("frame re-encodes to " + hex(encoded) + ", read " + hex(expected));
+		}
+		for (int key = FieldList.CRITICAL; key <= 0xFFFF; key += 0x1111) {
+			assertThat(read.fields().get(key)).as("a critical field read, none being known").isNull();
+		}
+		encoder.finishAndReleaseAll();
+		channel.finishAndReleaseAll();
+	}
+
+	/**
+	 * What a server sends a client before the client trusts it: HELLO_ACCEPT, HELLO_CHALLENGE and HELLO_PROOF parse
+	 * to a value within the rules of sections 3.1, 4.2 and 4.5, or are refused as a protocol violation; nothing else.
+	 */
+	@FuzzTest
+	void clientSideParsers(byte[] payload) {
+		try {
+			HelloAccept accept = HelloAccept.fromFrame(new Frame(FrameType.HELLO_ACCEPT, 0, payload));
+			assertThat(accept.token()).hasSize(Hello.TOKEN_LENGTH);
+			byte[] proof = accept.serverProof();
+			assertThat(proof == null || proof.length == Authentication.PROOF_LENGTH).isTrue();
+			if (accept.version() >= 2) {
+				assertThat(accept.toFrame().payload()).isEqualTo(payload);
+			}
+		}
+		catch (ProtocolViolationException ex) {
+			assertThat(ex.getMessage()).isNotBlank();
+		}
+		try {
+			HelloChallenge challenge = HelloChallenge.fromFrame(new Frame(FrameType.HELLO_CHALLENGE, 0, payload));
+			assertThat(challenge.toFrame().payload()).isEqualTo(payload);
+		}
+		catch (ProtocolViolationException ex) {
+			assertThat(ex.getMessage()).isNotBlank();
+		}
+		try {
+			assertThat(HelloProof.fromFrame(new Frame(FrameType.HELLO_PROOF, 0, payload)).proof()).isEqualTo(payload);
+		}
+		catch (ProtocolViolationException ex) {
+			assertThat(payload.length).isNotEqualTo(Authentication.PROOF_LENGTH);
+		}
+	}
+
+	/**
 	 * What the server must answer to a first frame that is a HELLO, given the stub's sessions.
 	 * @return the reason of the HELLO_REJECT, or {@code null} for a HELLO_ACCEPT
 	 */
@@ -295,7 +448,8 @@ class WireFuzzTests {
 		if (payload.length < 2) {
 			return HelloReject.Reason.MALFORMED_HELLO;
 		}
-		if ((((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF)) != Protocol.VERSION) {
+		int version = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
+		if (version != Protocol.VERSION && version != Protocol.OLDEST_VERSION) {
 			return HelloReject.Reason.UNSUPPORTED_VERSION;
 		}
 		Hello parsed;
@@ -343,7 +497,7 @@ class WireFuzzTests {
 		}
 		return (channel == 1 || channel == 2) && session != 0 && linkId.length >= 1
 				&& linkId.length <= Hello.MAX_LINK_ID_LENGTH && id.codePoints().noneMatch(WireFuzzTests::isControl)
-				&& (token.length == 0 || token.length == Hello.TOKEN_LENGTH);
+				&& credentials.length == 0 && (token.length == 0 || token.length == Hello.TOKEN_LENGTH);
 	}
 
 	private static byte @Nullable [] shortBytes(ByteBuffer buffer) {
@@ -491,7 +645,9 @@ class WireFuzzTests {
 		public void channelRead(ChannelHandlerContext ctx, Object msg) {
 			if (!this.lifted) {
 				this.lifted = true;
-				this.decoder.handshakeCompleted();
+				// Version 1: the flags byte is ignored, so every frame re-encodes to what it consumed; the header
+				// fields of version 2 have a target of their own.
+				this.decoder.handshakeCompleted(1);
 			}
 			ctx.fireChannelRead(msg);
 		}
@@ -511,7 +667,7 @@ class WireFuzzTests {
 		}
 
 		@Override
-		public HandshakeDecision accept(Hello hello, Channel channel) {
+		public HandshakeDecision accept(Hello hello, Channel channel, boolean authenticated) {
 			this.asked.add(hello);
 			return holds(hello) ? HandshakeDecision.accept(TOKEN, () -> {
 			}) : HandshakeDecision.reject(HelloReject.Reason.SESSION_ENDED, "no such session");
