@@ -12,11 +12,13 @@ import io.netty.util.internal.PlatformDependent;
 
 /**
  * What this JVM holds in memory, heap and direct, for tests that bound how much an endpoint may grow under load or
- * attack: take a {@link #measure() measurement} before, {@link #watch(Duration) watch} the peak during, and compare.
+ * attack: take a {@link #settled(Duration) settled} measurement before, {@link #watch(Duration) watch} the peak during,
+ * and compare.
  *
  * <p>It is an estimate. The heap figure is what is still used right after {@link System#gc()}, which on the JDK's
  * collectors runs a full collection and so leaves about the live set; with {@code -XX:+DisableExplicitGC} or
- * {@code -XX:+ExplicitGCInvokesConcurrent} it includes garbage too. It covers the whole JVM: in a test where client,
+ * {@code -XX:+ExplicitGCInvokesConcurrent} it includes garbage too. G1 counts an array larger than half a region by
+ * the whole regions it takes, up to a region more than its size. It covers the whole JVM: in a test where client,
  * server and attacker share a JVM, all of them count. Memory the kernel holds for socket buffers is not counted.
  *
  * <p>The direct figure adds what Netty allocates to what the JDK counts. Netty 4.2's allocators (the default adaptive
