@@ -13,7 +13,10 @@
  * kernel ({@code ss -K}, a veth pair, a router in a network namespace), which skip the calling test with a stated
  * reason where root or a tool is missing;</li>
  * <li>{@link dev.dualsocket.test.Sockets} and {@link dev.dualsocket.test.RawConnection}: the connections behind a
- * link's sockets, and the wire protocol spoken by hand.</li>
+ * link's sockets, and the wire protocol spoken by hand;</li>
+ * <li>{@link dev.dualsocket.test.Attacker}: floods and hostile handshakes to point at a server endpoint, each
+ * returning what the server did, and {@link dev.dualsocket.test.MemoryProbe}: heap and direct memory, to bound what
+ * they made it hold.</li>
  * </ul>
  */
 @NullMarked
