@@ -44,17 +44,15 @@ class AttackerTests {
 	}
 
 	@Test
-	void newSessionForALiveLinkIsAcceptedInVersionOneAndTheClientEstablishesTheLinkAgain() throws Exception {
+	void newSessionForALiveLinkIsRefusedLinkInUseAndTheLinkStays() throws Exception {
 		Answer answer = this.attacker.newSessionFor("target");
 
-		assertThat(answer.outcome()).isEqualTo(Answer.Outcome.ACCEPTED);
-		assertThat(answer.token()).hasSize(16);
-		assertThat(answer.session()).isNotZero();
-		// Section 4.4: the server gave the client's session up; the client's re-connects are refused SESSION_ENDED
-		// and it opens a new session.
-		await().atMost(Duration.ofSeconds(10))
-			.until(() -> this.bed.events.states("client").contains(LinkState.DISCONNECTED)
-					&& this.link.getState() == LinkState.NORMAL);
+		// Section 4.4: nobody authenticates here, and the link's connections are live: the server keeps the link.
+		assertThat(answer.outcome()).isEqualTo(Answer.Outcome.REJECTED);
+		assertThat(answer.reasonName()).isEqualTo("LINK_IN_USE");
+		assertThat(answer.token()).isEmpty();
+		assertThat(this.link.getState()).isEqualTo(LinkState.NORMAL);
+		assertThat(this.bed.events.states("client")).doesNotContain(LinkState.DISCONNECTED);
 	}
 
 	@Test

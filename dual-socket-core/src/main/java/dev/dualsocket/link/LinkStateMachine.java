@@ -37,6 +37,9 @@ final class LinkStateMachine {
 	/** The one state field. Written under this object's monitor; a change makes a new object. */
 	private volatile Status status;
 
+	/** How many moves the state made; written under this object's monitor, read by the recovery-timeout timer. */
+	private volatile long moves;
+
 	/**
 	 * @param context the endpoint's shared context
 	 * @param linkId the link's id
@@ -106,6 +109,7 @@ final class LinkStateMachine {
 		Instant now = this.context.now();
 		Status entered = new Status(to, now, change.cause(), from.session, from.peerClosing);
 		this.status = entered;
+		this.moves++;
 		if (logger.isInfoEnabled()) {
 			logger.info(logLine(from.state, to, change));
 		}
@@ -113,6 +117,10 @@ final class LinkStateMachine {
 				change.cause(), change.socket(), change.procedure(), now));
 		if (to == LinkState.RECOVERING) {
 			watch(entered);
+		}
+		else if (to == LinkState.DISCONNECTED) {
+			// The session is over: its kept answers go now, not when the last timer that refers to it has fired.
+			from.session.served().endSession();
 		}
 	}
 
@@ -122,9 +130,13 @@ final class LinkStateMachine {
 	 */
 	private void watch(Status recovering) {
 		Duration bound = this.context.settings().recovery().timeout();
+		long stay = this.moves;
 		this.context.transport().timer().newTimeout((expired) -> {
-			if (this.status == recovering) {
-				this.overdue.accept(recovering);
+			// Still the same stay in RECOVERING: the status may have been replaced meanwhile without a move (the
+			// peer said it is closing), which must not disarm the bound.
+			Status current = this.status;
+			if (current.state == LinkState.RECOVERING && this.moves == stay) {
+				this.overdue.accept(current);
 			}
 		}, bound.toNanos(), TimeUnit.NANOSECONDS);
 	}
@@ -134,6 +146,9 @@ final class LinkStateMachine {
 	 */
 	synchronized void beginSession(Session session) {
 		Status current = this.status;
+		if (current.session != session) {
+			current.session.served().endSession();
+		}
 		this.status = new Status(current.state, current.since, current.cause, session, false);
 	}
 

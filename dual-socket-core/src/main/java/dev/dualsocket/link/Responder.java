@@ -5,14 +5,17 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.dualsocket.RemoteRequestException;
 import dev.dualsocket.link.RequestObserver.Direction;
 import dev.dualsocket.link.RequestObserver.Outcome;
 import dev.dualsocket.support.RateLimitedLog;
+import dev.dualsocket.transport.BackPressureHandler;
 import dev.dualsocket.transport.ErrorReply;
 import dev.dualsocket.transport.Frame;
 import dev.dualsocket.transport.FrameType;
+import io.netty.channel.Channel;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -45,6 +48,26 @@ final class Responder {
 	private final AtomicInteger runningHandlers = new AtomicInteger();
 
 	/**
+	 * Above this many requests read and not yet answered, the inbound connection is not read (section 6.4 of the
+	 * protocol), below {@link #UNANSWERED_LOW} it is again: with the handler queue alone, a peer sending faster than
+	 * the handlers answer could queue 10,000 requests of up to max-frame-size each, and their answers after them.
+	 * 256 is many times what the handler threads run at once, so a pipelining peer is paused only while the
+	 * handlers lag behind; the kernel's socket buffers hold what it sends meanwhile.
+	 */
+	static final int UNANSWERED_HIGH = 256;
+
+	static final int UNANSWERED_LOW = UNANSWERED_HIGH / 2;
+
+	/** Above this many payload bytes read and not yet answered, likewise; below half of it, read again. */
+	static final long UNANSWERED_BYTES_HIGH = 1024 * 1024;
+
+	/** Payload bytes of the requests admitted and not yet answered. */
+	private final AtomicLong unansweredBytes = new AtomicLong();
+
+	/** Whether reading is paused for the unanswered requests: the latest decision, applied on the event loop. */
+	private volatile boolean unansweredFull;
+
+	/**
 	 * @param context the endpoint's shared context
 	 * @param linkId the link's id
 	 * @param states the link's state
@@ -73,7 +96,7 @@ final class Responder {
 		}
 		Frame earlier = session.served().admit(request.id());
 		if (earlier == null) {
-			this.runningHandlers.incrementAndGet();
+			taken(request);
 			return true;
 		}
 		if (earlier == ServedRequests.EXPIRED) {
@@ -107,7 +130,7 @@ final class Responder {
 	}
 
 	private void rejectBusy(Frame request, Session session) {
-		this.runningHandlers.decrementAndGet();
+		answered(request);
 		session.served().abandon(request.id());
 		this.inbound.send(new ErrorReply(RemoteRequestException.Reason.BUSY,
 				"endpoint '" + this.context.endpointName() + "' is busy: its handler queue is full")
@@ -145,8 +168,35 @@ final class Responder {
 		// If the inbound socket is down now, the peer sends the request again and gets this reply from the cache. If
 		// the session has ended, the reply goes nowhere: no connection of a later session ever carries it.
 		this.inbound.send(reply, session);
-		this.runningHandlers.decrementAndGet();
+		answered(request);
 		this.served.run();
+	}
+
+	private void taken(Frame request) {
+		int running = this.runningHandlers.incrementAndGet();
+		long bytes = this.unansweredBytes.addAndGet(request.payload().length);
+		if (running > UNANSWERED_HIGH || bytes > UNANSWERED_BYTES_HIGH) {
+			pauseReading(true);
+		}
+	}
+
+	private void answered(Frame request) {
+		int running = this.runningHandlers.decrementAndGet();
+		long bytes = this.unansweredBytes.addAndGet(-request.payload().length);
+		if (running < UNANSWERED_LOW && bytes < UNANSWERED_BYTES_HIGH / 2) {
+			pauseReading(false);
+		}
+	}
+
+	private void pauseReading(boolean full) {
+		if (this.unansweredFull == full) {
+			return;
+		}
+		this.unansweredFull = full;
+		Channel channel = this.inbound.channel();
+		if (channel != null) {
+			BackPressureHandler.unansweredFull(channel, () -> this.unansweredFull);
+		}
 	}
 
 	/**

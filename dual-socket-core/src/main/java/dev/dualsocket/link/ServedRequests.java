@@ -39,6 +39,9 @@ final class ServedRequests {
 	/** Every id below this counts as served; guarded by this. */
 	private long floor = Long.MIN_VALUE;
 
+	/** Set once the session ended; guarded by this. */
+	private boolean ended;
+
 	private final LinkedHashMap<Long, Frame> entries = new LinkedHashMap<>();
 
 	/**
@@ -57,6 +60,9 @@ final class ServedRequests {
 	 * {@link #EXPIRED} if its id is below the floor and nothing is kept for it; otherwise the response to send again
 	 */
 	synchronized @Nullable Frame admit(long id) {
+		if (this.ended) {
+			return EXPIRED;
+		}
 		if (id < this.floor) {
 			Frame kept = this.entries.get(id);
 			return (kept != null) ? kept : EXPIRED;
@@ -65,6 +71,10 @@ final class ServedRequests {
 	}
 
 	synchronized void complete(long id, Frame response) {
+		if (this.ended) {
+			// The answer of an ended session is never sent again: nothing to keep.
+			return;
+		}
 		Frame previous = this.entries.put(id, response);
 		if (previous != null && previous != RUNNING) {
 			this.bytes -= previous.payload().length;
@@ -114,6 +124,17 @@ final class ServedRequests {
 				iterator.remove();
 			}
 		}
+	}
+
+	/**
+	 * The session ended: its answers will never be sent again, so they are dropped at once, whatever still refers to
+	 * the session (a timer of its recovery, a handler still running). Nothing is admitted any more.
+	 */
+	synchronized void endSession() {
+		this.ended = true;
+		this.entries.clear();
+		this.bytes = 0;
+		this.floor = Long.MAX_VALUE;
 	}
 
 	synchronized int size() {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.dualsocket.test.RawConnection.RawFrame;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A hostile peer on 127.0.0.1 or any address: point it at your own server endpoint to check it withstands these.
@@ -46,7 +47,7 @@ public final class Attacker {
 	public static final int REQUEST_PAYLOAD = 4096;
 
 	private static final List<String> REJECT_REASONS = List.of("UNSUPPORTED_VERSION", "MALFORMED_HELLO",
-			"SESSION_ENDED", "AUTHENTICATION_FAILED", "SHUTTING_DOWN", "LINK_LIMIT");
+			"SESSION_ENDED", "AUTHENTICATION_FAILED", "SHUTTING_DOWN", "LINK_LIMIT", "LINK_IN_USE");
 
 	private final InetSocketAddress server;
 
@@ -126,19 +127,20 @@ public final class Attacker {
 
 	/**
 	 * Opens a new session for a link id that a legitimate client holds, as a stranger (or the client after a restart)
-	 * would: a {@code HELLO} on channel 1 with a fresh session id and an empty token.
+	 * would: a version-2 {@code HELLO} on channel 1 with a fresh session id, an empty token and a client nonce. A
+	 * server that challenges it gets a guessed proof, since a stranger has no secret.
 	 * @param liveLinkId the link id
 	 * @return the server's answer, with the session id the {@code HELLO} named
 	 * @throws IOException if the connection cannot be made
 	 */
 	public Answer newSessionFor(String liveLinkId) throws IOException {
 		long session = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-		return exchange(hello(1, 1, session, liveLinkId, new byte[0], new byte[0]), session);
+		return exchange(helloV2(1, session, liveLinkId, new byte[0]), session, null);
 	}
 
 	/**
-	 * Joins a connection to a session, as a client re-connecting a socket does: a {@code HELLO} with the session's id
-	 * and token.
+	 * Joins a connection to a session, as a client re-connecting a socket does: a version-2 {@code HELLO} with the
+	 * session's id and token; a challenge gets a guessed proof.
 	 * @param linkId the link id
 	 * @param sessionId the session id
 	 * @param token the session token (a known or guessed one)
@@ -147,7 +149,7 @@ public final class Attacker {
 	 * @throws IOException if the connection cannot be made
 	 */
 	public Answer join(String linkId, long sessionId, byte[] token, int channel) throws IOException {
-		return exchange(hello(1, channel, sessionId, linkId, new byte[0], token), sessionId);
+		return exchange(helloV2(channel, sessionId, linkId, token), sessionId, null);
 	}
 
 	/**
@@ -157,8 +159,44 @@ public final class Attacker {
 	 * @throws IOException if the connection cannot be made
 	 */
 	public Answer replay(byte[] capturedHelloFrame) throws IOException {
+		return replay(capturedHelloFrame, null);
+	}
+
+	/**
+	 * Replays a captured authenticated handshake on a new connection: the {@code HELLO} and, when the server
+	 * challenges it, the captured {@code HELLO_PROOF} (section 4.5 of the protocol), which the new challenge's nonce
+	 * makes worthless.
+	 * @param capturedHelloFrame the {@code HELLO}, length prefix included
+	 * @param capturedProofFrame the {@code HELLO_PROOF} that followed it, length prefix included, or {@code null} to
+	 * answer a challenge with a guess
+	 * @return the server's answer
+	 * @throws IOException if the connection cannot be made
+	 */
+	public Answer replay(byte[] capturedHelloFrame, byte @Nullable [] capturedProofFrame) throws IOException {
 		boolean hello = capturedHelloFrame.length >= 25 && capturedHelloFrame[4] == RawConnection.HELLO;
-		return exchange(capturedHelloFrame, hello ? ByteBuffer.wrap(capturedHelloFrame).getLong(17) : 0);
+		return exchange(capturedHelloFrame, hello ? ByteBuffer.wrap(capturedHelloFrame).getLong(17) : 0,
+				capturedProofFrame);
+	}
+
+	/**
+	 * A version-2 {@code HELLO} frame (section 4.1 of the protocol) that offers authentication: capabilities 1 and a
+	 * fresh client nonce.
+	 */
+	private static byte[] helloV2(int channel, long session, String linkId, byte[] token) {
+		byte[] id = linkId.getBytes(StandardCharsets.UTF_8);
+		byte[] nonce = new byte[16];
+		ThreadLocalRandom.current().nextBytes(nonce);
+		int fields = 8 + 4 + nonce.length;
+		int payload = 2 + 1 + 8 + 2 + id.length + 2 + 2 + token.length + 2 + fields;
+		return ByteBuffer.allocate(14 + payload)
+			.putInt(10 + payload).put((byte) RawConnection.HELLO).put((byte) 0).putLong(0)
+			.putShort((short) 2).put((byte) channel).putLong(session)
+			.putShort((short) id.length).put(id)
+			.putShort((short) 0)
+			.putShort((short) token.length).put(token)
+			.putShort((short) fields).putShort((short) 1).putShort((short) 4).putInt(1)
+			.putShort((short) 2).putShort((short) nonce.length).put(nonce)
+			.array();
 	}
 
 	/**
@@ -184,7 +222,7 @@ public final class Attacker {
 			.array();
 	}
 
-	private Answer exchange(byte[] hello, long session) throws IOException {
+	private Answer exchange(byte[] hello, long session, byte @Nullable [] proof) throws IOException {
 		Socket socket = new Socket();
 		try {
 			socket.connect(this.server, millis(this.patience));
@@ -194,16 +232,36 @@ public final class Attacker {
 			throw ex;
 		}
 		try (RawConnection connection = new RawConnection(socket, this.patience)) {
-			return answerTo(connection, hello, session);
+			return answerTo(connection, hello, session, proof);
 		}
 	}
 
 	/** Sends a {@code HELLO} and reads the server's answer. */
 	static Answer answerTo(RawConnection connection, byte[] hello, long session) throws IOException {
+		return answerTo(connection, hello, session, null);
+	}
+
+	/**
+	 * Sends a {@code HELLO} and reads the server's answer; a challenge is answered with the given proof frame, or
+	 * with a guessed proof.
+	 */
+	static Answer answerTo(RawConnection connection, byte[] hello, long session, byte @Nullable [] proof)
+			throws IOException {
 		RawFrame answer;
 		try {
 			connection.writeBytes(hello);
 			answer = connection.readFrame();
+			if (answer.type() == RawConnection.HELLO_CHALLENGE) {
+				if (proof != null) {
+					connection.writeBytes(proof);
+				}
+				else {
+					byte[] guess = new byte[32];
+					ThreadLocalRandom.current().nextBytes(guess);
+					connection.writeFrame(RawConnection.HELLO_PROOF, 0, guess);
+				}
+				answer = connection.readFrame();
+			}
 		}
 		catch (SocketTimeoutException ex) {
 			return new Answer(Answer.Outcome.SILENT, session, new byte[0], 0, "");
@@ -248,7 +306,8 @@ public final class Attacker {
 	 * What the server did with a request flood.
 	 *
 	 * @param sessions links opened (one per connection that flooded)
-	 * @param handshakesFailed attempts to open a link that the server refused or did not answer
+	 * @param handshakesFailed attempts to open a link that the server refused or did not answer, not counting
+	 * {@code LINK_IN_USE} while the flood's previous session of the same link was still going (section 4.4)
 	 * @param requestsWritten requests written in full, on all connections
 	 * @param mostBytesOnOneConnection the most bytes the server took on one connection before it closed it or the
 	 * flood ended: bounded if the server stops reading

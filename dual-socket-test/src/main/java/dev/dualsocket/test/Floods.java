@@ -108,6 +108,14 @@ final class Floods {
 				tally.sessions.incrementAndGet();
 				writeWithoutReading(link.outbound(), deadline, tally);
 			}
+			catch (HandMadeLink.Refused ex) {
+				// LINK_IN_USE: the server has not yet seen the flood's previous session of this link go (section 4.4)
+				// and rightly refuses a new one until then; anything else is a failed handshake.
+				if (!"LINK_IN_USE".equals(ex.answer().reasonName())) {
+					tally.handshakesFailed.incrementAndGet();
+				}
+				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // a refusing server is not hammered
+			}
 			catch (IOException ex) {
 				tally.handshakesFailed.incrementAndGet();
 				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // a refusing server is not hammered
