@@ -114,37 +114,33 @@ class ProtocolVectorsTests {
 		Frame frame = new Frame(FrameType.REQUEST, 42, "ping".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
 				FieldList.builder().put(0x7f01, "ab".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).build());
 		assertVector(frame, "00 00 00 16  10  01  00 00 00 00 00 00 00 2a  00 06 | 7f 01 00 02 61 62  70 69 6e 67");
-		byte[] wire = HexFormat.of().parseHex("000000161001000000000000002a00067f010002616270696e67");
-		FrameDecoder version2 = new FrameDecoder(1024);
-		version2.handshakeCompleted(2);
-		EmbeddedChannel channel = new EmbeddedChannel(version2);
-		channel.writeInbound(Unpooled.wrappedBuffer(wire));
-		Frame read = channel.readInbound();
+		Frame read = decodeOn(2, "000000161001000000000000002a00067f010002616270696e67");
 		assertThat(new String(read.payload(), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("ping");
 		assertThat(read.fields().get(0x7f01)).isEqualTo("ab".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 	}
 
 	@Test
 	void unknownCriticalHeaderFieldIsAProtocolViolation() {
-		byte[] wire = HexFormat.of().parseHex("000000161001000000000000002a0006ff010002616270696e67");
-		FrameDecoder version2 = new FrameDecoder(1024);
-		version2.handshakeCompleted(2);
-		EmbeddedChannel channel = new EmbeddedChannel(version2);
-		org.assertj.core.api.Assertions.assertThatThrownBy(() -> channel.writeInbound(Unpooled.wrappedBuffer(wire)))
+		org.assertj.core.api.Assertions
+			.assertThatThrownBy(() -> decodeOn(2, "000000161001000000000000002a0006ff010002616270696e67"))
 			.isInstanceOf(ProtocolViolationException.class)
 			.hasMessageContaining("unknown critical field 0xff01");
 	}
 
 	@Test
 	void version1ConnectionIgnoresTheFieldsFlag() {
-		byte[] wire = HexFormat.of().parseHex("000000161001000000000000002a00067f010002616270696e67");
-		FrameDecoder version1 = new FrameDecoder(1024);
-		version1.handshakeCompleted(1);
-		EmbeddedChannel channel = new EmbeddedChannel(version1);
-		channel.writeInbound(Unpooled.wrappedBuffer(wire));
-		Frame read = channel.readInbound();
+		Frame read = decodeOn(1, "000000161001000000000000002a00067f010002616270696e67");
 		assertThat(read.payload()).hasSize(12);
 		assertThat(read.fields().isEmpty()).isTrue();
+	}
+
+	/** Decodes one frame on a connection whose handshake agreed on the given version. */
+	private static Frame decodeOn(int version, String hex) {
+		FrameDecoder decoder = new FrameDecoder(1024);
+		decoder.handshakeCompleted(version);
+		EmbeddedChannel channel = new EmbeddedChannel(decoder);
+		channel.writeInbound(Unpooled.wrappedBuffer(HexFormat.of().parseHex(hex)));
+		return channel.readInbound();
 	}
 
 	/** The vector as the document writes it, and the bytes the encoder writes for the frame, are the same. */

@@ -255,22 +255,7 @@ class WireFuzzTests {
 				new ServerHandshakeHandler(acceptor, ServerHandshakeHandler.Credentials.NONE, HANDSHAKE_TIMEOUT, decoder,
 						() -> done[0]++),
 				last);
-		// The timeout started as the channel became active; from now on only advanceTimeBy moves the clock.
-		channel.freezeTime();
-		for (byte[] chunk : chunks) {
-			if (!channel.isOpen()) {
-				break;
-			}
-			try {
-				channel.writeInbound(Unpooled.wrappedBuffer(chunk));
-			}
-			catch (Throwable ex) {
-				throw new AssertionError("exception escaped the pipeline on " + hex(stream), ex);
-			}
-		}
-		channel.advanceTimeBy(HANDSHAKE_TIMEOUT.toNanos() + 1, TimeUnit.NANOSECONDS);
-		channel.runScheduledPendingTasks();
-		channel.runPendingTasks();
+		feedUntilTheHandshakeTimedOut(channel, chunks);
 		List<Frame> written = writtenFrames(channel);
 		assertThat(last.errors).as("failures that reached the last handler")
 			.allMatch(WireFuzzTests::isProtocolViolation);
@@ -329,6 +314,28 @@ class WireFuzzTests {
 		Last last = new Last();
 		EmbeddedChannel channel = new EmbeddedChannel(decoder, FrameEncoder.INSTANCE,
 				new ServerHandshakeHandler(acceptor, SECRET_REQUIRED, HANDSHAKE_TIMEOUT, decoder, () -> done[0]++), last);
+		feedUntilTheHandshakeTimedOut(channel, chunks);
+		List<Frame> written = writtenFrames(channel);
+		assertThat(acceptor.asked).as("handshakes the acceptor was asked about without a proof").isEmpty();
+		assertThat(written).as("frames the server wrote").hasSizeLessThanOrEqualTo(2)
+			.allMatch((frame) -> frame.type() == FrameType.HELLO_CHALLENGE || frame.type() == FrameType.HELLO_REJECT);
+		if (!written.isEmpty() && written.get(written.size() - 1).type() == FrameType.HELLO_REJECT) {
+			HelloReject.Reason reason = HelloReject.fromFrame(written.get(written.size() - 1)).reason();
+			assertThat(reason).isIn(HelloReject.Reason.AUTHENTICATION_FAILED, HelloReject.Reason.MALFORMED_HELLO,
+					HelloReject.Reason.UNSUPPORTED_VERSION);
+		}
+		assertThat(last.errors).as("failures that reached the last handler")
+			.allMatch(WireFuzzTests::isProtocolViolation);
+		assertThat(channel.isOpen()).as("connection still open once the handshake timed out").isFalse();
+		assertThat(done[0]).as("times the pending handshake was given back").isEqualTo(1);
+		channel.finishAndReleaseAll();
+	}
+
+	/**
+	 * Feeds the chunks to the server's pipeline while the connection is open, then lets the handshake timeout run out.
+	 * The timeout started as the channel became active; from then on only advanceTimeBy moves the clock.
+	 */
+	private static void feedUntilTheHandshakeTimedOut(EmbeddedChannel channel, List<byte[]> chunks) {
 		channel.freezeTime();
 		for (byte[] chunk : chunks) {
 			if (!channel.isOpen()) {
@@ -344,20 +351,6 @@ class WireFuzzTests {
 		channel.advanceTimeBy(HANDSHAKE_TIMEOUT.toNanos() + 1, TimeUnit.NANOSECONDS);
 		channel.runScheduledPendingTasks();
 		channel.runPendingTasks();
-		List<Frame> written = writtenFrames(channel);
-		assertThat(acceptor.asked).as("handshakes the acceptor was asked about without a proof").isEmpty();
-		assertThat(written).as("frames the server wrote").hasSizeLessThanOrEqualTo(2)
-			.allMatch((frame) -> frame.type() == FrameType.HELLO_CHALLENGE || frame.type() == FrameType.HELLO_REJECT);
-		if (!written.isEmpty() && written.get(written.size() - 1).type() == FrameType.HELLO_REJECT) {
-			HelloReject.Reason reason = HelloReject.fromFrame(written.get(written.size() - 1)).reason();
-			assertThat(reason).isIn(HelloReject.Reason.AUTHENTICATION_FAILED, HelloReject.Reason.MALFORMED_HELLO,
-					HelloReject.Reason.UNSUPPORTED_VERSION);
-		}
-		assertThat(last.errors).as("failures that reached the last handler")
-			.allMatch(WireFuzzTests::isProtocolViolation);
-		assertThat(channel.isOpen()).as("connection still open once the handshake timed out").isFalse();
-		assertThat(done[0]).as("times the pending handshake was given back").isEqualTo(1);
-		channel.finishAndReleaseAll();
 	}
 
 	/**
