@@ -10,8 +10,10 @@ import java.nio.charset.CodingErrorAction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import ch.qos.logback.classic.Level;
@@ -77,7 +79,7 @@ import org.slf4j.LoggerFactory;
  * written, with the reason sections 4 and 8 give, and the connection closed; or nothing written and the connection
  * closed. The acceptor is asked about that first frame only, and at most once; nothing but protocol violations
  * reaches the last handler; the pending handshake is given back exactly once; after an accept, the frames that follow
- * pass on, up to max-frame-size.</li>
+ * pass on, up to max-frame-size (after a version-2 accept, with their header fields, section 2.1).</li>
  * </ul>
  * A {@link FuzzedDataProvider} input of {@link #decoder} or {@link #handshake} holds the stream first; then, read
  * backwards from its last byte, (decoder only) a mode byte whose lowest bit set means "before the handshake", and one
@@ -137,7 +139,7 @@ class WireFuzzTests {
 		List<byte[]> chunks = chunks(data);
 		byte[] stream = concat(chunks);
 		int firstLimit = beforeHandshake ? Hello.MAX_HELLO_LENGTH : MAX_FRAME_SIZE;
-		Reading expected = Reading.of(stream, firstLimit, MAX_FRAME_SIZE);
+		Reading expected = Reading.of(stream, firstLimit, MAX_FRAME_SIZE, false);
 		FrameDecoder decoder = new FrameDecoder(MAX_FRAME_SIZE);
 		EmbeddedChannel channel = new EmbeddedChannel(decoder);
 		if (beforeHandshake) {
@@ -246,7 +248,9 @@ class WireFuzzTests {
 		}
 		List<byte[]> chunks = chunks(data);
 		byte[] stream = concat(chunks);
-		Reading expected = Reading.of(stream, Hello.MAX_HELLO_LENGTH, MAX_FRAME_SIZE);
+		// Section 2.1: once a version-2 HELLO is accepted, the frames after it are read with their header fields.
+		Reading expected = Reading.of(stream, Hello.MAX_HELLO_LENGTH, MAX_FRAME_SIZE,
+				acceptedAsVersion2(Reading.of(stream, Hello.MAX_HELLO_LENGTH, MAX_FRAME_SIZE, false), stream));
 		FrameDecoder decoder = new FrameDecoder(MAX_FRAME_SIZE);
 		StubAcceptor acceptor = new StubAcceptor();
 		int[] done = new int[1];
@@ -460,6 +464,52 @@ class WireFuzzTests {
 		return StubAcceptor.holds(parsed) ? null : HelloReject.Reason.SESSION_ENDED;
 	}
 
+	/** Whether the first frame of the stream is a HELLO the stub accepts, agreeing on version 2. */
+	private static boolean acceptedAsVersion2(Reading reading, byte[] stream) {
+		if (reading.frames.isEmpty()) {
+			return false;
+		}
+		Frame first = frameAt(stream, reading.frames.get(0));
+		if (first.type() != FrameType.HELLO) {
+			return false;
+		}
+		try {
+			Hello hello = Hello.fromFrame(first);
+			return hello.version() >= 2 && StubAcceptor.holds(hello);
+		}
+		catch (ProtocolViolationException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Section 2.1, read here independently of {@link FieldList}: where the payload of the type starts after the field
+	 * list at {@code start}, or -1 if the list breaks a rule (it does not fit, holds a key twice, or holds a critical key,
+	 * none being defined for frames other than the handshake).
+	 */
+	private static int afterFieldList(byte[] stream, int start, int end) {
+		if (end - start < 2) {
+			return -1;
+		}
+		int listEnd = start + 2 + (((stream[start] & 0xFF) << 8) | (stream[start + 1] & 0xFF));
+		if (listEnd > end) {
+			return -1;
+		}
+		Set<Integer> keys = new HashSet<>();
+		for (int at = start + 2; at < listEnd;) {
+			if (listEnd - at < 4) {
+				return -1;
+			}
+			int key = ((stream[at] & 0xFF) << 8) | (stream[at + 1] & 0xFF);
+			int size = ((stream[at + 2] & 0xFF) << 8) | (stream[at + 3] & 0xFF);
+			at += 4 + size;
+			if (at > listEnd || !keys.add(key) || key >= FieldList.CRITICAL) {
+				return -1;
+			}
+		}
+		return listEnd;
+	}
+
 	/**
 	 * Section 4.1 for a payload of version 1, read here independently of {@link Hello#fromFrame}.
 	 */
@@ -562,8 +612,8 @@ class WireFuzzTests {
 	private static Frame frameAt(byte[] stream, int[] span) {
 		FrameType type = FrameType.ofCode(stream[span[0] + Frame.LENGTH_PREFIX]);
 		long id = ByteBuffer.wrap(stream, span[0] + Frame.LENGTH_PREFIX + 2, 8).getLong();
-		return new Frame(type, id, Arrays.copyOfRange(stream, span[0] + Frame.LENGTH_PREFIX + Frame.HEADER_LENGTH,
-				span[1]));
+		int payload = (span.length > 2) ? span[2] : span[0] + Frame.LENGTH_PREFIX + Frame.HEADER_LENGTH;
+		return new Frame(type, id, Arrays.copyOfRange(stream, payload, span[1]));
 	}
 
 	private static int compareFrames(Frame a, Frame b) {
@@ -577,17 +627,22 @@ class WireFuzzTests {
 
 	/**
 	 * Section 2 of the protocol, read here independently of {@link FrameDecoder}: where each complete frame of a
-	 * stream lies, and from which byte on a receiver must refuse the stream.
+	 * stream lies, and from which byte on a receiver must refuse the stream. With {@code fieldsAfterFirst} (a version-2
+	 * handshake accepted by the first frame), a later frame with the FIELDS flag starts its payload with a field list
+	 * (section 2.1), which must keep its rules.
 	 */
 	private static final class Reading {
 
-		/** Start (of the length prefix) and end of each frame, in order. */
+		/**
+		 * Start (of the length prefix) and end of each frame, in order, and where its payload starts after a field
+		 * list (only for a frame read with header fields).
+		 */
 		final List<int[]> frames = new ArrayList<>();
 
 		/** The number of bytes after which the refusal is due, or -1 if the stream breaks no rule. */
 		int refusedAt = -1;
 
-		static Reading of(byte[] stream, int firstLimit, int limit) {
+		static Reading of(byte[] stream, int firstLimit, int limit, boolean fieldsAfterFirst) {
 			Reading reading = new Reading();
 			int start = 0;
 			int frameLimit = firstLimit;
@@ -605,7 +660,18 @@ class WireFuzzTests {
 					reading.refusedAt = end;
 					break;
 				}
-				reading.frames.add(new int[] { start, end });
+				int flags = stream[start + Frame.LENGTH_PREFIX + 1] & 0xFF;
+				if (fieldsAfterFirst && !reading.frames.isEmpty() && (flags & Frame.FLAG_FIELDS) != 0) {
+					int payload = afterFieldList(stream, start + Frame.LENGTH_PREFIX + Frame.HEADER_LENGTH, end);
+					if (payload < 0) {
+						reading.refusedAt = end;
+						break;
+					}
+					reading.frames.add(new int[] { start, end, payload });
+				}
+				else {
+					reading.frames.add(new int[] { start, end });
+				}
 				start = end;
 				frameLimit = limit;
 			}
