@@ -81,10 +81,20 @@ class HostileListenerTests {
 			assertThat(link.clientLink.request(new byte[] { 1 }).get(5, TimeUnit.SECONDS)).containsExactly(1);
 			assertThat(link.serverLink.request(new byte[] { 2 }).get(5, TimeUnit.SECONDS)).containsExactly(2);
 			assertThat(thrown).as("the listener really threw").hasPositiveValue();
-			// Later events are still delivered, in the order of the changes.
-			await().atMost(Duration.ofSeconds(5))
-				.untilAsserted(() -> assertThat(this.bed.events.states(endpoint, ProxiedLink.LINK_ID))
-					.endsWith(RECOVERING, NORMAL, RECOVERING, NORMAL));
+			// Later events are still delivered, in the order of the changes. The client goes through both recoveries;
+			// the server may not see the second failure at all when the client's new connection replaces the cut one
+			// before the reset reached it (section 4.4), but it sees every re-connected socket.
+			if (endpoint.equals("client")) {
+				await().atMost(Duration.ofSeconds(5))
+					.untilAsserted(() -> assertThat(this.bed.events.states(endpoint, ProxiedLink.LINK_ID))
+						.endsWith(RECOVERING, NORMAL, RECOVERING, NORMAL));
+			}
+			else {
+				await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+					assertThat(this.bed.events.states(endpoint, ProxiedLink.LINK_ID)).endsWith(RECOVERING, NORMAL);
+					assertThat(this.bed.events.ofType(SocketConnectedEvent.class, endpoint)).hasSizeGreaterThanOrEqualTo(4);
+				});
+			}
 		}
 	}
 
