@@ -234,7 +234,11 @@ public final class Link implements DualSocketLink {
 		}
 		long session = detached.session().id();
 		if (detached.peerClosing()) {
-			disconnect(session, StateChange.because(StateChange.PEER_CLOSED).then(this.recovery.planAfterPeerClosed()));
+			// Only the stay in which the socket closed: by the time this runs, the other socket's close may have
+			// disconnected the link already and a re-establishment moved it on, still in the old session for a moment.
+			disconnect((status) -> status.session() == detached.session() && status.state() == detached.state()
+					&& status.since().equals(detached.since()),
+					StateChange.because(StateChange.PEER_CLOSED).then(this.recovery.planAfterPeerClosed()));
 			return;
 		}
 		this.recovery.socketFailed(role, Connections.failureOf(channel), session);
