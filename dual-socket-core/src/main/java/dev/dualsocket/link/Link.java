@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import dev.dualsocket.LinkDisconnectedException;
 import dev.dualsocket.LinkState;
@@ -160,6 +161,21 @@ public final class Link implements DualSocketLink {
 	}
 
 	/**
+	 * Writes an INFO line about this link within the link's budget of lines (30 per 10 s), which a peer that breaks
+	 * the link at will cannot exceed.
+	 * @param log the logger of the class that writes
+	 * @param line the line, made only when it is written
+	 */
+	void logInfo(Log log, Supplier<String> line) {
+		if (log.isInfoEnabled()) {
+			String admitted = this.states.lines().admit(line);
+			if (admitted != null) {
+				log.info(admitted);
+			}
+		}
+	}
+
+	/**
 	 * Publishes an event of this link. Only enqueues, so it may be called under the link's lock, which keeps the
 	 * events in the order of the changes; listeners run later on the event threads.
 	 */
@@ -274,7 +290,7 @@ public final class Link implements DualSocketLink {
 	 */
 	void onPeerClosing(String reason, Session session) {
 		if (this.states.markPeerClosing(session)) {
-			logger.info(this.context.logPrefix(this.id) + "peer is shutting down (" + reason
+			logInfo(logger, () -> this.context.logPrefix(this.id) + "peer is shutting down (" + reason
 					+ "); no new requests go to it, requests in flight are still answered");
 		}
 	}

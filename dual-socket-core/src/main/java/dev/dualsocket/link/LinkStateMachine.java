@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import dev.dualsocket.LinkState;
 import dev.dualsocket.event.DualSocketEvent;
 import dev.dualsocket.event.LinkStateChangedEvent;
+import dev.dualsocket.support.LogBudget;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -37,6 +38,12 @@ final class LinkStateMachine {
 	/** The one state field. Written under this object's monitor; a change makes a new object. */
 	private volatile Status status;
 
+	/**
+	 * The budget of the link's INFO lines (state changes, socket failures): 30 per 10 s, so that a link a stranger
+	 * opens and breaks at will cannot flood the log, while a real link's changes all get through.
+	 */
+	private final LogBudget lines = new LogBudget(10, TimeUnit.SECONDS, 30);
+
 	/** How many moves the state made; written under this object's monitor, read by the recovery-timeout timer. */
 	private volatile long moves;
 
@@ -55,6 +62,14 @@ final class LinkStateMachine {
 		this.publisher = publisher;
 		this.overdue = overdue;
 		this.status = new Status(LinkState.CONNECTING, context.now(), "created", session, false);
+	}
+
+	/**
+	 * The budget of the link's INFO lines, shared by everything that logs about the link.
+	 * @return the budget
+	 */
+	LogBudget lines() {
+		return this.lines;
 	}
 
 	/** The status at the moment of the call; a later change makes a different object. */
@@ -111,7 +126,10 @@ final class LinkStateMachine {
 		this.status = entered;
 		this.moves++;
 		if (logger.isInfoEnabled()) {
-			logger.info(logLine(from.state, to, change));
+			String line = this.lines.admit(() -> logLine(from.state, to, change));
+			if (line != null) {
+				logger.info(line);
+			}
 		}
 		this.publisher.accept(new LinkStateChangedEvent(this.context.endpointName(), this.linkId, from.state, to,
 				change.cause(), change.socket(), change.procedure(), now));

@@ -253,10 +253,10 @@ final class ReconnectPolicy {
 			@Nullable Throwable error) {
 		String message = (error != null) ? Connections.describeError(error) : null;
 		LinkContext linkContext = this.link.context();
-		if (error != null && logger.isInfoEnabled()) {
+		if (error != null) {
 			String what = (socket != null) ? "re-connect the " + socket.label() + " socket" : "establish the link";
-			logger.info(linkContext.logPrefix(this.link.getId()) + "attempt "
-					+ attempt + " to " + what + " failed (" + message + ")");
+			this.link.logInfo(logger, () -> linkContext.logPrefix(this.link.getId()) + "attempt " + attempt + " to "
+					+ what + " failed (" + message + ")");
 		}
 		this.link.publish(new ReconnectAttemptEvent(linkContext.endpointName(), this.link.getId(), procedure, socket,
 				attempt, delay, message, linkContext.now()));

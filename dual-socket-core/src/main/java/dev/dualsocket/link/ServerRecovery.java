@@ -74,8 +74,8 @@ final class ServerRecovery implements Recovery {
 			ProcedureSequencer.Procedure procedure = (socket == INBOUND) ? (run) -> recoverInbound(failure, session)
 					: (run) -> recoverOutbound(failure, session);
 			if (!this.sequencer.submit(socket.name(), session, procedure)) {
-				logger.info(prefix() + socket.label() + " socket failed while another procedure runs; it waits for that "
-						+ "one to finish, at most " + this.settings.timeout().toMillis() + " ms");
+				this.link.logInfo(logger, () -> prefix() + socket.label() + " socket failed while another procedure "
+						+ "runs; it waits for that one to finish, at most " + this.settings.timeout().toMillis() + " ms");
 			}
 		}
 	}

@@ -173,7 +173,11 @@ final class SocketPair {
 			Status status = this.states.status();
 			if (!status.peerClosing()) {
 				socket.recordFailure(failure, this.context.now());
-				logger.info(this.logPrefix + role.label() + " socket failed (" + failure + ")");
+				String line = this.states.lines()
+					.admit(() -> this.logPrefix + role.label() + " socket failed (" + failure + ")");
+				if (line != null) {
+					logger.info(line);
+				}
 				this.publisher.accept(new SocketFailedEvent(this.context.endpointName(), this.linkId, role, failure,
 						this.context.now()));
 			}

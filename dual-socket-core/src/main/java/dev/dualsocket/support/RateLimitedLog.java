@@ -1,7 +1,6 @@
 package dev.dualsocket.support;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -16,11 +15,7 @@ public final class RateLimitedLog {
 
 	private final Log log;
 
-	private final long intervalNanos;
-
-	private final AtomicLong nextAt = new AtomicLong(System.nanoTime());
-
-	private final AtomicLong suppressed = new AtomicLong();
+	private final LogBudget budget;
 
 	/**
 	 * @param log where the lines go
@@ -29,7 +24,7 @@ public final class RateLimitedLog {
 	 */
 	public RateLimitedLog(Log log, long interval, TimeUnit unit) {
 		this.log = log;
-		this.intervalNanos = unit.toNanos(interval);
+		this.budget = new LogBudget(interval, unit, 1);
 	}
 
 	/**
@@ -70,15 +65,8 @@ public final class RateLimitedLog {
 	}
 
 	private @Nullable String lineToWrite(Supplier<String> message) {
-		long now = System.nanoTime();
-		long next = this.nextAt.get();
-		if (now - next < 0 || !this.nextAt.compareAndSet(next, now + this.intervalNanos)) {
-			this.suppressed.incrementAndGet();
-			return null;
-		}
-		long left = this.suppressed.getAndSet(0);
-		String line = message.get();
-		return (left > 0) ? line + " (" + left + " more like it left out of the log)" : line;
+		return this.budget.admit(message);
 	}
+
 
 }
