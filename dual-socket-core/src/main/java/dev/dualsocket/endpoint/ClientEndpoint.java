@@ -78,6 +78,7 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 			.option(ChannelOption.SO_KEEPALIVE, true)
 			.option(ChannelOption.WRITE_BUFFER_WATER_MARK, BackPressureHandler.WATER_MARK)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.link().connectTimeout().toMillis());
+		EndpointSupport.withKernelTimeouts(this.bootstrap, transport, settings.link());
 	}
 
 	/**

@@ -13,17 +13,22 @@ import dev.dualsocket.event.ProtocolErrorEvent;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.Link;
 import dev.dualsocket.link.LinkContext;
+import dev.dualsocket.link.LinkSettings;
 import dev.dualsocket.transport.ConnectionErrorHandler;
 import dev.dualsocket.transport.Connections;
 import dev.dualsocket.transport.FrameDecoder;
 import dev.dualsocket.transport.FrameEncoder;
+import dev.dualsocket.transport.TransportResources;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import org.jspecify.annotations.Nullable;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the client and the server endpoint do alike: build a connection's pipeline, report protocol errors, close
@@ -32,6 +37,55 @@ import org.apache.commons.logging.LogFactory;
 final class EndpointSupport {
 
 	private static final Log logger = LogFactory.getLog(EndpointSupport.class);
+
+	/** Keepalive probes, a second apart, before the kernel gives a silent connection up. */
+	private static final int KEEPALIVE_PROBES = 3;
+
+	/**
+	 * The kernel's help with silent peers, on epoll: {@code TCP_USER_TIMEOUT} from the heartbeat timeout, so that data
+	 * the peer does not acknowledge fails the connection as fast as a missed heartbeat does, and TCP keepalive probes
+	 * from the heartbeat timeout as the fallback for a connection with nothing to send. NIO keeps the system's
+	 * keepalive timings.
+	 * @param bootstrap a client's bootstrap
+	 * @param transport the transport
+	 * @param link the link settings
+	 * @return the bootstrap
+	 */
+	static Bootstrap withKernelTimeouts(Bootstrap bootstrap, TransportResources transport, LinkSettings link) {
+		if (transport.isNativeTransport()) {
+			bootstrap.option(EpollChannelOption.TCP_USER_TIMEOUT, userTimeoutMillis(link))
+				.option(EpollChannelOption.TCP_KEEPIDLE, keepaliveIdleSeconds(link))
+				.option(EpollChannelOption.TCP_KEEPINTVL, 1)
+				.option(EpollChannelOption.TCP_KEEPCNT, KEEPALIVE_PROBES);
+		}
+		return bootstrap;
+	}
+
+	/**
+	 * The same for the connections a server accepts.
+	 * @param bootstrap a server's bootstrap
+	 * @param transport the transport
+	 * @param link the link settings
+	 * @return the bootstrap
+	 */
+	static ServerBootstrap withKernelTimeouts(ServerBootstrap bootstrap, TransportResources transport,
+			LinkSettings link) {
+		if (transport.isNativeTransport()) {
+			bootstrap.childOption(EpollChannelOption.TCP_USER_TIMEOUT, userTimeoutMillis(link))
+				.childOption(EpollChannelOption.TCP_KEEPIDLE, keepaliveIdleSeconds(link))
+				.childOption(EpollChannelOption.TCP_KEEPINTVL, 1)
+				.childOption(EpollChannelOption.TCP_KEEPCNT, KEEPALIVE_PROBES);
+		}
+		return bootstrap;
+	}
+
+	private static int userTimeoutMillis(LinkSettings link) {
+		return (int) Math.min(Integer.MAX_VALUE, link.heartbeatTimeout().toMillis());
+	}
+
+	private static int keepaliveIdleSeconds(LinkSettings link) {
+		return (int) Math.max(1, Math.min(Integer.MAX_VALUE, link.heartbeatTimeout().toSeconds()));
+	}
 
 	private EndpointSupport() {
 	}

@@ -142,6 +142,7 @@ public final class ServerEndpoint extends AbstractEndpoint {
 							ServerEndpoint.this.errors);
 				}
 			});
+		EndpointSupport.withKernelTimeouts(bootstrap, this.transport, this.settings.link());
 		try {
 			this.listener = bootstrap.bind(this.settings.host(), this.settings.port()).syncUninterruptibly().channel();
 		}

@@ -21,6 +21,7 @@ import dev.dualsocket.transport.ProtocolViolationException;
 import io.netty.channel.Channel;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A link: two sockets to one peer, one state, the requests in flight each way. This class puts the parts together and
@@ -158,6 +159,11 @@ public final class Link implements DualSocketLink {
 
 	LinkContext context() {
 		return this.context;
+	}
+
+	/** The connection attached to a socket now, or {@code null}; for tests of what the transport set on it. */
+	@Nullable Channel channel(SocketRole role) {
+		return this.sockets.socket(role).channel();
 	}
 
 	/**
