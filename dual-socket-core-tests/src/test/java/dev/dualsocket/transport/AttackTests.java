@@ -151,22 +151,26 @@ class AttackTests {
 	}
 
 	@Test
-	void strangersNewSessionsJoinsAndReplaysForTheLiveLinkAreRefusedAndTheLinkNoticesNothing() throws Exception {
+	void strangersNewSessionsKnownSessionJoinsAndReplaysAreRefusedAndTheLinkNoticesNothing() throws Exception {
 		byte[] capturedOpening = Attacker.hello(1, 1, 4242, LINK, new byte[0], new byte[0]);
+		// The stranger knows the live session's id (say, from an old log): without its token it joins nothing.
+		long knownSession = ((dev.dualsocket.link.Link) this.server.link(LINK)).sessionId();
 		Attacked<java.util.Map<String, Integer>> attacked = whileTheLinkWorks(() -> {
 			java.util.Map<String, Integer> answers = new java.util.TreeMap<>();
 			// 500 rounds, and for at least 3 s, so that the legitimate client's load runs all along.
 			long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
 			for (int i = 0; i < 500 || System.nanoTime() < until; i++) {
 				answers.merge("new session: " + this.attacker.newSessionFor(LINK).reasonName(), 1, Integer::sum);
-				answers.merge("join: " + this.attacker.join(LINK, i + 1, new byte[16], 1 + (i % 2)).reasonName(), 1,
-						Integer::sum);
+				byte[] guessedToken = new byte[16];
+				java.util.concurrent.ThreadLocalRandom.current().nextBytes(guessedToken);
+				answers.merge("join: " + this.attacker.join(LINK, knownSession, guessedToken, 1 + (i % 2)).reasonName(),
+						1, Integer::sum);
 				answers.merge("replay: " + this.attacker.replay(capturedOpening).reasonName(), 1, Integer::sum);
 			}
 			return answers;
 		});
 		// A new session (offered or replayed) for a link whose connections are live is refused (section 4.4); a
-		// join naming a session the server does not hold is answered SESSION_ENDED.
+		// join naming the live session without its token is answered SESSION_ENDED, as for any session not held.
 		assertThat(attacked.flood()).containsOnlyKeys("new session: LINK_IN_USE", "join: SESSION_ENDED",
 				"replay: LINK_IN_USE");
 		assertThat(attacked.flood().values()).allSatisfy((count) -> assertThat(count).isGreaterThanOrEqualTo(500));
