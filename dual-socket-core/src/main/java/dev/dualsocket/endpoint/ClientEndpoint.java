@@ -1,6 +1,7 @@
 package dev.dualsocket.endpoint;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import dev.dualsocket.EndpointRole;
 import dev.dualsocket.LinkState;
 import dev.dualsocket.SocketRole;
+import dev.dualsocket.event.AddressChangedEvent;
 import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.Link;
@@ -31,6 +33,7 @@ import dev.dualsocket.transport.TransportResources;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
@@ -55,6 +58,13 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 	private volatile int currentAddress;
 
 	private volatile @Nullable Link link;
+
+	private static final long NOT_ANSWERING = Long.MIN_VALUE;
+
+	/** When the primary started answering every failback probe, or {@link #NOT_ANSWERING}. */
+	private volatile long primarySince = NOT_ANSWERING;
+
+	private volatile boolean stopped;
 
 	public ClientEndpoint(EndpointSettings settings, TransportResources transport, DualSocketEventListener events) {
 		super(settings, new LinkContext(settings.name(), settings.role(), settings.link(), transport, events));
@@ -92,6 +102,9 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 					+ "' to " + this.addresses.get(0) + ((this.settings.ssl() != null) ? " with TLS" : "")
 					+ (this.settings.standby().isEmpty() ? "" : " (standby: " + this.settings.standby() + ")"));
 			this.link = Link.client(this.context, Objects.requireNonNull(this.settings.linkId()), this);
+			if (this.settings.failback().enabled() && hasStandby()) {
+				scheduleFailbackProbe();
+			}
 		}
 	}
 
@@ -101,6 +114,7 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 	 */
 	@Override
 	public synchronized void stop(Duration drainTimeout) {
+		this.stopped = true;
 		Link current = this.link;
 		if (current != null) {
 			EndpointSupport.closeLinks(this.settings.name(), List.of(current), drainTimeout);
@@ -167,10 +181,80 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 	@Override
 	public void moveToNextAddress() {
 		if (hasStandby()) {
-			int next = (this.currentAddress + 1) % this.addresses.size();
-			this.currentAddress = next;
-			logger.info("Endpoint '" + getName() + "': moving link '" + this.settings.linkId() + "' to "
-					+ ((next == 0) ? "its primary address " : "standby address ") + this.addresses.get(next));
+			moveTo((this.currentAddress + 1) % this.addresses.size(), "the address it used was lost");
+		}
+	}
+
+	private void moveTo(int next, String why) {
+		EndpointSettings.Address from = this.addresses.get(this.currentAddress);
+		this.currentAddress = next;
+		this.primarySince = NOT_ANSWERING;
+		EndpointSettings.Address to = this.addresses.get(next);
+		logger.info("Endpoint '" + getName() + "': moving link '" + this.settings.linkId() + "' to "
+				+ ((next == 0) ? "its primary address " : "standby address ") + to + " (" + why + ")");
+		this.context.publish(new AddressChangedEvent(getName(), Objects.requireNonNull(this.settings.linkId()),
+				from.toString(), to.toString(), next == 0, why, Instant.now()));
+	}
+
+	/**
+	 * Whether the link uses its primary address.
+	 * @return {@code false} while it is on a standby address
+	 */
+	public boolean isOnPrimary() {
+		return this.currentAddress == 0;
+	}
+
+	private void scheduleFailbackProbe() {
+		if (!this.stopped) {
+			this.context.transport()
+				.timer()
+				.newTimeout((timeout) -> probePrimary(), this.settings.failback().probeInterval().toNanos(),
+						TimeUnit.NANOSECONDS);
+		}
+	}
+
+	/**
+	 * Seed 004's failback: while on a standby address, connect to the primary (TCP only: it sends nothing and is
+	 * closed at once); once it has answered every probe for {@code failback.stable-for} and the link has nothing in
+	 * flight, move back and establish the link there.
+	 */
+	private void probePrimary() {
+		if (this.stopped) {
+			return;
+		}
+		if (isOnPrimary()) {
+			this.primarySince = NOT_ANSWERING;
+			scheduleFailbackProbe();
+			return;
+		}
+		EndpointSettings.Address primary = this.addresses.get(0);
+		this.bootstrap.clone().handler(new ChannelInboundHandlerAdapter()).connect(primary.host(), primary.port())
+			.addListener((ChannelFuture connected) -> {
+				if (connected.isSuccess()) {
+					connected.channel().close();
+					primaryAnswered();
+				}
+				else {
+					this.primarySince = NOT_ANSWERING;
+				}
+				scheduleFailbackProbe();
+			});
+	}
+
+	private void primaryAnswered() {
+		long now = System.nanoTime();
+		if (this.primarySince == NOT_ANSWERING) {
+			this.primarySince = now;
+		}
+		Link current = this.link;
+		if (current == null || isOnPrimary()
+				|| now - this.primarySince < this.settings.failback().stableFor().toNanos()) {
+			return;
+		}
+		// Only an idle link moves: nothing in flight either way, so nothing can be lost or run twice by the move.
+		if (current.getState() == LinkState.NORMAL && current.isIdle()) {
+			moveTo(0, "the primary answered for " + this.settings.failback().stableFor().toMillis() + " ms");
+			current.reconnect();
 		}
 	}
 

@@ -1,5 +1,6 @@
 package dev.dualsocket.endpoint;
 
+import java.time.Duration;
 import java.util.List;
 
 import dev.dualsocket.EndpointRole;
@@ -24,10 +25,11 @@ import org.jspecify.annotations.Nullable;
  * @param maxConnectionsPerAddress server: the most connections open at once from one remote IP address, in their
  * handshake or attached to a link; one more is closed at once
  * @param auth how connections prove they belong to their link; {@link LinkAuthentication#NONE} for not at all
+ * @param failback client with standby addresses: whether and when it moves back to the primary address
  */
 public record EndpointSettings(String name, EndpointRole role, String host, int port, @Nullable String linkId,
 		LinkSettings link, @Nullable SslContext ssl, List<Address> standby, int maxLinks, int maxPendingHandshakes,
-		int maxConnectionsPerAddress, LinkAuthentication auth) {
+		int maxConnectionsPerAddress, LinkAuthentication auth, Failback failback) {
 
 	/** The default of {@link #maxLinks()}. */
 	public static final int DEFAULT_MAX_LINKS = 10_000;
@@ -44,42 +46,71 @@ public record EndpointSettings(String name, EndpointRole role, String host, int 
 
 	public static EndpointSettings client(String name, String host, int port, String linkId, LinkSettings link) {
 		return new EndpointSettings(name, EndpointRole.CLIENT, host, port, linkId, link, null, List.of(),
-				DEFAULT_MAX_LINKS, DEFAULT_MAX_PENDING_HANDSHAKES, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, LinkAuthentication.NONE);
+				DEFAULT_MAX_LINKS, DEFAULT_MAX_PENDING_HANDSHAKES, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, LinkAuthentication.NONE, Failback.DISABLED);
 	}
 
 	public static EndpointSettings server(String name, String host, int port, LinkSettings link) {
 		return new EndpointSettings(name, EndpointRole.SERVER, host, port, null, link, null, List.of(),
-				DEFAULT_MAX_LINKS, DEFAULT_MAX_PENDING_HANDSHAKES, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, LinkAuthentication.NONE);
+				DEFAULT_MAX_LINKS, DEFAULT_MAX_PENDING_HANDSHAKES, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, LinkAuthentication.NONE, Failback.DISABLED);
 	}
 
 	public EndpointSettings withSsl(@Nullable SslContext ssl) {
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, ssl,
-				this.standby, this.maxLinks, this.maxPendingHandshakes, this.maxConnectionsPerAddress, this.auth);
+				this.standby, this.maxLinks, this.maxPendingHandshakes, this.maxConnectionsPerAddress, this.auth, this.failback);
 	}
 
 	public EndpointSettings withStandby(List<Address> standby) {
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
-				List.copyOf(standby), this.maxLinks, this.maxPendingHandshakes, this.maxConnectionsPerAddress, this.auth);
+				List.copyOf(standby), this.maxLinks, this.maxPendingHandshakes, this.maxConnectionsPerAddress, this.auth, this.failback);
 	}
 
 	public EndpointSettings withMaxLinks(int maxLinks) {
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
-				this.standby, maxLinks, this.maxPendingHandshakes, this.maxConnectionsPerAddress, this.auth);
+				this.standby, maxLinks, this.maxPendingHandshakes, this.maxConnectionsPerAddress, this.auth, this.failback);
 	}
 
 	public EndpointSettings withMaxPendingHandshakes(int maxPendingHandshakes) {
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
-				this.standby, this.maxLinks, maxPendingHandshakes, this.maxConnectionsPerAddress, this.auth);
+				this.standby, this.maxLinks, maxPendingHandshakes, this.maxConnectionsPerAddress, this.auth, this.failback);
 	}
 
 	public EndpointSettings withMaxConnectionsPerAddress(int maxConnectionsPerAddress) {
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
-				this.standby, this.maxLinks, this.maxPendingHandshakes, maxConnectionsPerAddress, this.auth);
+				this.standby, this.maxLinks, this.maxPendingHandshakes, maxConnectionsPerAddress, this.auth, this.failback);
 	}
 
 	public EndpointSettings withAuth(LinkAuthentication auth) {
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
-				this.standby, this.maxLinks, this.maxPendingHandshakes, this.maxConnectionsPerAddress, auth);
+				this.standby, this.maxLinks, this.maxPendingHandshakes, this.maxConnectionsPerAddress, auth, this.failback);
+	}
+
+	public EndpointSettings withFailback(Failback failback) {
+		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
+				this.standby, this.maxLinks, this.maxPendingHandshakes, this.maxConnectionsPerAddress, this.auth,
+				failback);
+	}
+
+	/**
+	 * Whether and when a client that moved to a standby address moves back to its primary (seed 004): it connects
+	 * to the primary every {@code probeInterval} and, once the primary has answered every time for
+	 * {@code stableFor} and the link has no request in flight, establishes the link at the primary again.
+	 *
+	 * @param enabled whether the client moves back at all
+	 * @param stableFor how long the primary must keep answering
+	 * @param probeInterval how often the client tries the primary
+	 */
+	public record Failback(boolean enabled, Duration stableFor, Duration probeInterval) {
+
+		/** The client stays where it moved to. */
+		public static final Failback DISABLED = new Failback(false, Duration.ofSeconds(30), Duration.ofSeconds(5));
+
+		public Failback {
+			if (stableFor.isNegative() || probeInterval.isNegative() || probeInterval.isZero()) {
+				throw new IllegalArgumentException("failback needs a stable-for of 0 or more and a positive probe "
+						+ "interval, was " + stableFor + " and " + probeInterval);
+			}
+		}
+
 	}
 
 	/**

@@ -436,6 +436,14 @@ public final class Link implements DualSocketLink {
 	}
 
 	/**
+	 * Whether no request is in flight either way: none this side awaits, none the peer's handlers here still run.
+	 * @return whether the link is idle
+	 */
+	public boolean isIdle() {
+		return this.requester.isIdle() && this.responder.isIdle();
+	}
+
+	/**
 	 * Waits until no request is in flight either way, or until the deadline.
 	 * @param deadlineNanos {@link System#nanoTime()} after which to stop waiting
 	 * @return whether everything finished

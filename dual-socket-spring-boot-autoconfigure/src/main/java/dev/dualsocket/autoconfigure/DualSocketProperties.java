@@ -477,6 +477,12 @@ public class DualSocketProperties {
 		@NestedConfigurationProperty
 		private final Auth auth = new Auth();
 
+		/**
+		 * Client with standby addresses: moving back to the primary address once it answers again.
+		 */
+		@NestedConfigurationProperty
+		private final Failback failback = new Failback();
+
 		public @Nullable EndpointRole getRole() {
 			return this.role;
 		}
@@ -547,6 +553,58 @@ public class DualSocketProperties {
 
 		public Auth getAuth() {
 			return this.auth;
+		}
+
+		public Failback getFailback() {
+			return this.failback;
+		}
+
+	}
+
+	/**
+	 * Failback of a client with standby addresses (seed 004).
+	 */
+	public static class Failback {
+
+		/**
+		 * Whether a client that moved to a standby address moves back to its primary: it tries the primary every
+		 * probe-interval and moves back once the primary has answered for stable-for and the link has no request in
+		 * flight. Needs standby addresses.
+		 */
+		private boolean enabled;
+
+		/**
+		 * How long the primary must keep answering before the client moves back.
+		 */
+		private Duration stableFor = Duration.ofSeconds(30);
+
+		/**
+		 * How often the client tries the primary while it is on a standby address.
+		 */
+		private Duration probeInterval = Duration.ofSeconds(5);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getStableFor() {
+			return this.stableFor;
+		}
+
+		public void setStableFor(Duration stableFor) {
+			this.stableFor = stableFor;
+		}
+
+		public Duration getProbeInterval() {
+			return this.probeInterval;
+		}
+
+		public void setProbeInterval(Duration probeInterval) {
+			this.probeInterval = probeInterval;
 		}
 
 	}

@@ -89,7 +89,31 @@ final class EndpointSettingsMapper {
 				endpoint.getMaxConnectionsPerAddress(), EndpointSettings.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
 		LinkAuthentication auth = auth(values, role, endpoint.getAuth(), ssl != null);
 		return new EndpointSettings(name, role, (host != null && !host.isBlank()) ? host : "0.0.0.0", port, linkId,
-				linkSettings(values), ssl, standby, maxLinks, maxPendingHandshakes, maxConnectionsPerAddress, auth);
+				linkSettings(values), ssl, standby, maxLinks, maxPendingHandshakes, maxConnectionsPerAddress, auth,
+				failback(values, role, endpoint.getFailback(), !standby.isEmpty()));
+	}
+
+	/** Failback: only on a client with standby addresses, with positive timings. */
+	private static EndpointSettings.Failback failback(Values values, EndpointRole role,
+			DualSocketProperties.Failback properties, boolean standby) {
+		if (!properties.isEnabled()) {
+			return EndpointSettings.Failback.DISABLED;
+		}
+		if (role != EndpointRole.CLIENT || !standby) {
+			throw new InvalidDualSocketPropertyException(values.endpointProperty("failback.enabled"), true,
+					"true only on a client endpoint with standby addresses (standby)");
+		}
+		Duration stableFor = properties.getStableFor();
+		if (stableFor == null || stableFor.isNegative()) {
+			throw new InvalidDualSocketPropertyException(values.endpointProperty("failback.stable-for"), stableFor,
+					"a duration of 0 or more, for example 30s");
+		}
+		Duration probeInterval = properties.getProbeInterval();
+		if (probeInterval == null || probeInterval.isNegative() || probeInterval.isZero()) {
+			throw new InvalidDualSocketPropertyException(values.endpointProperty("failback.probe-interval"),
+					probeInterval, "a positive duration, for example 500ms or 5s");
+		}
+		return new EndpointSettings.Failback(true, stableFor, probeInterval);
 	}
 
 	/**

@@ -104,6 +104,8 @@ class ActuatorIntegrationTests {
 		assertThat((String) JsonPath.read(json, client + ".details.state")).isEqualTo("NORMAL");
 		assertThat((String) JsonPath.read(json, client + ".details.since")).isNotBlank();
 		assertThat((String) JsonPath.read(json, client + ".details.peer")).contains(String.valueOf(PROXY.port()));
+		assertThat((String) JsonPath.read(json, client + ".details.address")).isEqualTo("127.0.0.1:" + PROXY.port());
+		assertThat((Boolean) JsonPath.read(json, client + ".details.primary")).isTrue();
 		assertThat((Boolean) JsonPath.read(json, client + ".details.outbound.up")).isTrue();
 		assertThat((Integer) JsonPath.read(json, client + ".details.inbound.reconnects")).isNotNegative();
 		assertThat((Integer) JsonPath.read(json, client + ".details.requestsInFlight")).isNotNegative();

@@ -145,6 +145,22 @@ class DualSocketConfigurationFailureTests {
 	}
 
 	@Test
+	void failbackWithoutStandbyAddresses() {
+		assertInvalid("dual-socket.endpoints.exchange.failback.enabled", true,
+				"true only on a client endpoint with standby addresses (standby)",
+				with(CLIENT, "dual-socket.endpoints.exchange.failback.enabled=true"));
+	}
+
+	@Test
+	void failbackProbeIntervalOfZero() {
+		assertInvalid("dual-socket.endpoints.exchange.failback.probe-interval", "PT0S",
+				"a positive duration, for example 500ms or 5s",
+				with(CLIENT, "dual-socket.endpoints.exchange.standby=127.0.0.1:7801",
+						"dual-socket.endpoints.exchange.failback.enabled=true",
+						"dual-socket.endpoints.exchange.failback.probe-interval=0s"));
+	}
+
+	@Test
 	void malformedStandbyAddress() {
 		assertInvalid("dual-socket.endpoints.exchange.standby[1]", "backup", "host:port with a port of 1 to 65535",
 				with(CLIENT, "dual-socket.endpoints.exchange.standby=127.0.0.1:7801,backup"));

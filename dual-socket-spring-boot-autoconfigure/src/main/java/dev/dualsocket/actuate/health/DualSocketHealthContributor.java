@@ -3,6 +3,7 @@ package dev.dualsocket.actuate.health;
 import java.util.stream.Stream;
 
 import dev.dualsocket.EndpointRole;
+import dev.dualsocket.endpoint.ClientEndpoint;
 import dev.dualsocket.endpoint.DualSocketEndpoint;
 import dev.dualsocket.endpoint.DualSocketEndpointRegistry;
 import dev.dualsocket.link.DualSocketLink;
@@ -41,8 +42,20 @@ public final class DualSocketHealthContributor implements CompositeHealthContrib
 		return (HealthIndicator) () -> endpoint.links()
 			.stream()
 			.findFirst()
-			.map((DualSocketLink link) -> new LinkHealthIndicator(link).health())
+			.map((DualSocketLink link) -> withAddress(endpoint, new LinkHealthIndicator(link).health()))
 			.orElseGet(() -> Health.unknown().withDetail("state", "not started").build());
+	}
+
+	/** A client's link health with the address it uses now and whether that is its primary one. */
+	private static Health withAddress(DualSocketEndpoint endpoint, Health health) {
+		if (!(endpoint instanceof ClientEndpoint client)) {
+			return health;
+		}
+		return Health.status(health.getStatus())
+			.withDetails(health.getDetails())
+			.withDetail("address", String.valueOf(client.getCurrentAddress()))
+			.withDetail("primary", client.isOnPrimary())
+			.build();
 	}
 
 	/** A link id as a health entry name: a slash would split the entry's path. */
