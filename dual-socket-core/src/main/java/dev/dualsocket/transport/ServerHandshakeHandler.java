@@ -138,15 +138,20 @@ public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 			rejectAndClose(ctx, HelloReject.Reason.MALFORMED_HELLO, ex.getMessage());
 			return;
 		}
+		if ((this.credentials.requiresSecret() || this.credentials.requiresCertificate()) && hello.version() < 2) {
+			// Section 8: an endpoint that authenticates speaks version 2 only.
+			refuseAuthentication(ctx, hello, "the client speaks protocol version " + hello.version()
+					+ ", and this endpoint authenticates, which needs version 2");
+			return;
+		}
 		if (this.credentials.requiresCertificate() && !certificateNames(ctx.channel(), hello.linkId())) {
 			refuseAuthentication(ctx, hello, "the client certificate does not name the link id");
 			return;
 		}
 		if (this.credentials.requiresSecret()) {
 			byte[] clientNonce = hello.clientNonce();
-			if (hello.version() < 2 || clientNonce == null) {
-				refuseAuthentication(ctx, hello, "the client offers no authentication (protocol version "
-						+ hello.version() + ((hello.version() < 2) ? ")" : ", no client nonce)"));
+			if (clientNonce == null) {
+				refuseAuthentication(ctx, hello, "the client offers no authentication (no client nonce)");
 				return;
 			}
 			byte[] serverNonce = Authentication.nonce();
