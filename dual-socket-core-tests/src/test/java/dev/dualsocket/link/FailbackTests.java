@@ -9,12 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.dualsocket.LinkDisconnectedException;
 import dev.dualsocket.LinkState;
 import dev.dualsocket.endpoint.ClientEndpoint;
 import dev.dualsocket.endpoint.EndpointSettings;
@@ -22,6 +20,7 @@ import dev.dualsocket.endpoint.EndpointSettings.Address;
 import dev.dualsocket.endpoint.ServerEndpoint;
 import dev.dualsocket.event.AddressChangedEvent;
 import dev.dualsocket.test.FaultProxy;
+import dev.dualsocket.test.Outcomes;
 import dev.dualsocket.test.TestBed;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,8 +45,7 @@ class FailbackTests {
 	/** Per payload: how often a handler ran it, on either server. */
 	private final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
 
-	/** Per payload: the answer, or the exception its caller got. */
-	private final Map<String, Object> outcomes = new ConcurrentHashMap<>();
+	private final Outcomes outcomes = new Outcomes();
 
 	private final AtomicBoolean loading = new AtomicBoolean(true);
 
@@ -93,14 +91,7 @@ class FailbackTests {
 			load.get(10, TimeUnit.SECONDS);
 
 			assertThat(this.runs).allSatisfy((payload, count) -> assertThat(count).as(payload).hasValue(1));
-			assertThat(this.outcomes).allSatisfy((payload, outcome) -> {
-				if (outcome instanceof String answer) {
-					assertThat(answer).endsWith(":" + payload);
-				}
-				else {
-					assertThat(outcome).as(payload).isInstanceOf(LinkDisconnectedException.class);
-				}
-			});
+			this.outcomes.assertNoWrongAnswer();
 			this.bed.transport.eventThreads().awaitDelivered(Duration.ofSeconds(5));
 			assertThat(this.bed.events.ofType(AddressChangedEvent.class, "client"))
 				.extracting(AddressChangedEvent::isPrimary)
@@ -122,7 +113,7 @@ class FailbackTests {
 	private void awaitAnswersFrom(String server) {
 		int before = this.outcomes.size();
 		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
-			.until(() -> this.outcomes.size() > before && this.outcomes.values().stream()
+			.until(() -> this.outcomes.size() > before && this.outcomes.all().stream()
 				.anyMatch((outcome) -> outcome instanceof String answer && answer.startsWith(server + ":")
 						&& Integer.parseInt(answer.substring(answer.lastIndexOf('-') + 1)) >= before));
 	}
@@ -132,14 +123,11 @@ class FailbackTests {
 		for (int i = 0; this.loading.get(); i++) {
 			String payload = "request-" + i;
 			try {
-				this.outcomes.put(payload,
+				this.outcomes.answered(payload,
 						new String(link.request(payload.getBytes(UTF_8)).get(5, TimeUnit.SECONDS), UTF_8));
 			}
-			catch (ExecutionException ex) {
-				this.outcomes.put(payload, ex.getCause());
-			}
 			catch (Exception ex) {
-				this.outcomes.put(payload, ex);
+				this.outcomes.failed(payload, ex);
 			}
 		}
 	}

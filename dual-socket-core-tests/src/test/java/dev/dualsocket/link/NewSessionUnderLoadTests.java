@@ -7,20 +7,17 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.dualsocket.LinkDisconnectedException;
 import dev.dualsocket.LinkState;
 import dev.dualsocket.endpoint.ClientEndpoint;
 import dev.dualsocket.endpoint.EndpointSettings;
 import dev.dualsocket.endpoint.LinkAuthentication;
 import dev.dualsocket.endpoint.ServerEndpoint;
 import dev.dualsocket.test.CountingHandler;
+import dev.dualsocket.test.Outcomes;
 import dev.dualsocket.test.RawConnection;
 import dev.dualsocket.test.TestBed;
 import org.junit.jupiter.api.AfterEach;
@@ -44,8 +41,7 @@ class NewSessionUnderLoadTests {
 
 	private final CountingHandler handler = new CountingHandler();
 
-	/** Per payload: its answer, or the exception its caller got. */
-	private final Map<String, Object> outcomes = new ConcurrentHashMap<>();
+	private final Outcomes outcomes = new Outcomes();
 
 	private final AtomicBoolean loading = new AtomicBoolean(true);
 
@@ -89,21 +85,10 @@ class NewSessionUnderLoadTests {
 		CompletableFuture.allOf(callers.toArray(CompletableFuture[]::new)).get();
 
 		assertThat(this.handler.runs()).allSatisfy((payload, count) -> assertThat(count).as(payload).hasValue(1));
-		assertThat(this.outcomes).allSatisfy((payload, outcome) -> {
-			if (outcome instanceof String answer) {
-				assertThat(answer).isEqualTo("answer:" + payload);
-			}
-			else {
-				assertThat(outcome).as(payload).isInstanceOf(LinkDisconnectedException.class);
-			}
-		});
+		this.outcomes.assertNoWrongAnswer();
 		// The session really was ended under load: some callers were failed, and everything answered had run.
-		assertThat(this.outcomes.values()).anyMatch(LinkDisconnectedException.class::isInstance);
-		this.outcomes.forEach((payload, outcome) -> {
-			if (outcome instanceof String) {
-				assertThat(this.handler.runs()).containsKey(payload);
-			}
-		});
+		assertThat(this.outcomes.anyDisconnected()).isTrue();
+		assertThat(this.handler.runs()).containsKeys(this.outcomes.answeredPayloads().toArray(String[]::new));
 	}
 
 	/** One caller: up to 16 requests in flight, each with a payload of its own, until the load stops. */
@@ -113,7 +98,12 @@ class NewSessionUnderLoadTests {
 			String payload = "c" + caller + "-" + i;
 			inFlight.acquireUninterruptibly();
 			link.request(payload.getBytes(UTF_8)).whenComplete((bytes, failure) -> {
-				this.outcomes.put(payload, (failure == null) ? new String(bytes, UTF_8) : unwrap(failure));
+				if (failure == null) {
+					this.outcomes.answered(payload, new String(bytes, UTF_8));
+				}
+				else {
+					this.outcomes.failed(payload, failure);
+				}
 				inFlight.release();
 			});
 			if (link.getState() != LinkState.NORMAL) {
@@ -122,10 +112,6 @@ class NewSessionUnderLoadTests {
 			}
 		}
 		inFlight.acquireUninterruptibly(16);
-	}
-
-	private static Throwable unwrap(Throwable failure) {
-		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
 	}
 
 }
