@@ -13,7 +13,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -114,24 +113,7 @@ class AuthenticatingHandshakeTests {
 	}
 
 	private static ServerHandshakeHandler.Credentials credentials(boolean secret, boolean certificate) {
-		return new ServerHandshakeHandler.Credentials() {
-
-			@Override
-			public boolean requiresSecret() {
-				return secret;
-			}
-
-			@Override
-			public boolean requiresCertificate() {
-				return certificate;
-			}
-
-			@Override
-			public byte @Nullable [] secretFor(String linkId) {
-				return secret ? SECRET : null;
-			}
-
-		};
+		return new ServerHandshakeHandler.Credentials(secret, certificate, (linkId) -> secret ? SECRET : null);
 	}
 
 }

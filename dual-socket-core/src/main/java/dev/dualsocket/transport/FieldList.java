@@ -55,7 +55,7 @@ public final class FieldList {
 	 * @param where what carries the list, for the error message
 	 * @throws ProtocolViolationException naming the first unknown critical key
 	 */
-	public void requireKnownCritical(Set<Integer> known, String where) {
+	void requireKnownCritical(Set<Integer> known, String where) {
 		for (int key : this.entries.keySet()) {
 			if (key >= CRITICAL && !known.contains(key)) {
 				throw new ProtocolViolationException(String.format("unknown critical field 0x%04x in %s", key, where));
@@ -79,6 +79,25 @@ public final class FieldList {
 			buffer.putShort((short) value.length);
 			buffer.put(value);
 		});
+	}
+
+	/**
+	 * Reads the field list that ends a handshake frame's payload (sections 4.1, 4.2 and 4.5 of the protocol): nothing
+	 * may follow it, and every critical key in it must be known.
+	 * @param buffer the payload, at the list
+	 * @param where what carries the list, for error messages
+	 * @param known the keys the reader understands
+	 * @return the list
+	 * @throws ProtocolViolationException if it does not fit, holds a key twice or an unknown critical one, or bytes
+	 * follow it
+	 */
+	static FieldList readLast(ByteBuffer buffer, String where, Set<Integer> known) {
+		FieldList fields = readFrom(buffer, where);
+		if (buffer.hasRemaining()) {
+			throw new ProtocolViolationException(buffer.remaining() + " bytes follow the field list of " + where);
+		}
+		fields.requireKnownCritical(known, where);
+		return fields;
 	}
 
 	/**
@@ -124,7 +143,9 @@ public final class FieldList {
 		if (!(other instanceof FieldList that) || !this.entries.keySet().equals(that.entries.keySet())) {
 			return false;
 		}
-		return this.entries.entrySet().stream().allMatch((entry) -> Arrays.equals(entry.getValue(), that.entries.get(entry.getKey())));
+		return this.entries.entrySet()
+			.stream()
+			.allMatch((entry) -> Arrays.equals(entry.getValue(), that.entries.get(entry.getKey())));
 	}
 
 	@Override

@@ -157,12 +157,7 @@ public record Hello(int version, ChannelKind channel, long sessionId, String lin
 		}
 		FieldList fields = FieldList.EMPTY;
 		if (version >= 2) {
-			fields = FieldList.readFrom(buffer, "HELLO");
-			if (buffer.hasRemaining()) {
-				throw new ProtocolViolationException(
-						"malformed HELLO: " + buffer.remaining() + " bytes follow the field list");
-			}
-			fields.requireKnownCritical(KNOWN_FIELDS, "HELLO");
+			fields = FieldList.readLast(buffer, "HELLO", KNOWN_FIELDS);
 		}
 		try {
 			return new Hello(version, channel, sessionId, linkId, token, fields);

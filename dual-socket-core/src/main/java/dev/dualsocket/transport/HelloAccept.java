@@ -72,11 +72,7 @@ public record HelloAccept(int version, byte[] token, FieldList fields) {
 		}
 		FieldList fields = FieldList.EMPTY;
 		if (version >= 2) {
-			fields = FieldList.readFrom(buffer, "HELLO_ACCEPT");
-			if (buffer.hasRemaining()) {
-				throw new ProtocolViolationException(buffer.remaining() + " bytes follow the field list of HELLO_ACCEPT");
-			}
-			fields.requireKnownCritical(KNOWN_FIELDS, "HELLO_ACCEPT");
+			fields = FieldList.readLast(buffer, "HELLO_ACCEPT", KNOWN_FIELDS);
 			byte[] proof = fields.get(FIELD_SERVER_PROOF);
 			if (proof != null && proof.length != Authentication.PROOF_LENGTH) {
 				throw new ProtocolViolationException(

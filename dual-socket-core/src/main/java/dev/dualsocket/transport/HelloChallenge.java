@@ -1,6 +1,7 @@
 package dev.dualsocket.transport;
 
 import java.nio.ByteBuffer;
+import java.util.Set;
 
 /**
  * The server's answer to a {@link Hello} that offers authentication: a nonce drawn for this connection alone, which
@@ -39,12 +40,8 @@ public record HelloChallenge(byte[] serverNonce, FieldList fields) {
 		}
 		byte[] nonce = new byte[Authentication.NONCE_LENGTH];
 		buffer.get(nonce);
-		FieldList fields = FieldList.readFrom(buffer, "HELLO_CHALLENGE");
-		if (buffer.hasRemaining()) {
-			throw new ProtocolViolationException(buffer.remaining() + " bytes follow the field list of HELLO_CHALLENGE");
-		}
-		fields.requireKnownCritical(java.util.Set.of(), "HELLO_CHALLENGE");
-		return new HelloChallenge(nonce, fields);
+		// No key is defined for a challenge yet: every critical one is unknown.
+		return new HelloChallenge(nonce, FieldList.readLast(buffer, "HELLO_CHALLENGE", Set.of()));
 	}
 
 	@Override

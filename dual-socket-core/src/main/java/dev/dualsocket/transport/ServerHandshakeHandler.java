@@ -4,6 +4,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import javax.net.ssl.SSLPeerUnverifiedException;
 
@@ -296,45 +297,20 @@ public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 
 	/**
 	 * What an endpoint requires connections to prove.
+	 *
+	 * @param requiresSecret whether each connection must prove the link's secret
+	 * @param requiresCertificate whether each connection's TLS client certificate must name its link id
+	 * @param secrets the secret of a link id, or {@code null} if the link has none; called on the event loop
 	 */
-	public interface Credentials {
+	public record Credentials(boolean requiresSecret, boolean requiresCertificate,
+			Function<String, byte @Nullable []> secrets) {
 
 		/** Nothing is required. */
-		Credentials NONE = new Credentials() {
+		public static final Credentials NONE = new Credentials(false, false, (linkId) -> null);
 
-			@Override
-			public boolean requiresSecret() {
-				return false;
-			}
-
-			@Override
-			public boolean requiresCertificate() {
-				return false;
-			}
-
-			@Override
-			public byte @Nullable [] secretFor(String linkId) {
-				return null;
-			}
-
-		};
-
-		/**
-		 * @return whether each connection must prove the link's secret
-		 */
-		boolean requiresSecret();
-
-		/**
-		 * @return whether each connection's TLS client certificate must name its link id
-		 */
-		boolean requiresCertificate();
-
-		/**
-		 * The secret of a link; called on the event loop.
-		 * @param linkId the link id presented
-		 * @return the secret, or {@code null} if the link has none
-		 */
-		byte @Nullable [] secretFor(String linkId);
+		byte @Nullable [] secretFor(String linkId) {
+			return this.secrets.apply(linkId);
+		}
 
 	}
 

@@ -97,24 +97,8 @@ class WireFuzzTests {
 	private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
 
 	/** An endpoint that requires every connection to prove a secret. */
-	private static final ServerHandshakeHandler.Credentials SECRET_REQUIRED = new ServerHandshakeHandler.Credentials() {
-
-		@Override
-		public boolean requiresSecret() {
-			return true;
-		}
-
-		@Override
-		public boolean requiresCertificate() {
-			return false;
-		}
-
-		@Override
-		public byte[] secretFor(String linkId) {
-			return "a secret the fuzzer does not know".getBytes(UTF_8);
-		}
-
-	};
+	private static final ServerHandshakeHandler.Credentials SECRET_REQUIRED = new ServerHandshakeHandler.Credentials(
+			true, false, (linkId) -> "a secret the fuzzer does not know".getBytes(UTF_8));
 
 	private static final String HANDSHAKE_LOGGER = ServerHandshakeHandler.class.getName();
 
