@@ -46,42 +46,50 @@ public record EndpointSettings(String name, EndpointRole role, String host, int 
 
 	public static EndpointSettings client(String name, String host, int port, String linkId, LinkSettings link) {
 		return new EndpointSettings(name, EndpointRole.CLIENT, host, port, linkId, link, null, List.of(),
-				DEFAULT_MAX_LINKS, DEFAULT_MAX_PENDING_HANDSHAKES, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, LinkAuthentication.NONE, Failback.DISABLED);
+				DEFAULT_MAX_LINKS, DEFAULT_MAX_PENDING_HANDSHAKES, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+				LinkAuthentication.NONE, Failback.DISABLED);
 	}
 
 	public static EndpointSettings server(String name, String host, int port, LinkSettings link) {
 		return new EndpointSettings(name, EndpointRole.SERVER, host, port, null, link, null, List.of(),
-				DEFAULT_MAX_LINKS, DEFAULT_MAX_PENDING_HANDSHAKES, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, LinkAuthentication.NONE, Failback.DISABLED);
+				DEFAULT_MAX_LINKS, DEFAULT_MAX_PENDING_HANDSHAKES, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+				LinkAuthentication.NONE, Failback.DISABLED);
 	}
 
 	public EndpointSettings withSsl(@Nullable SslContext ssl) {
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, ssl,
-				this.standby, this.maxLinks, this.maxPendingHandshakes, this.maxConnectionsPerAddress, this.auth, this.failback);
+				this.standby, this.maxLinks, this.maxPendingHandshakes,
+				this.maxConnectionsPerAddress, this.auth, this.failback);
 	}
 
 	public EndpointSettings withStandby(List<Address> standby) {
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
-				List.copyOf(standby), this.maxLinks, this.maxPendingHandshakes, this.maxConnectionsPerAddress, this.auth, this.failback);
+				List.copyOf(standby), this.maxLinks, this.maxPendingHandshakes,
+				this.maxConnectionsPerAddress, this.auth, this.failback);
 	}
 
 	public EndpointSettings withMaxLinks(int maxLinks) {
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
-				this.standby, maxLinks, this.maxPendingHandshakes, this.maxConnectionsPerAddress, this.auth, this.failback);
+				this.standby, maxLinks, this.maxPendingHandshakes,
+				this.maxConnectionsPerAddress, this.auth, this.failback);
 	}
 
 	public EndpointSettings withMaxPendingHandshakes(int maxPendingHandshakes) {
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
-				this.standby, this.maxLinks, maxPendingHandshakes, this.maxConnectionsPerAddress, this.auth, this.failback);
+				this.standby, this.maxLinks, maxPendingHandshakes,
+				this.maxConnectionsPerAddress, this.auth, this.failback);
 	}
 
 	public EndpointSettings withMaxConnectionsPerAddress(int maxConnectionsPerAddress) {
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
-				this.standby, this.maxLinks, this.maxPendingHandshakes, maxConnectionsPerAddress, this.auth, this.failback);
+				this.standby, this.maxLinks, this.maxPendingHandshakes,
+				maxConnectionsPerAddress, this.auth, this.failback);
 	}
 
 	public EndpointSettings withAuth(LinkAuthentication auth) {
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
-				this.standby, this.maxLinks, this.maxPendingHandshakes, this.maxConnectionsPerAddress, auth, this.failback);
+				this.standby, this.maxLinks, this.maxPendingHandshakes,
+				this.maxConnectionsPerAddress, auth, this.failback);
 	}
 
 	public EndpointSettings withFailback(Failback failback) {

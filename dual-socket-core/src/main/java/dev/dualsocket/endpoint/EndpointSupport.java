@@ -3,6 +3,7 @@ package dev.dualsocket.endpoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
 import javax.net.ssl.SSLParameters;
@@ -23,6 +24,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -49,16 +51,9 @@ final class EndpointSupport {
 	 * @param bootstrap a client's bootstrap
 	 * @param transport the transport
 	 * @param link the link settings
-	 * @return the bootstrap
 	 */
-	static Bootstrap withKernelTimeouts(Bootstrap bootstrap, TransportResources transport, LinkSettings link) {
-		if (transport.isNativeTransport()) {
-			bootstrap.option(EpollChannelOption.TCP_USER_TIMEOUT, userTimeoutMillis(link))
-				.option(EpollChannelOption.TCP_KEEPIDLE, keepaliveIdleSeconds(link))
-				.option(EpollChannelOption.TCP_KEEPINTVL, 1)
-				.option(EpollChannelOption.TCP_KEEPCNT, KEEPALIVE_PROBES);
-		}
-		return bootstrap;
+	static void withKernelTimeouts(Bootstrap bootstrap, TransportResources transport, LinkSettings link) {
+		kernelTimeouts(transport, link, bootstrap::option);
 	}
 
 	/**
@@ -66,17 +61,19 @@ final class EndpointSupport {
 	 * @param bootstrap a server's bootstrap
 	 * @param transport the transport
 	 * @param link the link settings
-	 * @return the bootstrap
 	 */
-	static ServerBootstrap withKernelTimeouts(ServerBootstrap bootstrap, TransportResources transport,
-			LinkSettings link) {
+	static void withKernelTimeouts(ServerBootstrap bootstrap, TransportResources transport, LinkSettings link) {
+		kernelTimeouts(transport, link, bootstrap::childOption);
+	}
+
+	private static void kernelTimeouts(TransportResources transport, LinkSettings link,
+			BiConsumer<ChannelOption<Integer>, Integer> option) {
 		if (transport.isNativeTransport()) {
-			bootstrap.childOption(EpollChannelOption.TCP_USER_TIMEOUT, userTimeoutMillis(link))
-				.childOption(EpollChannelOption.TCP_KEEPIDLE, keepaliveIdleSeconds(link))
-				.childOption(EpollChannelOption.TCP_KEEPINTVL, 1)
-				.childOption(EpollChannelOption.TCP_KEEPCNT, KEEPALIVE_PROBES);
+			option.accept(EpollChannelOption.TCP_USER_TIMEOUT, userTimeoutMillis(link));
+			option.accept(EpollChannelOption.TCP_KEEPIDLE, keepaliveIdleSeconds(link));
+			option.accept(EpollChannelOption.TCP_KEEPINTVL, 1);
+			option.accept(EpollChannelOption.TCP_KEEPCNT, KEEPALIVE_PROBES);
 		}
-		return bootstrap;
 	}
 
 	private static int userTimeoutMillis(LinkSettings link) {
@@ -108,11 +105,13 @@ final class EndpointSupport {
 	}
 
 	/**
-	 * Publishes that a limit refused or closed a connection before it joined a link.
+	 * Publishes that a limit refused or closed a connection.
+	 * @param linkId the link the connection asked for, or {@code null} if it had not said yet
 	 */
-	static void limitExceeded(LinkContext events, Channel channel, Limit limit, String message) {
-		events.publish(new LimitExceededEvent(events.endpointName(), null, String.valueOf(channel.remoteAddress()), limit,
-				message, Instant.now()));
+	static void limitExceeded(LinkContext events, Channel channel, @Nullable String linkId, Limit limit,
+			String message) {
+		events.publish(new LimitExceededEvent(events.endpointName(), linkId, String.valueOf(channel.remoteAddress()),
+				limit, message, Instant.now()));
 	}
 
 	/**

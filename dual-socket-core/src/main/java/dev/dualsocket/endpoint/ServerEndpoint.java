@@ -3,7 +3,6 @@ package dev.dualsocket.endpoint;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -18,7 +17,6 @@ import dev.dualsocket.EndpointRole;
 import dev.dualsocket.Limit;
 import dev.dualsocket.LinkState;
 import dev.dualsocket.event.DualSocketEventListener;
-import dev.dualsocket.event.LimitExceededEvent;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.Link;
 import dev.dualsocket.link.LinkContext;
@@ -91,24 +89,8 @@ public final class ServerEndpoint extends AbstractEndpoint {
 			throw new IllegalArgumentException("Endpoint '" + settings.name() + "' binds link ids to TLS client "
 					+ "certificates, but has no TLS");
 		}
-		return new ServerHandshakeHandler.Credentials() {
-
-			@Override
-			public boolean requiresSecret() {
-				return auth.secrets() != null;
-			}
-
-			@Override
-			public boolean requiresCertificate() {
-				return auth.certificateBinding();
-			}
-
-			@Override
-			public byte @Nullable [] secretFor(String linkId) {
-				return auth.secretFor(settings.name(), linkId);
-			}
-
-		};
+		return new ServerHandshakeHandler.Credentials(auth.secrets() != null, auth.certificateBinding(),
+				(linkId) -> auth.secretFor(settings.name(), linkId));
 	}
 
 	/**
@@ -215,15 +197,15 @@ public final class ServerEndpoint extends AbstractEndpoint {
 				+ ((address != null) ? address.getHostAddress() : "its address") + " already has "
 				+ this.settings.maxConnectionsPerAddress() + " connections open (max-connections-per-address)";
 		this.addressLimit.warn(() -> "Endpoint '" + getName() + "': " + why + ". Links held are not affected", null);
-		EndpointSupport.limitExceeded(this.context, channel, Limit.CONNECTIONS_PER_ADDRESS, why);
+		EndpointSupport.limitExceeded(this.context, channel, null, Limit.CONNECTIONS_PER_ADDRESS, why);
 		channel.close();
 		return false;
 	}
 
 	/**
 	 * Counts a new connection against max-pending-handshakes, or closes it at once when that many are already waiting
-	 * for their HELLO: connections that never send one cannot pile up. The handshake handler gives the count back
-	 * when the first frame arrives or the connection closes.
+	 * for their handshake: connections that never finish one cannot pile up. The handshake handler gives the count
+	 * back once it accepted or refused the connection, or the connection closed first.
 	 */
 	private boolean takePendingHandshake(Channel channel) {
 		int limit = this.settings.maxPendingHandshakes();
@@ -233,7 +215,7 @@ public final class ServerEndpoint extends AbstractEndpoint {
 					+ " connections are still in their handshake (max-pending-handshakes)";
 			this.handshakeLimit.warn(() -> "Endpoint '" + getName() + "': " + why + ". Links held are not affected",
 					null);
-			EndpointSupport.limitExceeded(this.context, channel, Limit.PENDING_HANDSHAKES, why);
+			EndpointSupport.limitExceeded(this.context, channel, null, Limit.PENDING_HANDSHAKES, why);
 			channel.close();
 			return false;
 		}
@@ -270,8 +252,7 @@ public final class ServerEndpoint extends AbstractEndpoint {
 							+ " links (max-links); link '" + hello.linkId() + "' is refused until one goes";
 					this.linkLimit.warn(() -> "Refused a new link: " + why
 							+ ". The client tries again after its interval; the links held are not affected", null);
-					this.context.publish(new LimitExceededEvent(getName(), hello.linkId(),
-							String.valueOf(channel.remoteAddress()), Limit.LINKS, why, Instant.now()));
+					EndpointSupport.limitExceeded(this.context, channel, hello.linkId(), Limit.LINKS, why);
 					return HandshakeDecision.reject(HelloReject.Reason.LINK_LIMIT, why);
 				}
 				link = newLink(hello);

@@ -134,7 +134,6 @@ final class ServedRequests {
 		this.ended = true;
 		this.entries.clear();
 		this.bytes = 0;
-		this.floor = Long.MAX_VALUE;
 	}
 
 	synchronized int size() {
