@@ -78,11 +78,12 @@ class ProtocolVectorsTests {
 	void version2HelloAndAcceptMatchTheDocument() throws IOException {
 		Frame hello = Hello.of(ChannelKind.ofCode(1), SESSION, "orders-1", new byte[0], null).toFrame();
 		assertVector(hello, "00 00 00 2d 01 00 00 00 00 00 00 00 00 00 | 00 02 | 01 | 11 22 33 44 55 66 77 88 | 00 08 6f "
-				+ "72 64 65 72 73 2d 31 | 00 00\n  | 00 00 | 00 08 00 01 00 04 00 00 00 00");
+				+ "72 64 65 72 73 2d 31 | 00 00\n  | 00 00 | 00 08 00 01 00 04 00 00 00 02");
 		assertThat(Hello.fromFrame(hello).clientNonce()).isNull();
-		HelloAccept accept = new HelloAccept(2, TOKEN, FieldList.builder().putInt(Hello.FIELD_CAPABILITIES, 0).build());
+		assertThat(Hello.fromFrame(hello).capabilities()).isEqualTo(Hello.CAPABILITY_QUIESCE);
+		HelloAccept accept = HelloAccept.answering(Hello.fromFrame(hello), TOKEN, null);
 		assertVector(accept.toFrame(), "00 00 00 28 02 00 00 00 00 00 00 00 00 00 | 00 02 | 00 10 00 11 22 33 44 55 66 77 "
-				+ "88 99 aa bb cc dd ee ff\n  | 00 08 00 01 00 04 00 00 00 00");
+				+ "88 99 aa bb cc dd ee ff\n  | 00 08 00 01 00 04 00 00 00 03");
 		assertThat(HelloAccept.fromFrame(accept.toFrame()).serverProof()).isNull();
 	}
 
@@ -91,7 +92,11 @@ class ProtocolVectorsTests {
 		byte[] secret = "correct horse battery staple".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 		byte[] clientNonce = HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f");
 		byte[] serverNonce = HexFormat.of().parseHex("f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff");
-		Frame hello = Hello.of(ChannelKind.ofCode(1), SESSION, "orders-1", new byte[0], clientNonce).toFrame();
+		// Capabilities 1, as a client that authenticates and does not quiesce sends them.
+		Frame hello = new Hello(2, ChannelKind.ofCode(1), SESSION, "orders-1", new byte[0], FieldList.builder()
+			.putInt(Hello.FIELD_CAPABILITIES, Hello.CAPABILITY_HMAC_SHA256)
+			.put(Hello.FIELD_CLIENT_NONCE, clientNonce)
+			.build()).toFrame();
 		assertVector(hello, "00 00 00 41 01 00 00 00 00 00 00 00 00 00 | 00 02 | 01 | 11 22 33 44 55 66 77 88 | 00 08 6f "
 				+ "72 64 65 72 73 2d 31 | 00 00\n  | 00 00 | 00 1c 00 01 00 04 00 00 00 01 00 02 00 10 00 01 02 03 04 05 06 "
 				+ "07 08 09 0a 0b 0c 0d 0e 0f");
@@ -102,7 +107,10 @@ class ProtocolVectorsTests {
 		assertVector(new HelloProof(clientProof).toFrame(), "00 00 00 2a 05 00 00 00 00 00 00 00 00 00 | 01 d0 18 96 ea "
 				+ "15 f0 2e df a0 e6 0e 0c 78 0e cb 0f c6 73 03 8d 5e 2d b3\n  90 e7 94 cb 40 65 88 ff");
 		byte[] serverProof = Authentication.serverProof(secret, clientNonce, serverNonce, hello.payload(), TOKEN);
-		Frame accept = HelloAccept.answering(Hello.fromFrame(hello), TOKEN, serverProof).toFrame();
+		Frame accept = new HelloAccept(2, TOKEN, FieldList.builder()
+			.putInt(Hello.FIELD_CAPABILITIES, Hello.CAPABILITY_HMAC_SHA256)
+			.put(HelloAccept.FIELD_SERVER_PROOF, serverProof)
+			.build()).toFrame();
 		assertVector(accept, "00 00 00 4c 02 00 00 00 00 00 00 00 00 00 | 00 02 | 00 10 00 11 22 33 44 55 66 77 88 99 "
 				+ "aa bb cc dd ee ff\n  | 00 2c 00 01 00 04 00 00 00 01 00 03 00 20 33 3c e2 2d 5b 2d 69 f2 47 ff df 64 c2 d7 "
 				+ "2e 81 82 3b 34 2e f8 b1 6a ae\n  eb ee eb 9a 00 8e f0 45");
@@ -132,6 +140,24 @@ class ProtocolVectorsTests {
 		Frame read = decodeOn(1, "000000161001000000000000002a00067f010002616270696e67");
 		assertThat(read.payload()).hasSize(12);
 		assertThat(read.fields().isEmpty()).isTrue();
+	}
+
+	@Test
+	void quiesceAndResumeMatchTheDocument() throws IOException {
+		Frame quiesce = Frame.quiesce(41, "deploy");
+		assertVector(quiesce, "00 00 00 10 31 00 00 00 00 00 00 00 00 29 | 64 65 70 6c 6f 79");
+		assertVector(Frame.resume(""), "00 00 00 0a 32 00 00 00 00 00 00 00 00 00");
+		Frame read = decodeOn(2, "0000001031000000000000000029" + "6465706c6f79");
+		assertThat(read.type()).isEqualTo(FrameType.QUIESCE);
+		assertThat(read.id()).isEqualTo(41);
+	}
+
+	@Test
+	void quiesceIsAnUnknownTypeOnAVersion1Connection() {
+		org.assertj.core.api.Assertions
+			.assertThatThrownBy(() -> decodeOn(1, "0000001031000000000000000029" + "6465706c6f79"))
+			.isInstanceOf(ProtocolViolationException.class)
+			.hasMessageContaining("unknown frame type 0x31");
 	}
 
 	/** Decodes one frame on a connection whose handshake agreed on the given version. */

@@ -23,6 +23,9 @@ public final class Connections {
 
 	private static final AttributeKey<SocketRole> SOCKET = AttributeKey.valueOf(Connections.class, "socket");
 
+	private static final AttributeKey<Integer> PEER_CAPABILITIES = AttributeKey.valueOf(Connections.class,
+			"peer-capabilities");
+
 	private Connections() {
 	}
 
@@ -62,6 +65,25 @@ public final class Connections {
 	 */
 	public static @Nullable SocketFailure recordedFailureOf(Channel channel) {
 		return channel.attr(FAILURE).get();
+	}
+
+	/**
+	 * Notes what the peer offered in its handshake on a connection (section 4 of the protocol).
+	 * @param channel the connection
+	 * @param capabilities the capabilities bit set of the peer's {@code HELLO} or {@code HELLO_ACCEPT}; 0 in version 1
+	 */
+	public static void peerCapabilities(Channel channel, int capabilities) {
+		channel.attr(PEER_CAPABILITIES).set(capabilities);
+	}
+
+	/**
+	 * Whether the peer on a connection understands {@code QUIESCE} and {@code RESUME} (section 6.5 of the protocol).
+	 * @param channel the connection
+	 * @return whether its handshake offered the capability
+	 */
+	public static boolean peerUnderstandsQuiesce(Channel channel) {
+		Integer capabilities = channel.attr(PEER_CAPABILITIES).get();
+		return capabilities != null && (capabilities & Hello.CAPABILITY_QUIESCE) != 0;
 	}
 
 	/**

@@ -50,7 +50,36 @@ public record Frame(FrameType type, long id, byte[] payload, FieldList fields) {
 	}
 
 	public static Frame close(String reason) {
-		return new Frame(FrameType.CLOSE, 0, Wire.utf8(reason));
+		return close(0, reason);
+	}
+
+	/**
+	 * A {@code CLOSE} (section 7 of the protocol).
+	 * @param lastServed the last request id of the peer still served, to a peer that understands quiesce; else 0
+	 * @param reason why, for the peer's log
+	 * @return the frame
+	 */
+	public static Frame close(long lastServed, String reason) {
+		return new Frame(FrameType.CLOSE, lastServed, Wire.utf8(reason));
+	}
+
+	/**
+	 * A {@code QUIESCE} (section 6.5 of the protocol).
+	 * @param lastServed the last request id of the peer that the sender still serves now
+	 * @param reason why, for the peer's log
+	 * @return the frame
+	 */
+	public static Frame quiesce(long lastServed, String reason) {
+		return new Frame(FrameType.QUIESCE, lastServed, Wire.utf8(reason));
+	}
+
+	/**
+	 * A {@code RESUME} (section 6.5 of the protocol).
+	 * @param reason why, for the peer's log
+	 * @return the frame
+	 */
+	public static Frame resume(String reason) {
+		return new Frame(FrameType.RESUME, 0, Wire.utf8(reason));
 	}
 
 	/**

@@ -83,7 +83,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 		}
 		int typeCode = in.getUnsignedByte(start + Frame.LENGTH_PREFIX);
 		FrameType type = FrameType.ofCode(typeCode);
-		if (type == null) {
+		if (type == null || (!this.fields && (type == FrameType.QUIESCE || type == FrameType.RESUME))) {
+			// QUIESCE and RESUME are version 2's: on a version-1 connection they are as unknown as any other code.
 			throw refuse(String.format("unknown frame type 0x%02x", typeCode));
 		}
 		// Bits of the flags byte other than FIELDS are reserved: senders write 0, receivers ignore them.

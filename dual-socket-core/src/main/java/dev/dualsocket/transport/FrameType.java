@@ -38,7 +38,13 @@ public enum FrameType {
 	HEARTBEAT_ACK(0x21),
 
 	/** The sender is shutting down in order: send it no new requests; in-flight ones are still answered. */
-	CLOSE(0x30);
+	CLOSE(0x30),
+
+	/** The sender pauses: it keeps the connections, runs nothing new until {@link #RESUME} (section 6.5, version 2). */
+	QUIESCE(0x31),
+
+	/** The sender goes on after a {@link #QUIESCE} (section 6.5, version 2). */
+	RESUME(0x32);
 
 	private static final @Nullable FrameType[] BY_CODE = new FrameType[256];
 

@@ -39,6 +39,9 @@ public record Hello(int version, ChannelKind channel, long sessionId, String lin
 	/** Capability bit: authentication by HMAC-SHA256 (section 4.5). */
 	public static final int CAPABILITY_HMAC_SHA256 = 0x1;
 
+	/** Capability bit: understands {@code QUIESCE} and {@code RESUME} (section 6.5); this implementation always does. */
+	public static final int CAPABILITY_QUIESCE = 0x2;
+
 	/** The field keys this implementation knows in a HELLO. */
 	private static final Set<Integer> KNOWN_FIELDS = Set.of(FIELD_CAPABILITIES, FIELD_CLIENT_NONCE);
 
@@ -94,11 +97,20 @@ public record Hello(int version, ChannelKind channel, long sessionId, String lin
 	public static Hello of(ChannelKind channel, long sessionId, String linkId, byte[] token,
 			byte @Nullable [] clientNonce) {
 		FieldList.Builder fields = FieldList.builder()
-			.putInt(FIELD_CAPABILITIES, (clientNonce != null) ? CAPABILITY_HMAC_SHA256 : 0);
+			.putInt(FIELD_CAPABILITIES, CAPABILITY_QUIESCE | ((clientNonce != null) ? CAPABILITY_HMAC_SHA256 : 0));
 		if (clientNonce != null) {
 			fields.put(FIELD_CLIENT_NONCE, clientNonce);
 		}
 		return new Hello(Protocol.VERSION, channel, sessionId, linkId, token, fields.build());
+	}
+
+	/**
+	 * The capabilities the HELLO offers.
+	 * @return the bit set; 0 in version 1 or when the field is absent
+	 */
+	public int capabilities() {
+		byte[] value = this.fields.get(FIELD_CAPABILITIES);
+		return (value != null) ? ByteBuffer.wrap(value).getInt() : 0;
 	}
 
 	/**

@@ -30,11 +30,21 @@ public record HelloAccept(int version, byte[] token, FieldList fields) {
 		if (hello.version() < 2) {
 			return new HelloAccept(hello.version(), token, FieldList.EMPTY);
 		}
-		FieldList.Builder fields = FieldList.builder().putInt(Hello.FIELD_CAPABILITIES, Hello.CAPABILITY_HMAC_SHA256);
+		FieldList.Builder fields = FieldList.builder().putInt(Hello.FIELD_CAPABILITIES,
+				Hello.CAPABILITY_HMAC_SHA256 | Hello.CAPABILITY_QUIESCE);
 		if (serverProof != null) {
 			fields.put(FIELD_SERVER_PROOF, serverProof);
 		}
 		return new HelloAccept(hello.version(), token, fields.build());
+	}
+
+	/**
+	 * The capabilities the server offers.
+	 * @return the bit set; 0 in version 1 or when the field is absent
+	 */
+	public int capabilities() {
+		byte[] value = this.fields.get(Hello.FIELD_CAPABILITIES);
+		return (value != null) ? ByteBuffer.wrap(value).getInt() : 0;
 	}
 
 	/**
