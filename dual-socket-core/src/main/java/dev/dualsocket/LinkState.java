@@ -4,7 +4,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The state of one link (Fig. 4 of the source patent, plus {@code CONNECTING} and {@code CLOSED}).
+ * The state of one link (Fig. 4 of the source patent, plus {@code CONNECTING}, {@code QUIESCED} and {@code CLOSED}).
  *
  * <p>A link holds exactly one state at a time and changes it only along the transitions listed by
  * {@link #canMoveTo(LinkState)}; every change is reported as one {@code LinkStateChangedEvent}.
@@ -24,12 +24,21 @@ public enum LinkState {
 	DISCONNECTED,
 
 	/** The link was shut down by this side, or forgotten by a server; it takes no more requests. */
-	CLOSED;
+	CLOSED,
+
+	/**
+	 * Both sockets are up and their heartbeats run, but one side's application is paused (seed 002): this side's,
+	 * after {@code quiesce()}, or the peer's, which said so with a {@code QUIESCE} frame. Requests wait rather than
+	 * fail; {@code resume()} (or the peer's {@code RESUME}) goes back to {@link #NORMAL}. Not a failure. Last in the
+	 * list so that the ordinals of the other states, which the link-state gauge reports, stay as they were.
+	 */
+	QUIESCED;
 
 	static {
-		CONNECTING.next = EnumSet.of(NORMAL, DISCONNECTED, CLOSED);
-		NORMAL.next = EnumSet.of(RECOVERING, DISCONNECTED, CLOSED);
-		RECOVERING.next = EnumSet.of(NORMAL, DISCONNECTED, CLOSED);
+		CONNECTING.next = EnumSet.of(NORMAL, QUIESCED, DISCONNECTED, CLOSED);
+		NORMAL.next = EnumSet.of(QUIESCED, RECOVERING, DISCONNECTED, CLOSED);
+		QUIESCED.next = EnumSet.of(NORMAL, RECOVERING, DISCONNECTED, CLOSED);
+		RECOVERING.next = EnumSet.of(NORMAL, QUIESCED, DISCONNECTED, CLOSED);
 		DISCONNECTED.next = EnumSet.of(CONNECTING, CLOSED);
 		CLOSED.next = EnumSet.noneOf(LinkState.class);
 	}
@@ -48,10 +57,18 @@ public enum LinkState {
 	/**
 	 * Whether a request may be accepted in this state: it is sent at once when the outbound socket is up and
 	 * otherwise waits, bounded by the request timeout, for the socket to come back.
-	 * @return {@code true} for {@link #CONNECTING}, {@link #NORMAL} and {@link #RECOVERING}
+	 * @return {@code true} for {@link #CONNECTING}, {@link #NORMAL}, {@link #QUIESCED} and {@link #RECOVERING}
 	 */
 	public boolean acceptsRequests() {
-		return this == CONNECTING || this == NORMAL || this == RECOVERING;
+		return this == CONNECTING || this == NORMAL || this == QUIESCED || this == RECOVERING;
+	}
+
+	/**
+	 * Whether both sockets are up and no recovery runs: {@link #NORMAL} or {@link #QUIESCED}.
+	 * @return {@code true} for those two
+	 */
+	public boolean isUp() {
+		return this == NORMAL || this == QUIESCED;
 	}
 
 }

@@ -39,6 +39,8 @@ class FakePeerTests {
 
 	private DualSocketLink link;
 
+	private final java.util.concurrent.atomic.AtomicInteger busyAnswers = new java.util.concurrent.atomic.AtomicInteger();
+
 	@BeforeEach
 	void connect() throws Exception {
 		this.peer = FakePeer.start();
@@ -46,7 +48,9 @@ class FakePeerTests {
 			case "ping" -> Reply.answer("pong");
 			case "lost" -> Reply.silence();
 			case "slow" -> Reply.answer("late").after(Duration.ofMillis(300));
-			case "busy" -> Reply.error(RemoteRequestException.Reason.BUSY, "try later");
+			case "stopping" -> Reply.error(RemoteRequestException.Reason.SHUTTING_DOWN, "try elsewhere");
+			case "busy-twice" -> (this.busyAnswers.getAndIncrement() < 2)
+					? Reply.error(RemoteRequestException.Reason.BUSY, "try later") : Reply.answer("done");
 			case "boom" -> throw new IllegalStateException("scripted failure");
 			default -> Reply.answer(request.payload());
 		});
@@ -85,7 +89,18 @@ class FakePeerTests {
 
 	@Test
 	void errorAnswerFailsTheCallerWithItsReasonAndMessage() {
-		assertRemoteFailure("busy", RemoteRequestException.Reason.BUSY, "try later");
+		assertRemoteFailure("stopping", RemoteRequestException.Reason.SHUTTING_DOWN, "try elsewhere");
+	}
+
+	@Test
+	void busyAnswerIsSentAgainAsANewRequestUntilItIsAnswered() throws Exception {
+		assertThat(ask("busy-twice")).isEqualTo("done");
+		// Section 6.5: a request answered BUSY did not run; it goes out again with a new id, never the same one.
+		assertThat(this.peer.requests()).filteredOn((request) -> request.text().equals("busy-twice"))
+			.extracting(FakePeer.Request::id)
+			.hasSize(3)
+			.doesNotHaveDuplicates()
+			.isSorted();
 	}
 
 	@Test

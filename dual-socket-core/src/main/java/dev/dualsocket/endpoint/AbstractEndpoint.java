@@ -1,6 +1,9 @@
 package dev.dualsocket.endpoint;
 
+import java.time.Instant;
+
 import dev.dualsocket.codec.PayloadCodec;
+import dev.dualsocket.event.QuiesceChangedEvent;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.LinkContext;
 import dev.dualsocket.link.RequestHandler;
@@ -33,6 +36,29 @@ abstract class AbstractEndpoint implements DualSocketEndpoint {
 	@Override
 	public void reconnect(String linkId) {
 		link(linkId).reconnect();
+	}
+
+	@Override
+	public void quiesce() {
+		boolean changed = this.context.setQuiesced(true);
+		links().forEach(DualSocketLink::quiesce);
+		if (changed) {
+			this.context.publish(new QuiesceChangedEvent(getName(), true, Instant.now()));
+		}
+	}
+
+	@Override
+	public void resume() {
+		boolean changed = this.context.setQuiesced(false);
+		links().forEach(DualSocketLink::resume);
+		if (changed) {
+			this.context.publish(new QuiesceChangedEvent(getName(), false, Instant.now()));
+		}
+	}
+
+	@Override
+	public boolean isQuiesced() {
+		return this.context.isQuiesced();
 	}
 
 	@Override

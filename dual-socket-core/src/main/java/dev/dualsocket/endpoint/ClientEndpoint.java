@@ -251,8 +251,9 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 				|| now - this.primarySince < this.settings.failback().stableFor().toNanos()) {
 			return;
 		}
-		// Only an idle link moves: nothing in flight either way, so nothing can be lost or run twice by the move.
-		if (current.getState() == LinkState.NORMAL && current.isIdle()) {
+		// Only an idle link moves: nothing in flight or held either way, so nothing can be lost or run twice by the
+		// move. A quiesced link runs nothing new, so it gets idle once what it runs has finished.
+		if (current.getState().isUp() && current.isIdle()) {
 			moveTo(0, "the primary answered for " + this.settings.failback().stableFor().toMillis() + " ms");
 			current.reconnect();
 		}

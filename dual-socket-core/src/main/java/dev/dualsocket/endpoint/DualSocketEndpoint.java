@@ -95,6 +95,24 @@ public interface DualSocketEndpoint {
 	void reconnect(String linkId);
 
 	/**
+	 * Quiesces every link of the endpoint, and every link it makes until {@link #resume()}: see
+	 * {@link DualSocketLink#quiesce()}. The links stay up; peers see them {@code QUIESCED}, not failed.
+	 */
+	void quiesce();
+
+	/**
+	 * Resumes the endpoint and every link of it: see {@link DualSocketLink#resume()}. A link quiesced on its own is
+	 * resumed too.
+	 */
+	void resume();
+
+	/**
+	 * Whether the endpoint is quiesced ({@link #quiesce()} without a {@link #resume()} since).
+	 * @return whether it is
+	 */
+	boolean isQuiesced();
+
+	/**
 	 * Starts the endpoint: a server binds its port; a client starts establishing its link in the background.
 	 * @throws EndpointStartException if a server cannot bind its port
 	 */

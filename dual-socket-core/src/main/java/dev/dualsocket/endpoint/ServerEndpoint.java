@@ -282,6 +282,9 @@ public final class ServerEndpoint extends AbstractEndpoint {
 		Link[] created = new Link[1];
 		created[0] = Link.server(this.context, id, hello.sessionId(), () -> forget(created[0]));
 		this.links.put(id, created[0]);
+		if (this.context.isQuiesced()) {
+			created[0].quiesce(); // the endpoint quiesced while the link was being made
+		}
 		logger.info("Endpoint '" + getName() + "': new link '" + id + "'");
 		return created[0];
 	}

@@ -62,7 +62,7 @@ final class ClientRecovery implements Recovery {
 		LinkState state = this.link.getState();
 		// While CONNECTING the running establishment attempt sees the socket down and tries again; a link that is
 		// DISCONNECTED or CLOSED has nothing left to recover.
-		if (state == NORMAL || state == RECOVERING) {
+		if (state.isUp() || state == RECOVERING) {
 			Steps procedure = (socket == INBOUND) ? (run) -> recoverInbound(run, failure, session)
 					: (run) -> recoverOutbound(run, failure, session);
 			if (!this.sequencer.submit(socket.name(), session, onRecoveryThread(procedure))) {

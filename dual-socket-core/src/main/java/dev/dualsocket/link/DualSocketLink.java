@@ -69,6 +69,28 @@ public interface DualSocketLink {
 	boolean dropSocket(SocketRole socket);
 
 	/**
+	 * Pauses this side's application on the link without dropping it (seed 002): both sockets and their heartbeats
+	 * stay up, the peer is told ({@code QUIESCE}, section 6.5 of the protocol) and the link is
+	 * {@link LinkState#QUIESCED}. Requests the handlers already run are finished; the peer's later ones wait, within
+	 * {@code quiesce.max-queued}, for {@link #resume()} (beyond it they are answered {@code BUSY} and the peer sends
+	 * them again later); this side's own requests wait or fail at once, as {@code quiesce.own-requests} says. Does
+	 * nothing if already quiesced.
+	 */
+	void quiesce();
+
+	/**
+	 * Ends {@link #quiesce()}: the peer is told ({@code RESUME}), the requests that waited are run in the order they
+	 * arrived, and this side's held requests go out. Does nothing if not quiesced.
+	 */
+	void resume();
+
+	/**
+	 * Whether this side quiesced the link; the link is {@link LinkState#QUIESCED} also while only the peer is.
+	 * @return whether {@link #quiesce()} is in force
+	 */
+	boolean isQuiesced();
+
+	/**
 	 * What the link looks like now, for health checks and operators.
 	 * @return a snapshot
 	 */

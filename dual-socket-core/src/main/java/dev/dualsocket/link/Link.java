@@ -69,6 +69,9 @@ public final class Link implements DualSocketLink {
 				this::signalIfClosed);
 		this.responder = new Responder(context, id, this.states, this.sockets.inbound(), observations,
 				this::signalIfClosed);
+		if (this.states.status().quiescedHere()) {
+			this.responder.hold(session);
+		}
 	}
 
 	/**
@@ -242,6 +245,10 @@ public final class Link implements DualSocketLink {
 			// While the link is being established nothing is sent; completing the establishment sends it.
 			this.requester.sendOutstanding(attached.session());
 		}
+		if (this.states.status().quiescedHere()) {
+			// The peer forgets a QUIESCE when its session ends, and a connection may be of a new session: tell it here.
+			this.sockets.socket(role).sendIfPeerQuiesces(quiesceFrame(attached.session()));
+		}
 		attached.wakeWaiters();
 		this.recovery.socketAttached(role);
 	}
@@ -299,6 +306,73 @@ public final class Link implements DualSocketLink {
 			logInfo(logger, () -> this.context.logPrefix(this.id) + "peer is shutting down (" + reason
 					+ "); no new requests go to it, requests in flight are still answered");
 		}
+	}
+
+	/**
+	 * The peer sent QUIESCE on a connection of a session; only the current session's counts.
+	 */
+	void onPeerQuiesced(long lastServed, String reason, Session session) {
+		this.states.peerQuiesced(session, true, StateChange.because("the peer quiesced (" + reason
+				+ "); it still serves this side's requests up to id " + lastServed)
+			.then("keep both sockets and their heartbeats; later requests wait at the peer until it resumes"));
+	}
+
+	/**
+	 * The peer sent RESUME on a connection of a session; only the current session's counts.
+	 */
+	void onPeerResumed(String reason, Session session) {
+		this.states.peerQuiesced(session, false, StateChange.because("the peer resumed"
+				+ (reason.isEmpty() ? "" : " (" + reason + ")")));
+	}
+
+	// ----------------------------------------------------------------------------------------------------------
+	// Quiesce (seed 002)
+	// ----------------------------------------------------------------------------------------------------------
+
+	@Override
+	public void quiesce() {
+		Session session;
+		long lastServed;
+		synchronized (this.states) {
+			if (!this.states.quiesceHere(true, StateChange.because("quiesced on this side")
+				.then("keep both sockets; hold the peer's new requests (at most "
+						+ this.context.settings().quiesce().maxQueued() + ") until resumed"))) {
+				return;
+			}
+			session = this.states.session();
+			lastServed = this.responder.hold(session);
+		}
+		this.sockets.sendQuiesceFrameOnBoth(Frame.quiesce(lastServed, quiesceReason()));
+	}
+
+	@Override
+	public void resume() {
+		Status resumed;
+		synchronized (this.states) {
+			if (!this.states.quiesceHere(false, StateChange.because("resumed on this side")
+				.then("serve the " + this.responder.heldCount() + " held request(s) in arrival order"))) {
+				return;
+			}
+			resumed = this.states.status();
+		}
+		this.sockets.sendQuiesceFrameOnBoth(Frame.resume("endpoint '" + this.context.endpointName() + "' resumed"));
+		this.responder.resume();
+		if (resumed.isEstablished()) {
+			this.requester.sendOutstanding(resumed.session());
+		}
+	}
+
+	@Override
+	public boolean isQuiesced() {
+		return this.states.status().quiescedHere();
+	}
+
+	private Frame quiesceFrame(Session session) {
+		return Frame.quiesce(this.responder.lastTaken(session), quiesceReason());
+	}
+
+	private String quiesceReason() {
+		return "endpoint '" + this.context.endpointName() + "' is quiesced";
 	}
 
 	// ----------------------------------------------------------------------------------------------------------
@@ -371,6 +445,7 @@ public final class Link implements DualSocketLink {
 			detached = this.sockets.detachBoth();
 		}
 		detached.forEach(SocketPair::closeQuietly);
+		this.responder.dropHeld();
 		this.requester.failAll("disconnected: " + change.cause());
 		this.sockets.cancelAttachWaiters();
 		this.recovery.disconnected(change);
@@ -420,27 +495,34 @@ public final class Link implements DualSocketLink {
 	// ----------------------------------------------------------------------------------------------------------
 
 	/**
-	 * First step of an orderly close: the link goes {@code CLOSED} and takes no new requests, its procedures stop,
-	 * and the peer is told (a CLOSE frame on both sockets) to send nothing new. Requests in flight either way go on.
+	 * First step of an orderly close, the quiesce path of seed 002 without the way back: the link goes {@code CLOSED}
+	 * and takes no new requests, its procedures stop, the peer's held and new requests are answered
+	 * {@code SHUTTING_DOWN} (they did not run), and the peer is told with a {@code CLOSE} on both sockets, which names
+	 * the last of its requests still served where the peer understands quiesce. Requests in flight either way go on.
 	 */
 	public void beginClose() {
+		Session session;
 		synchronized (this.states) {
 			if (this.states.state() == LinkState.CLOSED) {
 				return;
 			}
 			this.states.moveTo(LinkState.CLOSED, StateChange.because("endpoint stopped")
 				.then("finish the requests in flight, then close both sockets"));
+			session = this.states.session();
 		}
 		this.recovery.stop();
-		this.sockets.sendOnBoth(Frame.close("endpoint '" + this.context.endpointName() + "' is stopping"));
+		this.responder.refuse();
+		this.sockets.sendCloseOnBoth("endpoint '" + this.context.endpointName() + "' is stopping",
+				this.responder.lastTaken(session));
 	}
 
 	/**
-	 * Whether no request is in flight either way: none this side awaits, none the peer's handlers here still run.
+	 * Whether no request is in flight either way: none this side awaits, none the peer's handlers here still run or
+	 * hold while quiesced.
 	 * @return whether the link is idle
 	 */
 	public boolean isIdle() {
-		return this.requester.isIdle() && this.responder.isIdle();
+		return this.requester.isIdle() && this.responder.isIdle() && this.responder.heldCount() == 0;
 	}
 
 	/**
@@ -492,7 +574,7 @@ public final class Link implements DualSocketLink {
 		Status current = this.states.status();
 		return new LinkSnapshot(this.context.endpointName(), this.id, this.context.role(), current.state(),
 				current.since(), current.cause(), this.sockets.outbound().snapshot(), this.sockets.inbound().snapshot(),
-				this.requester.outstanding());
+				this.requester.outstanding(), current.quiescedHere(), current.peerQuiesced(), this.responder.heldCount());
 	}
 
 	@Override

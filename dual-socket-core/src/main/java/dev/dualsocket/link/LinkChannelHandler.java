@@ -49,6 +49,9 @@ final class LinkChannelHandler extends ChannelInboundHandlerAdapter {
 				this.link.requester().onResponse(frame, this.session);
 			}
 			case CLOSE -> this.link.onPeerClosing(new String(frame.payload(), StandardCharsets.UTF_8), this.session);
+			case QUIESCE -> this.link.onPeerQuiesced(frame.id(), new String(frame.payload(), StandardCharsets.UTF_8),
+					this.session);
+			case RESUME -> this.link.onPeerResumed(new String(frame.payload(), StandardCharsets.UTF_8), this.session);
 			default -> throw new ProtocolViolationException(frame.type() + " after the handshake");
 		}
 	}

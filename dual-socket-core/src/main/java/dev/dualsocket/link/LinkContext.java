@@ -35,6 +35,9 @@ public final class LinkContext {
 
 	private volatile RequestObserver observer = RequestObserver.NONE;
 
+	/** Whether the endpoint is quiesced: every link, also one made later, holds the peer's new requests. */
+	private volatile boolean quiesced;
+
 	public LinkContext(String endpointName, EndpointRole role, LinkSettings settings, TransportResources transport,
 			DualSocketEventListener events) {
 		this.endpointName = endpointName;
@@ -84,6 +87,25 @@ public final class LinkContext {
 
 	public void setCodec(PayloadCodec codec) {
 		this.codec = codec;
+	}
+
+	/**
+	 * Whether the endpoint is quiesced, which a link made now starts as.
+	 * @return whether it is
+	 */
+	public boolean isQuiesced() {
+		return this.quiesced;
+	}
+
+	/**
+	 * Records whether the endpoint is quiesced; the endpoint tells its current links itself.
+	 * @param quiesced whether it is
+	 * @return whether that changed it
+	 */
+	public synchronized boolean setQuiesced(boolean quiesced) {
+		boolean changed = this.quiesced != quiesced;
+		this.quiesced = quiesced;
+		return changed;
 	}
 
 	public RequestObserver observer() {

@@ -22,10 +22,11 @@ import java.time.Duration;
  * {@code request()} fails at once with a {@link dev.dualsocket.TooManyRequestsInFlightException}
  * @param reconnect how a client re-connects
  * @param recovery the bounds of the recovery procedures
+ * @param quiesce what a link does while it is quiesced
  */
 public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout, Duration requestTimeout,
 		Duration connectTimeout, int maxFrameSize, int duplicateCacheSize, long duplicateCacheBytes,
-		int maxRequestsInFlight, Reconnect reconnect, Recovery recovery) {
+		int maxRequestsInFlight, Reconnect reconnect, Recovery recovery, Quiesce quiesce) {
 
 	/** The shortest heartbeat interval: a peer closes a connection that sends more than 50 heartbeats a second. */
 	public static final Duration MIN_HEARTBEAT_INTERVAL = Duration.ofMillis(50);
@@ -84,6 +85,42 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 	public record Recovery(Duration probeTimeout, Duration waitTimeout, Duration timeout) {
 	}
 
+	/**
+	 * What a link does while this side is quiesced (seed 002, protocol section 6.5).
+	 *
+	 * @param maxQueued most requests of the peer that wait for {@code resume()}; beyond it they are answered
+	 * {@code BUSY}, without running, and the peer sends them again later
+	 * @param maxQueuedBytes most payload bytes of those requests; beyond it likewise
+	 * @param ownRequests what this side's own {@code request()} calls do meanwhile
+	 */
+	public record Quiesce(int maxQueued, long maxQueuedBytes, OwnRequests ownRequests) {
+
+		/**
+		 * Checks the bounds.
+		 * @throws IllegalArgumentException if a bound is negative
+		 */
+		public Quiesce {
+			if (maxQueued < 0 || maxQueuedBytes < 0) {
+				throw new IllegalArgumentException("quiesce bounds must not be negative, were " + maxQueued
+						+ " requests and " + maxQueuedBytes + " bytes");
+			}
+		}
+
+	}
+
+	/**
+	 * What this side's own requests do while it is quiesced.
+	 */
+	public enum OwnRequests {
+
+		/** They wait, bounded by the request timeout, and go out on {@code resume()}. */
+		WAIT,
+
+		/** {@code request()} fails at once with a {@link dev.dualsocket.LinkQuiescedException}. */
+		FAIL
+
+	}
+
 	public static Builder builder() {
 		return new Builder();
 	}
@@ -96,7 +133,8 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 	 * Builds {@link LinkSettings}, starting from the defaults of the design: heartbeat every 1 s with a 3 s timeout,
 	 * requests time out after 5 s, 5 re-connect attempts from 100 ms doubling to at most 5 s, re-establishment every
 	 * 5 s without limit, probe timeout 1 s, wait timeout 10 s, recovery timeout 30 s, 1 MiB frames, 10,000 requests in
-	 * flight, 10,000 responses and 8 MiB of them kept for re-sent requests.
+	 * flight, 10,000 responses and 8 MiB of them kept for re-sent requests; while quiesced, 1,000 requests and 8 MiB of
+	 * the peer's wait, and this side's own requests wait too.
 	 */
 	public static final class Builder {
 
@@ -139,6 +177,12 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 
 		private Duration recoveryTimeout = Duration.ofSeconds(30);
 
+		private int quiesceMaxQueued = 1000;
+
+		private long quiesceMaxQueuedBytes = 8L * 1024 * 1024;
+
+		private OwnRequests quiesceOwnRequests = OwnRequests.WAIT;
+
 		private Builder() {
 		}
 
@@ -162,6 +206,9 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 			this.probeTimeout = settings.recovery.probeTimeout;
 			this.waitTimeout = settings.recovery.waitTimeout;
 			this.recoveryTimeout = settings.recovery.timeout;
+			this.quiesceMaxQueued = settings.quiesce.maxQueued;
+			this.quiesceMaxQueuedBytes = settings.quiesce.maxQueuedBytes;
+			this.quiesceOwnRequests = settings.quiesce.ownRequests;
 		}
 
 		public Builder heartbeat(Duration interval, Duration timeout) {
@@ -227,13 +274,21 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 			return this;
 		}
 
+		public Builder quiesce(int maxQueued, long maxQueuedBytes, OwnRequests ownRequests) {
+			this.quiesceMaxQueued = maxQueued;
+			this.quiesceMaxQueuedBytes = maxQueuedBytes;
+			this.quiesceOwnRequests = ownRequests;
+			return this;
+		}
+
 		public LinkSettings build() {
 			return new LinkSettings(this.heartbeatInterval, this.heartbeatTimeout, this.requestTimeout,
 					this.connectTimeout, this.maxFrameSize, this.duplicateCacheSize, this.duplicateCacheBytes,
 					this.maxRequestsInFlight,
 					new Reconnect(this.maxAttempts, this.initialBackoff, this.multiplier, this.maxBackoff, this.jitter,
 							new AfterDisconnect(this.reestablish, this.reestablishInterval, this.reestablishMaxAttempts)),
-					new Recovery(this.probeTimeout, this.waitTimeout, this.recoveryTimeout));
+					new Recovery(this.probeTimeout, this.waitTimeout, this.recoveryTimeout),
+					new Quiesce(this.quiesceMaxQueued, this.quiesceMaxQueuedBytes, this.quiesceOwnRequests));
 		}
 
 	}

@@ -17,7 +17,11 @@ import dev.dualsocket.LinkState;
  * @param outbound the outbound socket
  * @param inbound the inbound socket
  * @param requestsInFlight requests sent (or waiting to be sent) and not yet answered
+ * @param quiesced whether this side quiesced the link (it is {@link LinkState#QUIESCED} also when only the peer did)
+ * @param peerQuiesced whether the peer said it is quiesced
+ * @param heldRequests the peer's requests waiting for this side to resume
  */
 public record LinkSnapshot(String endpoint, String linkId, EndpointRole role, LinkState state, Instant since,
-		String cause, SocketSnapshot outbound, SocketSnapshot inbound, int requestsInFlight) {
+		String cause, SocketSnapshot outbound, SocketSnapshot inbound, int requestsInFlight, boolean quiesced,
+		boolean peerQuiesced, int heldRequests) {
 }

@@ -10,6 +10,7 @@ import java.util.function.LongSupplier;
 
 import dev.dualsocket.SocketFailure;
 import dev.dualsocket.SocketRole;
+import dev.dualsocket.transport.Connections;
 import dev.dualsocket.transport.Frame;
 import dev.dualsocket.transport.FrameWriter;
 import dev.dualsocket.transport.HeartbeatHandler;
@@ -114,11 +115,26 @@ final class LinkSocket {
 	}
 
 	/**
-	 * Sends a frame that belongs to no session (a {@code CLOSE}) on the attached connection, if any.
+	 * Sends a {@code CLOSE} on the attached connection, if any: to a peer that understands quiesce (section 6.5 of the
+	 * protocol) its id names the last of the peer's requests still served, as a {@code QUIESCE} would; 0 otherwise.
+	 * @param reason why
+	 * @param lastServed the last request id of the peer still served
 	 */
-	void send(Frame frame) {
+	void sendClose(String reason, long lastServed) {
 		Attachment current = this.attachment;
 		if (current != null) {
+			current.writer.write(Frame.close(Connections.peerUnderstandsQuiesce(current.channel) ? lastServed : 0, reason));
+		}
+	}
+
+	/**
+	 * Sends a {@code QUIESCE} or {@code RESUME} on the attached connection, if its peer said in its handshake that it
+	 * understands them (section 6.5 of the protocol); a peer that does not sees only the {@code BUSY} answers.
+	 * @param frame the frame
+	 */
+	void sendIfPeerQuiesces(Frame frame) {
+		Attachment current = this.attachment;
+		if (current != null && Connections.peerUnderstandsQuiesce(current.channel)) {
 			current.writer.write(frame);
 		}
 	}

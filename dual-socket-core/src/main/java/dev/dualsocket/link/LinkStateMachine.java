@@ -61,7 +61,9 @@ final class LinkStateMachine {
 		this.logPrefix = context.logPrefix(linkId);
 		this.publisher = publisher;
 		this.overdue = overdue;
-		this.status = new Status(LinkState.CONNECTING, context.now(), "created", session, false);
+		// A link made while its endpoint is quiesced starts quiesced.
+		this.status = new Status(LinkState.CONNECTING, context.now(), "created", session, false, context.isQuiesced(),
+				false);
 	}
 
 	/**
@@ -88,11 +90,15 @@ final class LinkStateMachine {
 	/**
 	 * Moves from one state to another if the link is in the first, in the given session. A procedure passes the
 	 * session its failure happened in, so that once the client has started a new session nothing of the old one
-	 * can touch it.
+	 * can touch it. The recovery procedures of Figs. 5-8 start from {@code NORMAL}; a quiesced link is just as up, so
+	 * {@code from} {@code NORMAL} also matches {@code QUIESCED}, and a move to {@code NORMAL} while either side is
+	 * quiesced ends in {@code QUIESCED} (see {@link #moveTo}).
 	 * @return whether the link was in {@code from} and moved
 	 */
 	synchronized boolean transition(long session, LinkState from, LinkState to, StateChange change) {
-		if (this.status.session.id() != session || this.status.state != from) {
+		LinkState state = this.status.state;
+		if (this.status.session.id() != session
+				|| (state != from && !(from == LinkState.NORMAL && state == LinkState.QUIESCED))) {
 			return false;
 		}
 		moveTo(to, change);
@@ -112,17 +118,21 @@ final class LinkStateMachine {
 	}
 
 	/**
-	 * Moves to a state; the caller holds this object's monitor and has checked that the move is meant.
+	 * Moves to a state; the caller holds this object's monitor and has checked that the move is meant. A link that is
+	 * quiesced on either side and would be {@code NORMAL} is {@code QUIESCED}: a socket that recovers, or a session
+	 * that is established, while the application is paused leaves it paused.
 	 * @throws IllegalStateException if {@link LinkState#canMoveTo(LinkState)} forbids it
 	 */
-	void moveTo(LinkState to, StateChange change) {
+	void moveTo(LinkState target, StateChange change) {
 		Status from = this.status;
+		LinkState to = (target == LinkState.NORMAL && from.isQuiesced()) ? LinkState.QUIESCED : target;
 		if (!from.state.canMoveTo(to)) {
 			throw new IllegalStateException(
 					this.logPrefix + "no transition from " + from.state + " to " + to + " (" + change.cause() + ")");
 		}
 		Instant now = this.context.now();
-		Status entered = new Status(to, now, change.cause(), from.session, from.peerClosing);
+		Status entered = new Status(to, now, change.cause(), from.session, from.peerClosing, from.quiescedHere,
+				from.peerQuiesced);
 		this.status = entered;
 		this.moves++;
 		if (logger.isInfoEnabled()) {
@@ -167,7 +177,55 @@ final class LinkStateMachine {
 		if (current.session != session) {
 			current.session.served().endSession();
 		}
-		this.status = new Status(current.state, current.since, current.cause, session, false);
+		this.status = new Status(current.state, current.since, current.cause, session, false, current.quiescedHere,
+				false);
+	}
+
+	/**
+	 * Quiesces this side or resumes it (seed 002). A link that is up moves between {@code NORMAL} and
+	 * {@code QUIESCED} at once; one that is not keeps the decision for when it is.
+	 * @param quiesced whether this side is now quiesced
+	 * @param change why, for the log and the event
+	 * @return whether this side's decision changed
+	 */
+	synchronized boolean quiesceHere(boolean quiesced, StateChange change) {
+		Status current = this.status;
+		if (current.quiescedHere == quiesced) {
+			return false;
+		}
+		this.status = new Status(current.state, current.since, current.cause, current.session, current.peerClosing,
+				quiesced, current.peerQuiesced);
+		followQuiesce(change);
+		return true;
+	}
+
+	/**
+	 * Records that the peer quiesced or resumed, in the current session only: a frame that a connection of an ended
+	 * session delivers late says nothing about the current one.
+	 * @param session the session of the connection the frame arrived on
+	 * @param quiesced whether the peer is now quiesced
+	 * @param change why, for the log and the event
+	 * @return whether it is the current session and the peer's state changed
+	 */
+	synchronized boolean peerQuiesced(Session session, boolean quiesced, StateChange change) {
+		Status current = this.status;
+		if (current.session != session || current.peerQuiesced == quiesced) {
+			return false;
+		}
+		this.status = new Status(current.state, current.since, current.cause, current.session, current.peerClosing,
+				current.quiescedHere, quiesced);
+		followQuiesce(change);
+		return true;
+	}
+
+	private void followQuiesce(StateChange change) {
+		Status current = this.status;
+		if (current.state == LinkState.NORMAL && current.isQuiesced()) {
+			moveTo(LinkState.QUIESCED, change);
+		}
+		else if (current.state == LinkState.QUIESCED && !current.isQuiesced()) {
+			moveTo(LinkState.NORMAL, change);
+		}
 	}
 
 	/**
@@ -181,7 +239,8 @@ final class LinkStateMachine {
 		if (current.session != session || current.peerClosing) {
 			return false;
 		}
-		this.status = new Status(current.state, current.since, current.cause, current.session, true);
+		this.status = new Status(current.state, current.since, current.cause, current.session, true,
+				current.quiescedHere, current.peerQuiesced);
 		return true;
 	}
 
@@ -209,12 +268,20 @@ final class LinkStateMachine {
 	 * @param cause why
 	 * @param session the session the link is in
 	 * @param peerClosing whether the peer said it is shutting down, in this session
+	 * @param quiescedHere whether this side is quiesced; kept across sessions until it resumes
+	 * @param peerQuiesced whether the peer said it is quiesced, in this session
 	 */
-	record Status(LinkState state, Instant since, String cause, Session session, boolean peerClosing) {
+	record Status(LinkState state, Instant since, String cause, Session session, boolean peerClosing,
+			boolean quiescedHere, boolean peerQuiesced) {
 
 		/** Both sockets were connected in this session: requests are sent, not held until the establishment. */
 		boolean isEstablished() {
-			return this.state == LinkState.NORMAL || this.state == LinkState.RECOVERING;
+			return this.state.isUp() || this.state == LinkState.RECOVERING;
+		}
+
+		/** Either side is quiesced. */
+		boolean isQuiesced() {
+			return this.quiescedHere || this.peerQuiesced;
 		}
 
 		/** Whether new requests are taken: the state takes them, and the peer is not shutting down. */

@@ -61,6 +61,30 @@ final class OutstandingRequests {
 	}
 
 	/**
+	 * Registers a request again under a new id, for its caller's same future and deadline: the peer answered the
+	 * first id {@code BUSY}, so it did not run, and the id is not used again (section 6.5 of the protocol).
+	 * @param busy the request that was answered {@code BUSY}, already taken out
+	 * @return the request under its new id, not sent yet
+	 */
+	Outstanding registerRetry(Outstanding busy) {
+		Outstanding retry;
+		synchronized (this.registration) {
+			retry = new Outstanding(this.lastId.incrementAndGet(), busy);
+			this.requests.put(retry.id, retry);
+		}
+		return retry;
+	}
+
+	/**
+	 * Whether a request is still awaited under its id.
+	 * @param request the request
+	 * @return whether it is
+	 */
+	boolean isAwaited(Outstanding request) {
+		return this.requests.get(request.id) == request;
+	}
+
+	/**
 	 * Starts expiring requests that outlive the request timeout. Rather than a timer entry per request (an object and
 	 * two queue operations each), one task per link looks at the requests every twentieth of the timeout (10 to 250
 	 * ms), so a request times out at most that much late.
@@ -85,8 +109,11 @@ final class OutstandingRequests {
 		if (this.requests.remove(request.id, request)) {
 			this.completion.completed(request, Outcome.TIMEOUT);
 			// A request that never left says so: it did not run, which a caller deciding on a retry wants to know.
-			String what = (request.sentIn != null) ? "No response to request " + request.id
-					: "Request " + request.id + " was never sent (the link was not established)";
+			String what = (request.busyAnswers > 0)
+					? "No response to request " + request.id + ", whose earlier copies were answered BUSY "
+							+ request.busyAnswers + " times (the peer is quiesced or its handlers are full)"
+					: (request.sentIn != null) ? "No response to request " + request.id
+							: "Request " + request.id + " was never sent (the link was not established)";
 			request.future.completeExceptionally(new RequestTimeoutException(
 					what + " on " + this.where + " within " + this.timeout.toMillis() + " ms", this.timeout));
 		}
@@ -205,11 +232,14 @@ final class OutstandingRequests {
 
 		private final byte[] payload;
 
-		private final CompletableFuture<byte[]> future = new CompletableFuture<>();
+		private final CompletableFuture<byte[]> future;
 
-		private final long startNanos = System.nanoTime();
+		private final long startNanos;
 
 		private final long deadlineNanos;
+
+		/** How many times the peer answered this request {@code BUSY} so far, under its earlier ids. */
+		private final int busyAnswers;
 
 		/** The session the request first went out in; {@code null} until it is sent. It is never sent in another. */
 		private volatile @Nullable Session sentIn;
@@ -217,7 +247,29 @@ final class OutstandingRequests {
 		Outstanding(long id, byte[] payload, long timeoutNanos) {
 			this.id = id;
 			this.payload = payload;
+			this.future = new CompletableFuture<>();
+			this.startNanos = System.nanoTime();
 			this.deadlineNanos = this.startNanos + timeoutNanos;
+			this.busyAnswers = 0;
+		}
+
+		/** The same request under a new id, after the peer answered the earlier one {@code BUSY}. */
+		Outstanding(long id, Outstanding busy) {
+			this.id = id;
+			this.payload = busy.payload;
+			this.future = busy.future;
+			this.startNanos = busy.startNanos;
+			this.deadlineNanos = busy.deadlineNanos;
+			this.busyAnswers = busy.busyAnswers + 1;
+		}
+
+		/** Whether it has not been sent in any session yet. */
+		boolean isUnsent() {
+			return this.sentIn == null;
+		}
+
+		int busyAnswers() {
+			return this.busyAnswers;
 		}
 
 		/**

@@ -6,10 +6,13 @@ import java.util.concurrent.TimeUnit;
 
 import dev.dualsocket.Limit;
 import dev.dualsocket.LinkDisconnectedException;
+import dev.dualsocket.LinkQuiescedException;
 import dev.dualsocket.LinkState;
+import dev.dualsocket.RemoteRequestException;
 import dev.dualsocket.TooManyRequestsInFlightException;
 import dev.dualsocket.codec.PayloadCodec;
 import dev.dualsocket.event.LimitExceededEvent;
+import dev.dualsocket.link.LinkSettings.OwnRequests;
 import dev.dualsocket.link.LinkStateMachine.Status;
 import dev.dualsocket.link.OutstandingRequests.Outstanding;
 import dev.dualsocket.link.RequestObserver.Direction;
@@ -74,9 +77,16 @@ final class Requester {
 			return CompletableFuture.failedFuture(new IllegalArgumentException("A request payload of " + payload.length
 					+ " bytes does not fit in max-frame-size of " + maxFrameSize + " bytes"));
 		}
-		if (!this.states.status().acceptsRequests()) {
+		Status status = this.states.status();
+		if (!status.acceptsRequests()) {
 			observe(Outcome.DISCONNECTED, 0);
 			return CompletableFuture.failedFuture(notAccepting());
+		}
+		if (status.quiescedHere() && this.context.settings().quiesce().ownRequests() == OwnRequests.FAIL) {
+			observe(Outcome.REJECTED, 0);
+			return CompletableFuture.failedFuture(new LinkQuiescedException("Link '" + this.linkId + "' of endpoint '"
+					+ this.context.endpointName() + "' is quiesced and quiesce.own-requests is 'fail': the request "
+					+ "was not sent; resume the link, or set quiesce.own-requests to 'wait' to hold requests instead"));
 		}
 		int limit = this.context.settings().maxRequestsInFlight();
 		if (this.outstanding.size() >= limit) {
@@ -123,6 +133,9 @@ final class Requester {
 	 * can only come from the session it ran in.
 	 */
 	private void send(Outstanding request, Session session) {
+		if (request.isUnsent() && this.states.status().quiescedHere()) {
+			return; // quiesced with quiesce.own-requests=wait: it goes out on resuming, or times out
+		}
 		if (request.sendIn(session)) {
 			this.outbound.send(Frame.request(request.id(), request.payload()), session);
 		}
@@ -144,6 +157,10 @@ final class Requester {
 			// answer on a connection of another session than the request's.
 			return;
 		}
+		if (frame.type() == FrameType.ERROR && busy(frame)) {
+			retryLater(request);
+			return;
+		}
 		if (frame.type() == FrameType.RESPONSE) {
 			observe(Outcome.SUCCESS, request.elapsedNanos());
 			request.future().complete(frame.payload());
@@ -154,6 +171,38 @@ final class Requester {
 		}
 		this.answered.run();
 	}
+
+	private static boolean busy(Frame error) {
+		try {
+			return ErrorReply.fromFrame(error).reason() == RemoteRequestException.Reason.BUSY;
+		}
+		catch (RuntimeException ex) {
+			return false; // not a well-formed error: it completes the request as a failure below
+		}
+	}
+
+	/**
+	 * The peer answered {@code BUSY}: the request did not run (it is quiesced, or its handlers are full). It goes out
+	 * again as a new request, with a new id, after {@link #BUSY_FIRST_WAIT_MILLIS} doubling up to
+	 * {@link #BUSY_MAX_WAIT_MILLIS}, until its own deadline; its caller sees only the final answer.
+	 */
+	private void retryLater(Outstanding busy) {
+		Outstanding retry = this.outstanding.registerRetry(busy);
+		long wait = Math.min(BUSY_MAX_WAIT_MILLIS, BUSY_FIRST_WAIT_MILLIS << Math.min(busy.busyAnswers(), 16));
+		this.context.transport().timer().newTimeout((timeout) -> {
+			Status current = this.states.status();
+			if (this.outstanding.isAwaited(retry) && current.isEstablished()) {
+				send(retry, current.session());
+			}
+			// Not established now: establishing or re-attaching the outbound socket sends it.
+		}, wait, TimeUnit.MILLISECONDS);
+	}
+
+	/** The first wait before a request answered BUSY goes out again; it doubles with each further BUSY. */
+	static final long BUSY_FIRST_WAIT_MILLIS = 20;
+
+	/** The longest wait before a request answered BUSY goes out again. */
+	static final long BUSY_MAX_WAIT_MILLIS = 1000;
 
 	/** The lowest request id still awaited, which the outbound heartbeats tell the peer. */
 	long lowWatermark() {

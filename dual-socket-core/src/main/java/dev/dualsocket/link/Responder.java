@@ -1,5 +1,7 @@
 package dev.dualsocket.link;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -8,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.dualsocket.RemoteRequestException;
+import dev.dualsocket.link.LinkSettings.Quiesce;
 import dev.dualsocket.link.RequestObserver.Direction;
 import dev.dualsocket.link.RequestObserver.Outcome;
 import dev.dualsocket.support.RateLimitedLog;
@@ -18,11 +21,18 @@ import dev.dualsocket.transport.FrameType;
 import io.netty.channel.Channel;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The requests the peer sends on this side's inbound socket: admits each one against the session's record of served
  * requests (so a request sent again is never run twice), runs the new ones on the handler pool, and answers on the
  * inbound socket of the session the request came in.
+ *
+ * <p>While this side is quiesced (seed 002) the requests taken are not run but held, in arrival order and within
+ * {@code quiesce.max-queued} and {@code quiesce.max-queued-bytes}; those beyond are answered {@code BUSY}. On resuming
+ * the held requests run in the order they arrived, and a request arriving meanwhile waits behind them. Once the link
+ * closes, held and new requests are answered {@code SHUTTING_DOWN}. Held requests do not count as unanswered for
+ * pausing the inbound connection: it must stay read, or its heartbeats would go unanswered and the quiesced link fail.
  */
 final class Responder {
 
@@ -67,6 +77,20 @@ final class Responder {
 	/** Whether reading is paused for the unanswered requests: the latest decision, applied on the event loop. */
 	private volatile boolean unansweredFull;
 
+	/** The requests held while quiesced, oldest first; guarded by itself, as are the three fields after it. */
+	private final ArrayDeque<Held> held = new ArrayDeque<>();
+
+	private long heldBytes;
+
+	/** Quiesced: new requests are held, not run. */
+	private boolean holding;
+
+	/** Closing: new and held requests are answered SHUTTING_DOWN, never run. */
+	private boolean refusing;
+
+	/** The highest request id handed to a handler, and its session: what a QUIESCE says is still served. */
+	private volatile Taken lastTaken = new Taken(null, 0);
+
 	/**
 	 * @param context the endpoint's shared context
 	 * @param linkId the link's id
@@ -96,7 +120,6 @@ final class Responder {
 		}
 		Frame earlier = session.served().admit(request.id());
 		if (earlier == null) {
-			taken(request);
 			return true;
 		}
 		if (earlier == ServedRequests.EXPIRED) {
@@ -115,6 +138,189 @@ final class Responder {
 	 * a batch costs a few hand-offs instead of one each while still using every thread.
 	 */
 	void serve(List<Frame> requests, Session session) {
+		List<Frame> now = holdOrRefuse(requests, session);
+		if (!now.isEmpty()) {
+			run(now, session);
+		}
+	}
+
+	/**
+	 * Holds or refuses the requests that must not run now, and returns those that may.
+	 */
+	private List<Frame> holdOrRefuse(List<Frame> requests, Session session) {
+		List<Frame> refused;
+		synchronized (this.held) {
+			if (!this.refusing && !this.holding && this.held.isEmpty()) {
+				return requests;
+			}
+			if (!this.refusing) {
+				Quiesce bounds = this.context.settings().quiesce();
+				List<Frame> busy = new ArrayList<>();
+				for (Frame request : requests) {
+					long bytes = request.payload().length;
+					if (this.held.size() < bounds.maxQueued() && this.heldBytes + bytes <= bounds.maxQueuedBytes()) {
+						this.held.add(new Held(request, session));
+						this.heldBytes += bytes;
+					}
+					else {
+						busy.add(request);
+					}
+				}
+				busy.forEach((request) -> answerUnrun(request, session, RemoteRequestException.Reason.BUSY,
+						"endpoint '" + this.context.endpointName() + "' is quiesced and holds as many requests as "
+								+ "quiesce.max-queued (" + bounds.maxQueued() + ") and quiesce.max-queued-bytes ("
+								+ bounds.maxQueuedBytes() + ") allow; this one did not run"));
+				return List.of();
+			}
+			refused = requests;
+		}
+		refused.forEach((request) -> shuttingDown(request, session));
+		return List.of();
+	}
+
+	private void shuttingDown(Frame request, Session session) {
+		answerUnrun(request, session, RemoteRequestException.Reason.SHUTTING_DOWN,
+				"endpoint '" + this.context.endpointName() + "' is stopping; this request did not run");
+	}
+
+	/**
+	 * Answers a request with an error that says it did not run. The answer is kept like any other, so a copy of the
+	 * request gets the same answer and never runs either; the peer sends it again as a new request.
+	 */
+	private void answerUnrun(Frame request, Session session, RemoteRequestException.Reason reason, String text) {
+		Frame reply = new ErrorReply(reason, text).toFrame(request.id());
+		session.served().complete(request.id(), reply);
+		this.context.observe(this.observations, Direction.INBOUND, Outcome.REJECTED, 0);
+		this.inbound.send(reply, session);
+	}
+
+	/**
+	 * Holds the peer's new requests from now on (this side quiesced).
+	 * @param session the current session
+	 * @return the last request id of that session handed to a handler: the id a {@code QUIESCE} carries
+	 */
+	long hold(Session session) {
+		synchronized (this.held) {
+			this.holding = true;
+		}
+		return lastTaken(session);
+	}
+
+	/**
+	 * The last request id of a session handed to a handler.
+	 * @param session the session
+	 * @return the id, or 0 if none was in that session
+	 */
+	long lastTaken(Session session) {
+		Taken taken = this.lastTaken;
+		return (taken.session == session) ? taken.id : 0;
+	}
+
+	/**
+	 * Runs the held requests in the order they arrived, then the new ones as they come (this side resumed).
+	 * @return how many were held
+	 */
+	int resume() {
+		int waiting;
+		synchronized (this.held) {
+			if (!this.holding) {
+				return 0;
+			}
+			this.holding = false;
+			waiting = this.held.size();
+		}
+		if (waiting > 0) {
+			drainHeld();
+		}
+		return waiting;
+	}
+
+	/**
+	 * Takes requests from the head of the held queue on as many handler threads as there are, at most one per held
+	 * request: with one handler thread they run strictly in arrival order, with more they start in that order.
+	 */
+	private void drainHeld() {
+		Executor executor = this.context.transport().handlerExecutor();
+		int tasks;
+		synchronized (this.held) {
+			tasks = Math.min(this.held.size(), Math.max(1, this.context.transport().handlerThreads()));
+		}
+		int started = 0;
+		for (int i = 0; i < tasks; i++) {
+			try {
+				executor.execute(this::runHeld);
+				started++;
+			}
+			catch (RejectedExecutionException ex) {
+				break;
+			}
+		}
+		if (started == 0) {
+			for (Held next = nextHeld(); next != null; next = nextHeld()) {
+				answerUnrun(next.request, next.session, RemoteRequestException.Reason.BUSY,
+						"endpoint '" + this.context.endpointName() + "' is busy: its handler queue is full");
+			}
+		}
+	}
+
+	private void runHeld() {
+		for (Held next = nextHeld(); next != null; next = nextHeld()) {
+			if (this.states.session() == next.session) {
+				// A request of a session that ended meanwhile is not run: nobody awaits its answer.
+				taken(next.request, next.session);
+				serve(next.request, next.session);
+			}
+		}
+	}
+
+	private @Nullable Held nextHeld() {
+		synchronized (this.held) {
+			if (this.holding || this.refusing) {
+				return null;
+			}
+			Held next = this.held.poll();
+			if (next != null) {
+				this.heldBytes -= next.request.payload().length;
+			}
+			return next;
+		}
+	}
+
+	/**
+	 * Answers every held request, and from now on every new one, {@code SHUTTING_DOWN}: the link is closing, and none
+	 * of them runs.
+	 */
+	void refuse() {
+		List<Held> refused;
+		synchronized (this.held) {
+			this.refusing = true;
+			refused = new ArrayList<>(this.held);
+			this.held.clear();
+			this.heldBytes = 0;
+		}
+		refused.forEach((held) -> shuttingDown(held.request, held.session));
+	}
+
+	/** Forgets the held requests: their session ended, and nobody awaits their answers. */
+	void dropHeld() {
+		synchronized (this.held) {
+			this.held.clear();
+			this.heldBytes = 0;
+		}
+	}
+
+	/**
+	 * How many of the peer's requests are held now.
+	 * @return the number
+	 */
+	int heldCount() {
+		synchronized (this.held) {
+			return this.held.size();
+		}
+	}
+
+	private void run(List<Frame> requests, Session session) {
+		requests.forEach((request) -> taken(request, session));
 		Executor executor = this.context.transport().handlerExecutor();
 		int tasks = Math.min(requests.size(), Math.max(1, this.context.transport().handlerThreads()));
 		int chunk = (requests.size() + tasks - 1) / tasks;
@@ -172,7 +378,11 @@ final class Responder {
 		this.served.run();
 	}
 
-	private void taken(Frame request) {
+	private void taken(Frame request, Session session) {
+		Taken last = this.lastTaken;
+		if (last.session != session || last.id < request.id()) {
+			this.lastTaken = new Taken(session, request.id());
+		}
 		int running = this.runningHandlers.incrementAndGet();
 		long bytes = this.unansweredBytes.addAndGet(request.payload().length);
 		if (running > UNANSWERED_HIGH || bytes > UNANSWERED_BYTES_HIGH) {
@@ -223,6 +433,14 @@ final class Responder {
 	/** No handler is running. */
 	boolean isIdle() {
 		return this.runningHandlers.get() == 0;
+	}
+
+	/** A request held while quiesced, with the session it arrived in. */
+	private record Held(Frame request, Session session) {
+	}
+
+	/** The highest request id handed to a handler, in a session. */
+	private record Taken(@Nullable Session session, long id) {
 	}
 
 }

@@ -70,7 +70,7 @@ final class ServerRecovery implements Recovery {
 				.on(socket)
 				.then(planAfterDisconnect()));
 		}
-		else if (state == NORMAL || state == RECOVERING) {
+		else if (state.isUp() || state == RECOVERING) {
 			ProcedureSequencer.Procedure procedure = (socket == INBOUND) ? (run) -> recoverInbound(failure, session)
 					: (run) -> recoverOutbound(failure, session);
 			if (!this.sequencer.submit(socket.name(), session, procedure)) {

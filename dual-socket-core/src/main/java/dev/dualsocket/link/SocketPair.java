@@ -274,10 +274,20 @@ final class SocketPair {
 		return waiters;
 	}
 
-	/** Sends a frame that belongs to no session (a {@code CLOSE}) on both sockets. */
-	void sendOnBoth(Frame frame) {
-		this.outbound.send(frame);
-		this.inbound.send(frame);
+	/** Sends a {@code QUIESCE} or {@code RESUME} on both sockets, where the peer understands them. */
+	void sendQuiesceFrameOnBoth(Frame frame) {
+		this.outbound.sendIfPeerQuiesces(frame);
+		this.inbound.sendIfPeerQuiesces(frame);
+	}
+
+	/**
+	 * Sends {@code CLOSE} on both sockets (section 7 of the protocol).
+	 * @param reason why
+	 * @param lastServed the last of the peer's requests still served, for a peer that understands quiesce
+	 */
+	void sendCloseOnBoth(String reason, long lastServed) {
+		this.outbound.sendClose(reason, lastServed);
+		this.inbound.sendClose(reason, lastServed);
 	}
 
 	static void closeQuietly(@Nullable Channel channel) {
