@@ -318,6 +318,7 @@ public final class TimelineScenario {
 			case CONNECTING -> new Color(66, 165, 245);
 			case DISCONNECTED -> new Color(229, 57, 53);
 			case CLOSED -> Color.GRAY;
+			case QUIESCED -> new Color(171, 71, 188);
 		};
 	}
 

@@ -34,6 +34,9 @@ public final class LinkDetails {
 		details.put("outbound", socket(link.outbound()));
 		details.put("inbound", socket(link.inbound()));
 		details.put("requestsInFlight", link.requestsInFlight());
+		details.put("quiesced", link.quiesced());
+		details.put("peerQuiesced", link.peerQuiesced());
+		details.put("heldRequests", link.heldRequests());
 		return details;
 	}
 

@@ -18,6 +18,7 @@ import dev.dualsocket.transport.TransportSettings;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.context.LifecycleProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -90,6 +91,13 @@ public final class DualSocketAutoConfiguration {
 			ObjectProvider<LifecycleProperties> lifecycle) {
 		Duration drainTimeout = lifecycle.getIfAvailable(LifecycleProperties::new).getTimeoutPerShutdownPhase();
 		return new DualSocketEndpointLifecycle(registry, drainTimeout);
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty("dual-socket.readiness.refuse-when-quiesced")
+	QuiesceReadiness dualSocketQuiesceReadiness(DualSocketEndpointRegistry registry,
+			ApplicationEventPublisher publisher) {
+		return new QuiesceReadiness(registry, publisher);
 	}
 
 	@Bean

@@ -80,4 +80,16 @@ public class DualSocketEndpointLifecycle implements SmartLifecycle {
 		return PHASE;
 	}
 
+	/**
+	 * Not pauseable: a paused context (Spring Framework 7's test context cache pauses the contexts it keeps but does
+	 * not use) would otherwise stop the endpoints, and every link would be closed and its peer told so, only to be
+	 * established again when the context is used next. Links are long-lived; to pause their work, quiesce the
+	 * endpoints instead, which keeps the links up.
+	 * @return {@code false}
+	 */
+	@Override
+	public boolean isPauseable() {
+		return false;
+	}
+
 }

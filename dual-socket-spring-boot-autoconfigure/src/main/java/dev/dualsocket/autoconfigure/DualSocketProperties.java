@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.dualsocket.EndpointRole;
+import dev.dualsocket.link.LinkSettings.OwnRequests;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
@@ -36,6 +37,16 @@ public class DualSocketProperties {
 	 */
 	@NestedConfigurationProperty
 	private final Transport transport = new Transport();
+
+	/**
+	 * How the application's readiness follows its endpoints.
+	 */
+	@NestedConfigurationProperty
+	private final Readiness readiness = new Readiness();
+
+	public Readiness getReadiness() {
+		return this.readiness;
+	}
 
 	public LinkProperties getDefaults() {
 		return this.defaults;
@@ -114,6 +125,12 @@ public class DualSocketProperties {
 		@NestedConfigurationProperty
 		private final Recovery recovery = new Recovery();
 
+		/**
+		 * What a link does while this side is quiesced.
+		 */
+		@NestedConfigurationProperty
+		private final Quiesce quiesce = new Quiesce();
+
 		static LinkProperties withDefaults() {
 			LinkProperties defaults = new LinkProperties();
 			defaults.heartbeat.setInterval(Duration.ofSeconds(1));
@@ -135,6 +152,9 @@ public class DualSocketProperties {
 			defaults.recovery.setProbeTimeout(Duration.ofSeconds(1));
 			defaults.recovery.setWaitTimeout(Duration.ofSeconds(10));
 			defaults.recovery.setTimeout(Duration.ofSeconds(30));
+			defaults.quiesce.setMaxQueued(1000);
+			defaults.quiesce.setMaxQueuedBytes(DataSize.ofMegabytes(8));
+			defaults.quiesce.setOwnRequests(OwnRequests.WAIT);
 			return defaults;
 		}
 
@@ -196,6 +216,80 @@ public class DualSocketProperties {
 
 		public Recovery getRecovery() {
 			return this.recovery;
+		}
+
+		public Quiesce getQuiesce() {
+			return this.quiesce;
+		}
+
+	}
+
+	/**
+	 * What a link does while this side is quiesced ({@code quiesce()}, or the actuator's {@code quiesce} operation):
+	 * both sockets and their heartbeats stay up and the peer is told.
+	 */
+	public static class Quiesce {
+
+		/**
+		 * Most requests of the peer that wait for resume; beyond it they are answered BUSY without running, and the
+		 * peer's library sends them again later.
+		 */
+		private @Nullable Integer maxQueued;
+
+		/**
+		 * Most payload bytes of the requests that wait for resume; beyond it likewise.
+		 */
+		private @Nullable DataSize maxQueuedBytes;
+
+		/**
+		 * What this side's own requests do meanwhile: 'wait' (sent on resume, bounded by request-timeout) or 'fail'
+		 * (at once, with LinkQuiescedException).
+		 */
+		private @Nullable OwnRequests ownRequests;
+
+		public @Nullable Integer getMaxQueued() {
+			return this.maxQueued;
+		}
+
+		public void setMaxQueued(@Nullable Integer maxQueued) {
+			this.maxQueued = maxQueued;
+		}
+
+		public @Nullable DataSize getMaxQueuedBytes() {
+			return this.maxQueuedBytes;
+		}
+
+		public void setMaxQueuedBytes(@Nullable DataSize maxQueuedBytes) {
+			this.maxQueuedBytes = maxQueuedBytes;
+		}
+
+		public @Nullable OwnRequests getOwnRequests() {
+			return this.ownRequests;
+		}
+
+		public void setOwnRequests(@Nullable OwnRequests ownRequests) {
+			this.ownRequests = ownRequests;
+		}
+
+	}
+
+	/**
+	 * How the application's readiness ({@code /actuator/health/readiness}) follows its endpoints.
+	 */
+	public static class Readiness {
+
+		/**
+		 * Whether the application refuses traffic (readiness REFUSING_TRAFFIC) while any endpoint is quiesced, and
+		 * accepts it again once all are resumed.
+		 */
+		private boolean refuseWhenQuiesced;
+
+		public boolean isRefuseWhenQuiesced() {
+			return this.refuseWhenQuiesced;
+		}
+
+		public void setRefuseWhenQuiesced(boolean refuseWhenQuiesced) {
+			this.refuseWhenQuiesced = refuseWhenQuiesced;
 		}
 
 	}

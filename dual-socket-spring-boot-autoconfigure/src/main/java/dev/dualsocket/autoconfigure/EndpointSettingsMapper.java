@@ -200,6 +200,11 @@ final class EndpointSettingsMapper {
 					(p) -> p.getReconnect().getAfterDisconnect().getMaxAttempts()), reestablishAttempts,
 					"a whole number of at least 1, or -1 for no limit");
 		}
+		DataSize maxQueuedBytes = values.get("quiesce.max-queued-bytes", (p) -> p.getQuiesce().getMaxQueuedBytes());
+		if (maxQueuedBytes.toBytes() < 0) {
+			throw new InvalidDualSocketPropertyException(values.propertyOf("quiesce.max-queued-bytes",
+					(p) -> p.getQuiesce().getMaxQueuedBytes()), maxQueuedBytes, "a size of at least 0, for example 8MB");
+		}
 		return LinkSettings.builder()
 			.heartbeat(interval, timeout)
 			.requestTimeout(values.positive("request-timeout", LinkProperties::getRequestTimeout))
@@ -216,6 +221,8 @@ final class EndpointSettingsMapper {
 			.recovery(values.positive("recovery.probe-timeout", (p) -> p.getRecovery().getProbeTimeout()),
 					values.positive("recovery.wait-timeout", (p) -> p.getRecovery().getWaitTimeout()),
 					values.positive("recovery.timeout", (p) -> p.getRecovery().getTimeout()))
+			.quiesce(values.atLeast("quiesce.max-queued", (p) -> p.getQuiesce().getMaxQueued(), 0),
+					maxQueuedBytes.toBytes(), values.get("quiesce.own-requests", (p) -> p.getQuiesce().getOwnRequests()))
 			.build();
 	}
 

@@ -8,10 +8,10 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Ranks the {@code RECOVERING} health status between {@code DOWN} and {@code UP}: by default a health aggregate
- * ignores statuses missing from {@code management.endpoint.health.status.order}. Adds the order
- * {@code DOWN, OUT_OF_SERVICE, RECOVERING, UP, UNKNOWN} as a lowest-precedence default, so any order the application
- * configures wins.
+ * Ranks the {@code RECOVERING} and {@code QUIESCED} health statuses between {@code DOWN} and {@code UP}: by default a
+ * health aggregate ignores statuses missing from {@code management.endpoint.health.status.order}. Adds the order
+ * {@code DOWN, OUT_OF_SERVICE, RECOVERING, QUIESCED, UP, UNKNOWN} as a lowest-precedence default, so any order the
+ * application configures wins.
  */
 class HealthStatusOrderEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
@@ -22,7 +22,7 @@ class HealthStatusOrderEnvironmentPostProcessor implements EnvironmentPostProces
 		if (!environment.getPropertySources().contains(PROPERTY_SOURCE)) {
 			environment.getPropertySources()
 				.addLast(new MapPropertySource(PROPERTY_SOURCE, Map.of("management.endpoint.health.status.order",
-						"DOWN,OUT_OF_SERVICE,RECOVERING,UP,UNKNOWN")));
+						"DOWN,OUT_OF_SERVICE,RECOVERING,QUIESCED,UP,UNKNOWN")));
 		}
 	}
 

@@ -161,6 +161,23 @@ class DualSocketConfigurationFailureTests {
 	}
 
 	@Test
+	void negativeQuiesceQueueIsReportedUnderTheEndpoint() {
+		assertInvalid("dual-socket.endpoints.exchange.quiesce.max-queued", -1, "a whole number of at least 0",
+				with(CLIENT, "dual-socket.endpoints.exchange.quiesce.max-queued=-1"));
+	}
+
+	@Test
+	void unknownOwnRequestsPolicyNamesThePropertyAndTheValidValues(CapturedOutput output) {
+		assertThatThrownBy(() -> run("--dual-socket.defaults.quiesce.own-requests=sometimes")).isNotNull();
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("dual-socket.defaults.quiesce.own-requests")
+			.contains("sometimes")
+			.containsIgnoringCase("The following values are valid")
+			.contains("WAIT")
+			.contains("FAIL");
+	}
+
+	@Test
 	void malformedStandbyAddress() {
 		assertInvalid("dual-socket.endpoints.exchange.standby[1]", "backup", "host:port with a port of 1 to 65535",
 				with(CLIENT, "dual-socket.endpoints.exchange.standby=127.0.0.1:7801,backup"));

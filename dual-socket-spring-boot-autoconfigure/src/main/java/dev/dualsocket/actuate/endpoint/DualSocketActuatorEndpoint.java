@@ -19,14 +19,23 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * {@code /actuator/dualsocket}: lists every endpoint with its links ({@code GET}), one endpoint
- * ({@code GET /{endpoint}}), and runs an operation on an endpoint's link ({@code POST /{endpoint}} with
- * {@code {"operation":"reconnect"}}, plus {@code "link"} to pick one of a server's links).
+ * ({@code GET /{endpoint}}), and runs an operation ({@code POST /{endpoint}} with {@code {"operation":"..."}}):
+ * {@code reconnect} a link (with {@code "link"} to pick one of a server's links), {@code quiesce} or {@code resume}
+ * the whole endpoint, or with {@code "link"} only that link.
  */
 @Endpoint(id = "dualsocket")
 public class DualSocketActuatorEndpoint {
 
 	/** Drops a link and establishes it again. */
 	public static final String RECONNECT = "reconnect";
+
+	/** Pauses the endpoint, or one link, keeping the links up (seed 002). */
+	public static final String QUIESCE = "quiesce";
+
+	/** Ends a quiesce: the held requests are served in arrival order. */
+	public static final String RESUME = "resume";
+
+	private static final List<String> OPERATIONS = List.of(RECONNECT, QUIESCE, RESUME);
 
 	private final DualSocketEndpointRegistry registry;
 
@@ -52,22 +61,37 @@ public class DualSocketActuatorEndpoint {
 		if (endpoint == null) {
 			return null;
 		}
-		if (!RECONNECT.equals(operation)) {
-			throw new InvalidEndpointRequestException("Unknown operation '" + operation + "'; supported: " + RECONNECT,
-					"Unknown operation");
+		if (!OPERATIONS.contains(operation)) {
+			throw new InvalidEndpointRequestException("Unknown operation '" + operation + "'; supported: "
+					+ String.join(", ", OPERATIONS), "Unknown operation");
 		}
-		String linkId = (link != null) ? link : soleLinkOf(endpoint);
-		if (endpoint.findLink(linkId).isEmpty()) {
-			throw new InvalidEndpointRequestException(
-					"Endpoint '" + name + "' has no link '" + linkId + "'; its links are " + linkIds(endpoint),
-					"Unknown link");
-		}
-		endpoint.reconnect(linkId);
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("endpoint", name);
+		result.put("operation", operation);
+		if (link == null && !RECONNECT.equals(operation)) {
+			if (QUIESCE.equals(operation)) {
+				endpoint.quiesce();
+			}
+			else {
+				endpoint.resume();
+			}
+			result.put("quiesced", endpoint.isQuiesced());
+			result.put("links", endpoint.links().stream().map((each) -> Map.of("link", each.getId(), "state",
+					each.getState().name())).toList());
+			return result;
+		}
+		String linkId = (link != null) ? link : soleLinkOf(endpoint);
+		DualSocketLink target = endpoint.findLink(linkId).orElseThrow(() -> new InvalidEndpointRequestException(
+				"Endpoint '" + name + "' has no link '" + linkId + "'; its links are " + linkIds(endpoint),
+				"Unknown link"));
+		switch (operation) {
+			case QUIESCE -> target.quiesce();
+			case RESUME -> target.resume();
+			default -> target.reconnect();
+		}
 		result.put("link", linkId);
-		result.put("operation", RECONNECT);
-		result.put("state", endpoint.link(linkId).getState().name());
+		result.put("quiesced", target.isQuiesced());
+		result.put("state", target.getState().name());
 		return result;
 	}
 
@@ -88,6 +112,7 @@ public class DualSocketActuatorEndpoint {
 		Map<String, Object> description = new LinkedHashMap<>();
 		description.put("role", endpoint.getRole().name());
 		description.put("running", endpoint.isRunning());
+		description.put("quiesced", endpoint.isQuiesced());
 		if (endpoint instanceof ServerEndpoint server && server.isRunning()) {
 			description.put("address", String.valueOf(server.getLocalAddress()));
 		}

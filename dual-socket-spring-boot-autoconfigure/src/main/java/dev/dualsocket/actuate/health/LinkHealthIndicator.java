@@ -8,14 +8,17 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * The health of one link: {@code NORMAL} is UP, {@code RECOVERING} is {@link #RECOVERING} (between UP and DOWN, HTTP
- * 200 unless mapped otherwise), {@code CONNECTING} and {@code DISCONNECTED} are DOWN, {@code CLOSED} is
- * OUT_OF_SERVICE.
+ * The health of one link: {@code NORMAL} is UP, {@code QUIESCED} is {@link #QUIESCED} and {@code RECOVERING} is
+ * {@link #RECOVERING} (both between UP and DOWN, HTTP 200 unless mapped otherwise), {@code CONNECTING} and
+ * {@code DISCONNECTED} are DOWN, {@code CLOSED} is OUT_OF_SERVICE.
  */
 public final class LinkHealthIndicator implements HealthIndicator {
 
 	/** A link is recovering from a socket failure; it still carries requests, which wait for the socket. */
 	public static final Status RECOVERING = new Status("RECOVERING", "a socket failed and is being recovered");
+
+	/** A link is up, but this side or the peer paused its application: requests wait, nothing failed. */
+	public static final Status QUIESCED = new Status("QUIESCED", "the link is up and quiesced by this side or the peer");
 
 	private final DualSocketLink link;
 
@@ -36,6 +39,7 @@ public final class LinkHealthIndicator implements HealthIndicator {
 	public static Status statusOf(LinkState state) {
 		return switch (state) {
 			case NORMAL -> Status.UP;
+			case QUIESCED -> QUIESCED;
 			case RECOVERING -> RECOVERING;
 			case CONNECTING, DISCONNECTED -> Status.DOWN;
 			case CLOSED -> Status.OUT_OF_SERVICE;

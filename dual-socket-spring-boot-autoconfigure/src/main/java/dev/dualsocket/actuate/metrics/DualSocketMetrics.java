@@ -28,7 +28,7 @@ import org.springframework.beans.factory.ObjectProvider;
  * Meters of dual-socket links:
  * <ul>
  * <li>{@code dualsocket.link.state}: gauge per endpoint and link; 0 CONNECTING, 1 NORMAL, 2 RECOVERING,
- * 3 DISCONNECTED, 4 CLOSED;</li>
+ * 3 DISCONNECTED, 4 CLOSED, 5 QUIESCED;</li>
  * <li>{@code dualsocket.requests}: timer per endpoint, direction ({@code outbound}, {@code inbound}) and outcome
  * ({@code success}, {@code error}, {@code timeout}, {@code disconnected}, {@code rejected});</li>
  * <li>{@code dualsocket.socket.failures}: counter per endpoint, socket and cause;</li>
@@ -99,7 +99,7 @@ public class DualSocketMetrics implements RequestObserver, DualSocketEventListen
 			Recovery recovery = this.recoveries.remove(link);
 			if (recovery != null) {
 				Timer.builder("dualsocket.recoveries")
-					.description("Recovery procedures of Figs. 5-8, from the socket failure to NORMAL or DISCONNECTED")
+					.description("Recovery procedures of Figs. 5-8, from the socket failure to NORMAL, QUIESCED or DISCONNECTED")
 					.tag("endpoint", link.endpoint)
 					.tag("procedure", recovery.procedure.name().toLowerCase(Locale.ROOT))
 					.tag("outcome", change.getTo().name().toLowerCase(Locale.ROOT))
@@ -118,7 +118,7 @@ public class DualSocketMetrics implements RequestObserver, DualSocketEventListen
 
 	private Gauge registerStateGauge(LinkKey link) {
 		return Gauge.builder("dualsocket.link.state", () -> stateOf(link))
-			.description("State of a dual-socket link: 0 CONNECTING, 1 NORMAL, 2 RECOVERING, 3 DISCONNECTED, 4 CLOSED")
+			.description("State of a dual-socket link: 0 CONNECTING, 1 NORMAL, 2 RECOVERING, 3 DISCONNECTED, 4 CLOSED, 5 QUIESCED")
 			.tag("endpoint", link.endpoint)
 			.tag("link", link.linkId)
 			.register(this.meterRegistry);
