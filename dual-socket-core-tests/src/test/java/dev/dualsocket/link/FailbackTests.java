@@ -99,6 +99,38 @@ class FailbackTests {
 		}
 	}
 
+	@Test
+	void aQuiescedLinkFailsBackToThePrimaryAndIsStillQuiescedThere() throws Exception {
+		ServerEndpoint primary = server("primary");
+		ServerEndpoint standby = server("standby");
+		try (FaultProxy toPrimary = new FaultProxy(primary.getLocalAddress().getPort())) {
+			ClientEndpoint client = new ClientEndpoint(
+					EndpointSettings.client("client", "127.0.0.1", toPrimary.port(), "link-1", SETTINGS)
+						.withStandby(List.of(new Address("127.0.0.1", standby.getLocalAddress().getPort())))
+						.withFailback(FAILBACK),
+					this.bed.transport, this.bed.events);
+			client.start();
+			this.bed.adopt(client);
+			DualSocketLink link = client.link("link-1");
+			TestBed.awaitNormal(link);
+			toPrimary.refuseNewConnections(true);
+			toPrimary.connections().forEach(FaultProxy.Connection::blackHole);
+			await().atMost(Duration.ofSeconds(10)).until(() -> !client.isOnPrimary() && link.getState() == LinkState.NORMAL);
+
+			// Quiesced on the standby (a deploy, say): nothing runs, so the move cannot lose or repeat anything.
+			client.quiesce();
+			await().atMost(Duration.ofSeconds(5)).until(() -> link.getState() == LinkState.QUIESCED);
+			toPrimary.refuseNewConnections(false);
+
+			await().atMost(Duration.ofSeconds(10)).until(() -> client.isOnPrimary() && link.getState() == LinkState.QUIESCED
+					&& primary.findLink("link-1").map((l) -> l.getState() == LinkState.QUIESCED).orElse(false));
+			client.resume();
+			TestBed.awaitNormal(link);
+			assertThat(new String(link.request("back".getBytes(UTF_8)).get(5, TimeUnit.SECONDS), UTF_8))
+				.isEqualTo("primary:back");
+		}
+	}
+
 	private ServerEndpoint server(String name) {
 		ServerEndpoint server = this.bed.server(name, SETTINGS);
 		server.setRequestHandler((request) -> {
