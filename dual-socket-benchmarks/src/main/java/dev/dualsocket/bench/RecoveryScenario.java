@@ -87,11 +87,14 @@ public final class RecoveryScenario {
 	 * @param blackHoleTwice requests run twice during the black-hole trials
 	 * @param available why kills could not run, or null
 	 * @param restarts the peer restarts, the server's first
+	 * @param drops the iptables-DROP black holes, per transport; empty where they could not run
+	 * @param dropsUnavailable why they could not run, or null
 	 */
 	public record Result(List<Kill> killed, List<Outcome> outcomes, List<Long> recoveryNanos, int unrecovered,
 			long requests, long lost, long failedClearly, long wrong,
 			long twice, long worstRequestNanos, Duration heartbeatTimeout, List<Long> detectionNanos, long blackHoleLost,
-			long blackHoleTwice, String available, List<PeerRestarts.Result> restarts) {
+			long blackHoleTwice, String available, List<PeerRestarts.Result> restarts,
+			List<KernelBlackHoles.Result> drops, String dropsUnavailable) {
 
 		/** Median time between two steps, over the recoveries that had both. */
 		double step(java.util.function.ToLongFunction<Outcome> to, java.util.function.ToLongFunction<Outcome> from) {
@@ -151,6 +154,13 @@ public final class RecoveryScenario {
 					String.format("max %s; lost %d, run twice %d", Report.duration(detection.max()), this.blackHoleLost,
 							this.blackHoleTwice),
 					String.format("max %.2f× timeout", detection.max() / (double) this.heartbeatTimeout.toNanos())));
+			if (this.dropsUnavailable != null) {
+				rows.add(new Row(SECTION, "iptables DROP of a socket", null, null, null,
+						"not run: " + this.dropsUnavailable, ""));
+			}
+			for (KernelBlackHoles.Result drop : this.drops) {
+				rows.add(drop.row());
+			}
 			for (PeerRestarts.Result restart : this.restarts) {
 				rows.addAll(restart.rows());
 			}
@@ -217,6 +227,12 @@ public final class RecoveryScenario {
 			progress.println("  socket kills skipped: " + unavailable);
 		}
 		BlackHoles blackHoles = blackHoles(profile, progress);
+		String dropsUnavailable = KernelBlackHoles.unavailableReason();
+		List<KernelBlackHoles.Result> drops = (dropsUnavailable == null) ? KernelBlackHoles.run(profile, progress)
+				: List.of();
+		if (dropsUnavailable != null) {
+			progress.println("  iptables DROP black holes skipped: " + dropsUnavailable);
+		}
 		List<PeerRestarts.Result> restarts = new ArrayList<>();
 		for (PeerRestarts.Restarted restarted : PeerRestarts.Restarted.values()) {
 			progress.printf("  peer restarts: the %s JVM killed (SIGKILL) and started again on its port, %d times%n",
@@ -226,7 +242,7 @@ public final class RecoveryScenario {
 		}
 		return new Result(killed, outcomes, recoveries, unrecovered, requests, lost, failedClearly, wrong, twice, worst,
 				profile.blackHoleTimeout(), blackHoles.detections, blackHoles.lost, blackHoles.twice, unavailable,
-				restarts);
+				restarts, drops, dropsUnavailable);
 	}
 
 	static int port(String address) {
