@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import dev.dualsocket.LinkState;
 import dev.dualsocket.SocketRole;
 import dev.dualsocket.link.LinkSettings;
 import dev.dualsocket.test.KernelFaults;
@@ -96,37 +95,13 @@ final class KernelBlackHoles {
 			load.startMeasuring();
 			for (int i = 0; i < profile.blackHoles(); i++) {
 				SocketRole role = (i % 2 == 0) ? SocketRole.OUTBOUND : SocketRole.INBOUND;
-				SocketRole serverRole = (role == SocketRole.OUTBOUND) ? SocketRole.INBOUND : SocketRole.OUTBOUND;
-				int clientPort = RecoveryScenario.port(RecoveryScenario.socket(bed.clientLink, role).localAddress());
-				int clientConnects = tape.connects(DualSocketBed.CLIENT, role);
-				int serverConnects = tape.connects(DualSocketBed.SERVER, serverRole);
-				int mark = tape.size();
-				long start = System.nanoTime();
-				drop(clientPort, true);
-				try {
-					long deadline = start + profile.blackHoleTimeout().toNanos() * 5 + TimeUnit.SECONDS.toNanos(10);
-					while (!(bed.clientLink.getState() == LinkState.NORMAL
-							&& bed.serverLink.getState() == LinkState.NORMAL
-							&& tape.connects(DualSocketBed.CLIENT, role) > clientConnects
-							&& tape.connects(DualSocketBed.SERVER, serverRole) > serverConnects)) {
-						if (System.nanoTime() > deadline) {
-							throw new IllegalStateException("the link did not recover from a dropped " + role + " socket");
-						}
-						LockSupport.parkNanos(1_000_000);
-					}
-				}
-				finally {
-					drop(clientPort, false);
-				}
-				long detected = tape.since(mark)
-					.stream()
-					.filter((t) -> t.isFailure(DualSocketBed.CLIENT, role) || t.isFailure(DualSocketBed.SERVER, serverRole))
-					.mapToLong(EventTape.Timed::nanos)
-					.min()
-					.orElse(Long.MAX_VALUE);
-				detections.add(detected - start);
+				long detected = RecoveryScenario.detectSilence(bed, tape, role, profile.blackHoleTimeout(), (clientPort) -> {
+					drop(clientPort, true);
+					return () -> drop(clientPort, false);
+				});
+				detections.add(detected);
 				progress.printf("  iptables DROP of the client's %s socket (%s): detected after %s (timeout %d ms)%n",
-						role.name().toLowerCase(), name, Report.duration(detected - start),
+						role.name().toLowerCase(), name, Report.duration(detected),
 						profile.blackHoleTimeout().toMillis());
 				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
 			}

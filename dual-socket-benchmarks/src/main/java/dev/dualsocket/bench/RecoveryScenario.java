@@ -353,31 +353,14 @@ public final class RecoveryScenario {
 			load.startMeasuring();
 			for (int i = 0; i < profile.blackHoles(); i++) {
 				SocketRole role = (i % 2 == 0) ? SocketRole.OUTBOUND : SocketRole.INBOUND;
-				SocketRole serverRole = (role == SocketRole.OUTBOUND) ? SocketRole.INBOUND : SocketRole.OUTBOUND;
-				int clientPort = port(socket(bed.clientLink, role).localAddress());
-				int clientConnects = tape.connects(DualSocketBed.CLIENT, role);
-				int serverConnects = tape.connects(DualSocketBed.SERVER, serverRole);
-				int mark = tape.size();
-				long start = System.nanoTime();
-				proxy.get().connectionFrom(clientPort).blackHole();
-				long deadline = start + profile.blackHoleTimeout().toNanos() * 5 + TimeUnit.SECONDS.toNanos(10);
-				while (!(bed.clientLink.getState() == LinkState.NORMAL && bed.serverLink.getState() == LinkState.NORMAL
-						&& tape.connects(DualSocketBed.CLIENT, role) > clientConnects
-						&& tape.connects(DualSocketBed.SERVER, serverRole) > serverConnects)) {
-					if (System.nanoTime() > deadline) {
-						throw new IllegalStateException("the link did not recover from a black-holed " + role + " socket");
-					}
-					LockSupport.parkNanos(1_000_000);
-				}
-				long detected = tape.since(mark)
-					.stream()
-					.filter((t) -> t.isFailure(DualSocketBed.CLIENT, role) || t.isFailure(DualSocketBed.SERVER, serverRole))
-					.mapToLong(EventTape.Timed::nanos)
-					.min()
-					.orElse(Long.MAX_VALUE);
-				detections.add(detected - start);
+				long detected = detectSilence(bed, tape, role, profile.blackHoleTimeout(), (clientPort) -> {
+					proxy.get().connectionFrom(clientPort).blackHole();
+					return () -> {
+					};
+				});
+				detections.add(detected);
 				progress.printf("  black-holed the client's %s socket: detected after %s (timeout %d ms)%n",
-						role.name().toLowerCase(), Report.duration(detected - start), profile.blackHoleTimeout().toMillis());
+						role.name().toLowerCase(), Report.duration(detected), profile.blackHoleTimeout().toMillis());
 				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
 			}
 			SteadyLoad.Tally tally = load.finish();
@@ -391,6 +374,58 @@ public final class RecoveryScenario {
 				proxy.get().close();
 			}
 		}
+	}
+
+	/** Silences one connection of a link, given the client's port of it; returns what undoes that, if anything. */
+	@FunctionalInterface
+	interface Silencer {
+
+		Undo silence(int clientPort) throws Exception;
+
+	}
+
+	@FunctionalInterface
+	interface Undo {
+
+		void undo() throws Exception;
+
+	}
+
+	/**
+	 * Silences one socket of the link and waits until both sides are NORMAL with it re-connected.
+	 * @return the time from the silence to the first side declaring the socket failed
+	 * @throws IllegalStateException if the link does not recover within five heartbeat timeouts and 10 s
+	 */
+	static long detectSilence(DualSocketBed bed, EventTape tape, SocketRole role, Duration heartbeatTimeout,
+			Silencer silencer) throws Exception {
+		SocketRole serverRole = (role == SocketRole.OUTBOUND) ? SocketRole.INBOUND : SocketRole.OUTBOUND;
+		int clientPort = port(socket(bed.clientLink, role).localAddress());
+		int clientConnects = tape.connects(DualSocketBed.CLIENT, role);
+		int serverConnects = tape.connects(DualSocketBed.SERVER, serverRole);
+		int mark = tape.size();
+		long start = System.nanoTime();
+		Undo undo = silencer.silence(clientPort);
+		try {
+			long deadline = start + heartbeatTimeout.toNanos() * 5 + TimeUnit.SECONDS.toNanos(10);
+			while (!(bed.clientLink.getState() == LinkState.NORMAL && bed.serverLink.getState() == LinkState.NORMAL
+					&& tape.connects(DualSocketBed.CLIENT, role) > clientConnects
+					&& tape.connects(DualSocketBed.SERVER, serverRole) > serverConnects)) {
+				if (System.nanoTime() > deadline) {
+					throw new IllegalStateException("the link did not recover from a silenced " + role + " socket");
+				}
+				LockSupport.parkNanos(1_000_000);
+			}
+		}
+		finally {
+			undo.undo();
+		}
+		long detected = tape.since(mark)
+			.stream()
+			.filter((t) -> t.isFailure(DualSocketBed.CLIENT, role) || t.isFailure(DualSocketBed.SERVER, serverRole))
+			.mapToLong(EventTape.Timed::nanos)
+			.min()
+			.orElse(Long.MAX_VALUE);
+		return detected - start;
 	}
 
 	/**

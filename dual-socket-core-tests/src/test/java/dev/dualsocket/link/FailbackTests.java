@@ -60,13 +60,7 @@ class FailbackTests {
 		ServerEndpoint primary = server("primary");
 		ServerEndpoint standby = server("standby");
 		try (FaultProxy toPrimary = new FaultProxy(primary.getLocalAddress().getPort())) {
-			ClientEndpoint client = new ClientEndpoint(
-					EndpointSettings.client("client", "127.0.0.1", toPrimary.port(), "link-1", SETTINGS)
-						.withStandby(List.of(new Address("127.0.0.1", standby.getLocalAddress().getPort())))
-						.withFailback(FAILBACK),
-					this.bed.transport, this.bed.events);
-			client.start();
-			this.bed.adopt(client);
+			ClientEndpoint client = client(toPrimary, standby);
 			DualSocketLink link = client.link("link-1");
 			TestBed.awaitNormal(link);
 			CompletableFuture<Void> load = CompletableFuture.runAsync(() -> call(link));
@@ -104,13 +98,7 @@ class FailbackTests {
 		ServerEndpoint primary = server("primary");
 		ServerEndpoint standby = server("standby");
 		try (FaultProxy toPrimary = new FaultProxy(primary.getLocalAddress().getPort())) {
-			ClientEndpoint client = new ClientEndpoint(
-					EndpointSettings.client("client", "127.0.0.1", toPrimary.port(), "link-1", SETTINGS)
-						.withStandby(List.of(new Address("127.0.0.1", standby.getLocalAddress().getPort())))
-						.withFailback(FAILBACK),
-					this.bed.transport, this.bed.events);
-			client.start();
-			this.bed.adopt(client);
+			ClientEndpoint client = client(toPrimary, standby);
 			DualSocketLink link = client.link("link-1");
 			TestBed.awaitNormal(link);
 			toPrimary.refuseNewConnections(true);
@@ -129,6 +117,18 @@ class FailbackTests {
 			assertThat(new String(link.request("back".getBytes(UTF_8)).get(5, TimeUnit.SECONDS), UTF_8))
 				.isEqualTo("primary:back");
 		}
+	}
+
+	/** A client of the primary, through the proxy, with the standby's address and failback. */
+	private ClientEndpoint client(FaultProxy toPrimary, ServerEndpoint standby) {
+		ClientEndpoint client = new ClientEndpoint(
+				EndpointSettings.client("client", "127.0.0.1", toPrimary.port(), "link-1", SETTINGS)
+					.withStandby(List.of(new Address("127.0.0.1", standby.getLocalAddress().getPort())))
+					.withFailback(FAILBACK),
+				this.bed.transport, this.bed.events);
+		client.start();
+		this.bed.adopt(client);
+		return client;
 	}
 
 	private ServerEndpoint server(String name) {

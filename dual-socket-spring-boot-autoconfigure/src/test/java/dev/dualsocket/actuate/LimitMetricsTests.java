@@ -4,9 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -16,6 +13,7 @@ import dev.dualsocket.LinkState;
 import dev.dualsocket.TooManyRequestsInFlightException;
 import dev.dualsocket.endpoint.DualSocketEndpoint;
 import dev.dualsocket.test.RawConnection;
+import dev.dualsocket.test.Sockets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -44,7 +42,7 @@ import org.springframework.test.context.DynamicPropertySource;
 				"dual-socket.endpoints.exchange.max-requests-in-flight=1" })
 class LimitMetricsTests {
 
-	private static final int SERVER_PORT = freePort();
+	private static final int SERVER_PORT = Sockets.freePort();
 
 	@Autowired
 	@Qualifier("exchange")
@@ -113,14 +111,6 @@ class LimitMetricsTests {
 		return (counter != null) ? counter.count() : 0;
 	}
 
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
 
 	@SpringBootApplication(proxyBeanMethods = false)
 	static class App {

@@ -3,12 +3,6 @@ package dev.dualsocket.actuate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import com.jayway.jsonpath.JsonPath;
 import dev.dualsocket.LinkState;
 import dev.dualsocket.endpoint.DualSocketEndpoint;
+import dev.dualsocket.test.Sockets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,13 +40,11 @@ import org.springframework.test.context.DynamicPropertySource;
 				"dual-socket.endpoints.exchange.link-id=orders-1" })
 class QuiesceIntegrationTests {
 
-	private static final int SERVER_PORT = freePort();
+	private static final int SERVER_PORT = Sockets.freePort();
 
 	private static final String CLIENT = "$.components.dualSocket.components.exchange";
 
 	private static final String SERVER_LINK = "$.components.dualSocket.components.hub.components.orders-1";
-
-	private final HttpClient http = HttpClient.newHttpClient();
 
 	@LocalServerPort
 	int port;
@@ -143,28 +136,13 @@ class QuiesceIntegrationTests {
 	}
 
 	private HttpResponse<String> get(String path) throws Exception {
-		return this.http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+		return new ActuatorHttp(this.port).get(path);
 	}
 
 	private HttpResponse<String> post(String path, String json) throws Exception {
-		return this.http.send(HttpRequest.newBuilder(uri(path))
-			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(json))
-			.build(), HttpResponse.BodyHandlers.ofString());
+		return new ActuatorHttp(this.port).post(path, json);
 	}
 
-	private URI uri(String path) {
-		return URI.create("http://127.0.0.1:" + this.port + path);
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
 
 	@SpringBootApplication(proxyBeanMethods = false)
 	static class App {

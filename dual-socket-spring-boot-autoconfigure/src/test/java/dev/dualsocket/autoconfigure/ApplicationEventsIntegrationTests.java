@@ -3,10 +3,7 @@ package dev.dualsocket.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,6 +20,7 @@ import dev.dualsocket.event.SocketFailedEvent;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.RequestObserver;
 import dev.dualsocket.listener.DualSocketListener;
+import dev.dualsocket.test.Sockets;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,7 +75,7 @@ class ApplicationEventsIntegrationTests {
 	@Autowired
 	MeterRegistry meters;
 
-	private static final int PORT = freePort();
+	private static final int PORT = Sockets.freePort();
 
 	@DynamicPropertySource
 	static void ports(DynamicPropertyRegistry registry) {
@@ -85,14 +83,6 @@ class ApplicationEventsIntegrationTests {
 		registry.add("dual-socket.endpoints.exchange.port", () -> PORT);
 	}
 
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
 
 	@BeforeEach
 	void linkIsNormal() {

@@ -3,15 +3,13 @@ package dev.dualsocket.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 
 import dev.dualsocket.LinkState;
 import dev.dualsocket.endpoint.DualSocketEndpoint;
 import dev.dualsocket.endpoint.DualSocketEndpointRegistry;
 import dev.dualsocket.link.DualSocketLink;
+import dev.dualsocket.test.Sockets;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -26,7 +24,7 @@ class PausedContextTests {
 
 	@Test
 	void pausingTheContextLeavesTheLinksUpAndRestartingItChangesNothing() throws Exception {
-		int port = freePort();
+		int port = Sockets.freePort();
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class)
 			.web(WebApplicationType.NONE)
 			.properties("dual-socket.endpoints.hub.role=server", "dual-socket.endpoints.hub.host=127.0.0.1",
@@ -50,11 +48,6 @@ class PausedContextTests {
 		}
 	}
 
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-	}
 
 	@SpringBootApplication(proxyBeanMethods = false)
 	static class App {

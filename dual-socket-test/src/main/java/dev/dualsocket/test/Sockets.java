@@ -1,5 +1,10 @@
 package dev.dualsocket.test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+
 import dev.dualsocket.SocketRole;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.SocketSnapshot;
@@ -11,6 +16,19 @@ import org.jspecify.annotations.Nullable;
 public final class Sockets {
 
 	private Sockets() {
+	}
+
+	/**
+	 * A port on the loopback address that nothing listens on now, for a server a test configures before it starts.
+	 * @return the port
+	 */
+	public static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	/**
