@@ -53,6 +53,9 @@ public final class Link implements DualSocketLink {
 
 	private final Responder responder;
 
+	/** Seed 003: finds out what failed when a socket does, beside the recovery procedure. */
+	private final DiagnosisLadder diagnosis;
+
 	private final Object drainSignal = new Object();
 
 	private Recovery recovery = NoRecovery.INSTANCE;
@@ -69,6 +72,7 @@ public final class Link implements DualSocketLink {
 				this::signalIfClosed);
 		this.responder = new Responder(context, id, this.states, this.sockets.inbound(), observations,
 				this::signalIfClosed);
+		this.diagnosis = new DiagnosisLadder(this, context, this.states, this.sockets);
 	}
 
 	/**
@@ -81,6 +85,7 @@ public final class Link implements DualSocketLink {
 	public static Link client(LinkContext context, String id, SocketConnector connector) {
 		Link link = new Link(context, id, Session.opening(0, context.settings()));
 		link.recovery = new ClientRecovery(link, connector);
+		link.diagnosis.alternatesFrom(connector);
 		link.recovery.start();
 		return link;
 	}
@@ -263,7 +268,10 @@ public final class Link implements DualSocketLink {
 					StateChange.because(StateChange.PEER_CLOSED).then(this.recovery.planAfterPeerClosed()));
 			return;
 		}
-		this.recovery.socketFailed(role, Connections.failureOf(channel), session);
+		SocketFailure failure = Connections.failureOf(channel);
+		// Only starts the diagnosis: it runs beside the procedure and never holds it up.
+		this.diagnosis.socketFailed(role, channel, failure, detached);
+		this.recovery.socketFailed(role, failure, session);
 	}
 
 	/**
@@ -432,6 +440,7 @@ public final class Link implements DualSocketLink {
 				.then("finish the requests in flight, then close both sockets"));
 		}
 		this.recovery.stop();
+		this.diagnosis.stop();
 		this.sockets.sendOnBoth(Frame.close("endpoint '" + this.context.endpointName() + "' is stopping"));
 	}
 
@@ -492,7 +501,7 @@ public final class Link implements DualSocketLink {
 		Status current = this.states.status();
 		return new LinkSnapshot(this.context.endpointName(), this.id, this.context.role(), current.state(),
 				current.since(), current.cause(), this.sockets.outbound().snapshot(), this.sockets.inbound().snapshot(),
-				this.requester.outstanding());
+				this.requester.outstanding(), this.diagnosis.last());
 	}
 
 	@Override

@@ -3,7 +3,9 @@ package dev.dualsocket.link;
 import java.time.Instant;
 
 import dev.dualsocket.EndpointRole;
+import dev.dualsocket.FailureDiagnosis;
 import dev.dualsocket.LinkState;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One link at one moment.
@@ -17,7 +19,9 @@ import dev.dualsocket.LinkState;
  * @param outbound the outbound socket
  * @param inbound the inbound socket
  * @param requestsInFlight requests sent (or waiting to be sent) and not yet answered
+ * @param diagnosis the last diagnosis of a socket failure that reached its verdict (seed 003), or {@code null}
  */
 public record LinkSnapshot(String endpoint, String linkId, EndpointRole role, LinkState state, Instant since,
-		String cause, SocketSnapshot outbound, SocketSnapshot inbound, int requestsInFlight) {
+		String cause, SocketSnapshot outbound, SocketSnapshot inbound, int requestsInFlight,
+		@Nullable FailureDiagnosis diagnosis) {
 }
