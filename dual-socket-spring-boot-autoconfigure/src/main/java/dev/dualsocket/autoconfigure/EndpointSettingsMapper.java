@@ -216,6 +216,8 @@ final class EndpointSettingsMapper {
 			.recovery(values.positive("recovery.probe-timeout", (p) -> p.getRecovery().getProbeTimeout()),
 					values.positive("recovery.wait-timeout", (p) -> p.getRecovery().getWaitTimeout()),
 					values.positive("recovery.timeout", (p) -> p.getRecovery().getTimeout()))
+			.diagnosis(values.get("diagnosis.enabled", (p) -> p.getDiagnosis().getEnabled()),
+					values.positive("diagnosis.step-timeout", (p) -> p.getDiagnosis().getStepTimeout()))
 			.build();
 	}
 
