@@ -50,14 +50,14 @@ class DiagnosisTests {
 	 * Fast heartbeats; a socket's re-connect gives up after two short attempts, so a recovery procedure ends within
 	 * about a second whatever the peer does, and the diagnosis's steps may take their full second.
 	 */
-	private static final LinkSettings SETTINGS = TestBed.FAST.toBuilder()
+	static final LinkSettings SETTINGS = TestBed.FAST.toBuilder()
 		.connectTimeout(Duration.ofMillis(500))
 		.reconnect(2, Duration.ofMillis(20), 2.0, Duration.ofMillis(100))
 		.diagnosis(true, Duration.ofSeconds(1))
 		.build();
 
 	/** The longest the recovery procedure may take with these settings: probe or two attempts, and some room. */
-	private static final Duration RECOVERY_BOUND = Duration.ofSeconds(3);
+	static final Duration RECOVERY_BOUND = Duration.ofSeconds(3);
 
 	private static final Duration BOUND = Duration.ofSeconds(20);
 

@@ -48,13 +48,9 @@ class NetworkDiagnosisTests {
 	private static final String ROUTER_SUBNET = "10.213.89";
 
 	/** As in {@link DiagnosisTests}: a recovery procedure ends within about a second whatever the peer does. */
-	private static final LinkSettings SETTINGS = TestBed.FAST.toBuilder()
-		.connectTimeout(Duration.ofMillis(500))
-		.reconnect(2, Duration.ofMillis(20), 2.0, Duration.ofMillis(100))
-		.diagnosis(true, Duration.ofSeconds(1))
-		.build();
+	private static final LinkSettings SETTINGS = DiagnosisTests.SETTINGS;
 
-	private static final Duration RECOVERY_BOUND = Duration.ofSeconds(3);
+	private static final Duration RECOVERY_BOUND = DiagnosisTests.RECOVERY_BOUND;
 
 	private static final Duration BOUND = Duration.ofSeconds(20);
 
