@@ -95,8 +95,8 @@ class DiagnosisTests {
 		await().atMost(BOUND).until(() -> link.getState() == LinkState.NORMAL);
 		assertStateChangesCarry(this.bed.events, "client", FailureVerdict.PEER_PROCESS_DOWN);
 		assertLastChangeIsNormalCarrying(FailureVerdict.PEER_PROCESS_DOWN);
-		// Both sockets failed; one diagnosis covers both.
-		assertThat(this.bed.events.ofType(SocketFailedEvent.class, "client")).hasSize(2);
+		// Both sockets failed (the second one's failure is seen unless the procedure closed it first); one diagnosis.
+		assertThat(this.bed.events.ofType(SocketFailedEvent.class, "client")).hasSizeBetween(1, 2);
 		assertThat(this.bed.events.ofType(LinkDiagnosedEvent.class, "client")).hasSize(1);
 	}
 
