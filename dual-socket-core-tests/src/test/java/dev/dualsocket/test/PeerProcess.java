@@ -158,6 +158,46 @@ public final class PeerProcess {
 			this.commands.println(line);
 		}
 
+		/**
+		 * The process id.
+		 * @return the id
+		 */
+		public long pid() {
+			return this.process.pid();
+		}
+
+		/**
+		 * Stops the process ({@code SIGSTOP}): it keeps its sockets, its kernel still accepts connections and
+		 * acknowledges data, but it runs nothing until {@link #resume()}. Skips the calling test where
+		 * {@code kill} cannot be run.
+		 */
+		public void suspend() throws IOException, InterruptedException {
+			signal("STOP");
+		}
+
+		/**
+		 * Lets a stopped process run again ({@code SIGCONT}).
+		 */
+		public void resume() throws IOException, InterruptedException {
+			signal("CONT");
+		}
+
+		private void signal(String signal) throws IOException, InterruptedException {
+			Process kill;
+			try {
+				kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid())).redirectErrorStream(true).start();
+			}
+			catch (IOException ex) {
+				org.junit.jupiter.api.Assumptions.abort("cannot send SIG" + signal + ": kill is not available here ("
+						+ ex.getMessage() + ")");
+				throw ex;
+			}
+			String output = new String(kill.getInputStream().readAllBytes(), UTF_8);
+			if (kill.waitFor() != 0) {
+				throw new IOException("kill -" + signal + " " + pid() + " failed: " + output.trim());
+			}
+		}
+
 		/** Kills the process as a crash would: SIGKILL, no orderly close. */
 		public void kill() throws InterruptedException {
 			this.process.destroyForcibly();
@@ -166,6 +206,7 @@ public final class PeerProcess {
 
 		@Override
 		public void close() throws InterruptedException {
+			// SIGKILL ends a stopped process too.
 			kill();
 		}
 

@@ -1,5 +1,6 @@
 package dev.dualsocket.endpoint;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -183,6 +184,15 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 		if (hasStandby()) {
 			moveTo((this.currentAddress + 1) % this.addresses.size(), "the address it used was lost");
 		}
+	}
+
+	@Override
+	public @Nullable InetSocketAddress alternateAddress() {
+		if (!hasStandby()) {
+			return null;
+		}
+		EndpointSettings.Address next = this.addresses.get((this.currentAddress + 1) % this.addresses.size());
+		return InetSocketAddress.createUnresolved(next.host(), next.port());
 	}
 
 	private void moveTo(int next, String why) {

@@ -2,6 +2,7 @@ package dev.dualsocket.event;
 
 import java.time.Instant;
 
+import dev.dualsocket.FailureVerdict;
 import dev.dualsocket.LinkState;
 import dev.dualsocket.RecoveryProcedure;
 import dev.dualsocket.SocketRole;
@@ -22,14 +23,23 @@ public class LinkStateChangedEvent extends DualSocketEvent {
 
 	private final @Nullable RecoveryProcedure procedure;
 
+	private final @Nullable FailureVerdict diagnosis;
+
 	public LinkStateChangedEvent(String endpoint, String linkId, LinkState from, LinkState to, String cause,
 			@Nullable SocketRole socket, @Nullable RecoveryProcedure procedure, Instant time) {
+		this(endpoint, linkId, from, to, cause, socket, procedure, null, time);
+	}
+
+	public LinkStateChangedEvent(String endpoint, String linkId, LinkState from, LinkState to, String cause,
+			@Nullable SocketRole socket, @Nullable RecoveryProcedure procedure, @Nullable FailureVerdict diagnosis,
+			Instant time) {
 		super(endpoint, linkId, time);
 		this.from = from;
 		this.to = to;
 		this.cause = cause;
 		this.socket = socket;
 		this.procedure = procedure;
+		this.diagnosis = diagnosis;
 	}
 
 	@Override
@@ -71,10 +81,22 @@ public class LinkStateChangedEvent extends DualSocketEvent {
 		return this.procedure;
 	}
 
+	/**
+	 * The verdict of the diagnosis of the socket failure the link is recovering from (seed 003), once it is known.
+	 * The diagnosis never delays the recovery procedure: the move to {@code RECOVERING} comes before any verdict, and
+	 * a fast move on (to {@code DISCONNECTED}, say) may come before it too. Every change published after the verdict,
+	 * up to and including the next move to {@code NORMAL}, carries it; the verdict itself is always published as a
+	 * {@link LinkDiagnosedEvent}.
+	 * @return the verdict, or {@code null} when none is known (yet), or the change has nothing to do with a failure
+	 */
+	public @Nullable FailureVerdict getDiagnosis() {
+		return this.diagnosis;
+	}
+
 	@Override
 	public String toString() {
 		return "LinkStateChangedEvent[" + getEndpoint() + "/" + getLinkId() + " " + this.from + " -> " + this.to + " ("
-				+ this.cause + ")]";
+				+ this.cause + ")" + ((this.diagnosis != null) ? " diagnosis " + this.diagnosis : "") + "]";
 	}
 
 }

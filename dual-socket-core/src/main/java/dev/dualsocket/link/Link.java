@@ -53,6 +53,9 @@ public final class Link implements DualSocketLink {
 
 	private final Responder responder;
 
+	/** Seed 003: finds out what failed when a socket does, beside the recovery procedure. */
+	private final DiagnosisLadder diagnosis;
+
 	private final Object drainSignal = new Object();
 
 	private Recovery recovery = NoRecovery.INSTANCE;
@@ -72,6 +75,7 @@ public final class Link implements DualSocketLink {
 		if (this.states.status().quiescedHere()) {
 			this.responder.hold(session);
 		}
+		this.diagnosis = new DiagnosisLadder(this, context, this.states, this.sockets);
 	}
 
 	/**
@@ -84,6 +88,7 @@ public final class Link implements DualSocketLink {
 	public static Link client(LinkContext context, String id, SocketConnector connector) {
 		Link link = new Link(context, id, Session.opening(0, context.settings()));
 		link.recovery = new ClientRecovery(link, connector);
+		link.diagnosis.alternatesFrom(connector);
 		link.recovery.start();
 		return link;
 	}
@@ -270,7 +275,10 @@ public final class Link implements DualSocketLink {
 					StateChange.because(StateChange.PEER_CLOSED).then(this.recovery.planAfterPeerClosed()));
 			return;
 		}
-		this.recovery.socketFailed(role, Connections.failureOf(channel), session);
+		SocketFailure failure = Connections.failureOf(channel);
+		// Only starts the diagnosis: it runs beside the procedure and never holds it up.
+		this.diagnosis.socketFailed(role, channel, failure, detached);
+		this.recovery.socketFailed(role, failure, session);
 	}
 
 	/**
@@ -511,6 +519,7 @@ public final class Link implements DualSocketLink {
 			session = this.states.session();
 		}
 		this.recovery.stop();
+		this.diagnosis.stop();
 		this.responder.refuse();
 		this.sockets.sendCloseOnBoth("endpoint '" + this.context.endpointName() + "' is stopping",
 				this.responder.lastTaken(session));
@@ -574,7 +583,8 @@ public final class Link implements DualSocketLink {
 		Status current = this.states.status();
 		return new LinkSnapshot(this.context.endpointName(), this.id, this.context.role(), current.state(),
 				current.since(), current.cause(), this.sockets.outbound().snapshot(), this.sockets.inbound().snapshot(),
-				this.requester.outstanding(), current.quiescedHere(), current.peerQuiesced(), this.responder.heldCount());
+				this.requester.outstanding(), current.quiescedHere(), current.peerQuiesced(), this.responder.heldCount(),
+				this.diagnosis.last());
 	}
 
 	@Override

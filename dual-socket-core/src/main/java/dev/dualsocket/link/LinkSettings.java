@@ -23,10 +23,11 @@ import java.time.Duration;
  * @param reconnect how a client re-connects
  * @param recovery the bounds of the recovery procedures
  * @param quiesce what a link does while it is quiesced
+ * @param diagnosis whether and how a socket failure is diagnosed (seed 003)
  */
 public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout, Duration requestTimeout,
 		Duration connectTimeout, int maxFrameSize, int duplicateCacheSize, long duplicateCacheBytes,
-		int maxRequestsInFlight, Reconnect reconnect, Recovery recovery, Quiesce quiesce) {
+		int maxRequestsInFlight, Reconnect reconnect, Recovery recovery, Quiesce quiesce, Diagnosis diagnosis) {
 
 	/** The shortest heartbeat interval: a peer closes a connection that sends more than 50 heartbeats a second. */
 	public static final Duration MIN_HEARTBEAT_INTERVAL = Duration.ofMillis(50);
@@ -109,6 +110,32 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 	}
 
 	/**
+	 * Whether and how a socket failure is diagnosed (seed 003): beside the recovery procedure, never delaying it, the
+	 * link probes its other socket (bounded by {@code recovery.probeTimeout}), then makes a fresh TCP connection to
+	 * the peer, looks at its local interface and tries an alternate address, each bounded by {@code stepTimeout}. So
+	 * a diagnosis takes at most {@code probeTimeout} plus three times {@code stepTimeout}.
+	 *
+	 * @param enabled whether socket failures are diagnosed at all
+	 * @param stepTimeout the bound of each step after the probe
+	 */
+	public record Diagnosis(boolean enabled, Duration stepTimeout) {
+
+		/** On, with steps of at most 1 s. */
+		public static final Diagnosis DEFAULT = new Diagnosis(true, Duration.ofSeconds(1));
+
+		/**
+		 * Checks the step timeout.
+		 * @throws IllegalArgumentException if it is not positive
+		 */
+		public Diagnosis {
+			if (stepTimeout.isNegative() || stepTimeout.isZero()) {
+				throw new IllegalArgumentException("diagnosis step timeout must be positive, was " + stepTimeout);
+			}
+		}
+
+	}
+
+	/**
 	 * What this side's own requests do while it is quiesced.
 	 */
 	public enum OwnRequests {
@@ -134,7 +161,7 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 	 * requests time out after 5 s, 5 re-connect attempts from 100 ms doubling to at most 5 s, re-establishment every
 	 * 5 s without limit, probe timeout 1 s, wait timeout 10 s, recovery timeout 30 s, 1 MiB frames, 10,000 requests in
 	 * flight, 10,000 responses and 8 MiB of them kept for re-sent requests; while quiesced, 1,000 requests and 8 MiB of
-	 * the peer's wait, and this side's own requests wait too.
+	 * the peer's wait, and this side's own requests wait too; failures diagnosed in steps of at most 1 s.
 	 */
 	public static final class Builder {
 
@@ -183,6 +210,8 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 
 		private OwnRequests quiesceOwnRequests = OwnRequests.WAIT;
 
+		private Diagnosis diagnosis = Diagnosis.DEFAULT;
+
 		private Builder() {
 		}
 
@@ -209,6 +238,7 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 			this.quiesceMaxQueued = settings.quiesce.maxQueued;
 			this.quiesceMaxQueuedBytes = settings.quiesce.maxQueuedBytes;
 			this.quiesceOwnRequests = settings.quiesce.ownRequests;
+			this.diagnosis = settings.diagnosis;
 		}
 
 		public Builder heartbeat(Duration interval, Duration timeout) {
@@ -281,6 +311,11 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 			return this;
 		}
 
+		public Builder diagnosis(boolean enabled, Duration stepTimeout) {
+			this.diagnosis = new Diagnosis(enabled, stepTimeout);
+			return this;
+		}
+
 		public LinkSettings build() {
 			return new LinkSettings(this.heartbeatInterval, this.heartbeatTimeout, this.requestTimeout,
 					this.connectTimeout, this.maxFrameSize, this.duplicateCacheSize, this.duplicateCacheBytes,
@@ -288,7 +323,8 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 					new Reconnect(this.maxAttempts, this.initialBackoff, this.multiplier, this.maxBackoff, this.jitter,
 							new AfterDisconnect(this.reestablish, this.reestablishInterval, this.reestablishMaxAttempts)),
 					new Recovery(this.probeTimeout, this.waitTimeout, this.recoveryTimeout),
-					new Quiesce(this.quiesceMaxQueued, this.quiesceMaxQueuedBytes, this.quiesceOwnRequests));
+					new Quiesce(this.quiesceMaxQueued, this.quiesceMaxQueuedBytes, this.quiesceOwnRequests),
+					this.diagnosis);
 		}
 
 	}

@@ -3,7 +3,9 @@ package dev.dualsocket.link;
 import java.time.Instant;
 
 import dev.dualsocket.EndpointRole;
+import dev.dualsocket.FailureDiagnosis;
 import dev.dualsocket.LinkState;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One link at one moment.
@@ -20,8 +22,9 @@ import dev.dualsocket.LinkState;
  * @param quiesced whether this side quiesced the link (it is {@link LinkState#QUIESCED} also when only the peer did)
  * @param peerQuiesced whether the peer said it is quiesced
  * @param heldRequests the peer's requests waiting for this side to resume
+ * @param diagnosis the last diagnosis of a socket failure that reached its verdict (seed 003), or {@code null}
  */
 public record LinkSnapshot(String endpoint, String linkId, EndpointRole role, LinkState state, Instant since,
 		String cause, SocketSnapshot outbound, SocketSnapshot inbound, int requestsInFlight, boolean quiesced,
-		boolean peerQuiesced, int heldRequests) {
+		boolean peerQuiesced, int heldRequests, @Nullable FailureDiagnosis diagnosis) {
 }

@@ -64,6 +64,11 @@ final class LinkSocket {
 		return this.attachment != null;
 	}
 
+	/** How many connections were attached to this socket so far; a new one makes a new count. */
+	int connects() {
+		return this.connects.get();
+	}
+
 	/**
 	 * What the heartbeat of a connection attached in the given session reports to.
 	 */
@@ -161,11 +166,22 @@ final class LinkSocket {
 	 * @return {@code true} if it was answered in time; {@code false} if not, or if no connection is attached
 	 */
 	CompletableFuture<Boolean> probe(Duration timeout) {
+		return roundTrip(timeout).handle((rtt, failure) -> failure == null);
+	}
+
+	/**
+	 * Sends a heartbeat and reports how it went, for a diagnosis that must tell an unanswered heartbeat from a socket
+	 * that is gone.
+	 * @param timeout how long to wait
+	 * @return the round trip; a {@link java.util.concurrent.TimeoutException} if it was not answered in time; an
+	 * {@link IllegalStateException} if no connection is attached, or it closed first
+	 */
+	CompletableFuture<Duration> roundTrip(Duration timeout) {
 		Attachment current = this.attachment;
 		if (current == null) {
-			return CompletableFuture.completedFuture(false);
+			return CompletableFuture.failedFuture(new IllegalStateException("no connection attached"));
 		}
-		return current.heartbeat.probe(current.channel, timeout).handle((rtt, failure) -> failure == null);
+		return current.heartbeat.probe(current.channel, timeout);
 	}
 
 	SocketSnapshot snapshot() {

@@ -5,12 +5,14 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import dev.dualsocket.FailureVerdict;
 import dev.dualsocket.LinkState;
 import dev.dualsocket.event.DualSocketEvent;
 import dev.dualsocket.event.LinkStateChangedEvent;
 import dev.dualsocket.support.LogBudget;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The state of one link, in one field: the {@link LinkState}, since when and why, the session, and whether the peer
@@ -46,6 +48,15 @@ final class LinkStateMachine {
 
 	/** How many moves the state made; written under this object's monitor, read by the recovery-timeout timer. */
 	private volatile long moves;
+
+	/**
+	 * The verdict of the diagnosis of the failure the link is recovering from, which every change carries once it is
+	 * known, up to the next move to {@code NORMAL}; guarded by this object's monitor.
+	 */
+	private @Nullable FailureVerdict diagnosis;
+
+	/** Whether a diagnosis started since the link was last {@code NORMAL}; guarded by this object's monitor. */
+	private boolean diagnosing;
 
 	/**
 	 * @param context the endpoint's shared context
@@ -142,7 +153,13 @@ final class LinkStateMachine {
 			}
 		}
 		this.publisher.accept(new LinkStateChangedEvent(this.context.endpointName(), this.linkId, from.state, to,
-				change.cause(), change.socket(), change.procedure(), now));
+				change.cause(), change.socket(), change.procedure(), this.diagnosis, now));
+		if (to == LinkState.NORMAL || to == LinkState.CLOSED || (to == LinkState.QUIESCED && !from.state.isUp())) {
+			// The failure is behind the link (it is up again, if quiesced): a later verdict of its diagnosis says
+			// nothing of the next stay.
+			this.diagnosis = null;
+			this.diagnosing = false;
+		}
 		if (to == LinkState.RECOVERING) {
 			watch(entered);
 		}
@@ -167,6 +184,27 @@ final class LinkStateMachine {
 				this.overdue.accept(current);
 			}
 		}, bound.toNanos(), TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * A diagnosis of a socket failure starts: the changes from now on carry no verdict until it has one.
+	 */
+	synchronized void diagnosisStarted() {
+		this.diagnosis = null;
+		this.diagnosing = true;
+	}
+
+	/**
+	 * A diagnosis reached its verdict: its event is enqueued under the link's lock, so the changes enqueued after it
+	 * carry the verdict and those before it do not, unless the link was {@code NORMAL} again meanwhile.
+	 * @param verdict the verdict
+	 * @param diagnosed the event that reports it
+	 */
+	synchronized void diagnosed(FailureVerdict verdict, DualSocketEvent diagnosed) {
+		if (this.diagnosing) {
+			this.diagnosis = verdict;
+		}
+		this.publisher.accept(diagnosed);
 	}
 
 	/**

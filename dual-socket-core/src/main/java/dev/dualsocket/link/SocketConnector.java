@@ -1,9 +1,11 @@
 package dev.dualsocket.link;
 
+import java.net.InetSocketAddress;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
 
 import dev.dualsocket.SocketRole;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Connects one socket of a client's link: opens a TCP connection to the peer, sends the handshake and attaches the
@@ -38,6 +40,16 @@ public interface SocketConnector {
 	 * current address failed, or the link was lost there.
 	 */
 	default void moveToNextAddress() {
+	}
+
+	/**
+	 * The address a failure's diagnosis tries when the current one does not answer (seed 003): the one the link
+	 * would move to next.
+	 * @return the next standby address (the primary after the last standby), unresolved; {@code null} without
+	 * standby addresses
+	 */
+	default @Nullable InetSocketAddress alternateAddress() {
+		return null;
 	}
 
 }

@@ -9,7 +9,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 import dev.dualsocket.FailureCause;
 import dev.dualsocket.SocketFailure;
@@ -22,11 +24,15 @@ import org.jspecify.annotations.Nullable;
  * Fails the connections whose network interface went down (claim 6 (a) of the source patent: the communication
  * medium was disconnected). A connection is watched from the moment it joins a link; each poll looks up, once per
  * distinct local address, the interface that carries it, and fails every connection on an interface that is down or
- * that no longer has the address.
+ * that no longer has the address. It also answers, on its own thread, whether the interface of one address is up, for
+ * the diagnosis of a failed socket.
  */
 public final class InterfaceMonitor {
 
 	private static final Log logger = LogFactory.getLog(InterfaceMonitor.class);
+
+	/** Where a single look-up runs: the monitor's own thread, never an I/O thread (it makes system calls). */
+	private final Executor lookups;
 
 	private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
 
@@ -38,6 +44,24 @@ public final class InterfaceMonitor {
 	private final Map<InetAddress, String> states = new ConcurrentHashMap<>();
 
 	private static final String UP = "";
+
+	/**
+	 * @param lookups runs {@link #check(InetAddress)}: the thread that also polls
+	 */
+	public InterfaceMonitor(Executor lookups) {
+		this.lookups = lookups;
+	}
+
+	/**
+	 * Looks up whether the interface that carries a local address is up, on the monitor's thread: for the diagnosis
+	 * of a failed socket (seed 003), which must not make system calls on an I/O thread.
+	 * @param address a local address
+	 * @return completes with why the address's interface is down, or with {@code null} if it is up (or its state
+	 * cannot be read); fails if the monitor has stopped
+	 */
+	public CompletableFuture<@Nullable String> check(InetAddress address) {
+		return CompletableFuture.supplyAsync(() -> whyDown(address), this.lookups);
+	}
 
 	/**
 	 * Watches a connection until it closes, if its interface is up as far as the last look showed.

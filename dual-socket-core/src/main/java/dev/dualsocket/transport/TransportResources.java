@@ -56,7 +56,7 @@ public final class TransportResources implements AutoCloseable {
 
 	private final ScheduledExecutorService monitorExecutor;
 
-	private final InterfaceMonitor interfaceMonitor = new InterfaceMonitor();
+	private final InterfaceMonitor interfaceMonitor;
 
 	/** Threads that deliver events and request observations; a listener that blocks holds one of them. */
 	private static final int EVENT_THREADS = 2;
@@ -75,6 +75,7 @@ public final class TransportResources implements AutoCloseable {
 		this.recoveryExecutor = pool(settings.recoveryThreads(), Integer.MAX_VALUE, "dual-socket-recovery");
 		this.eventThreads = new EventThreads(EVENT_THREADS);
 		this.monitorExecutor = Executors.newSingleThreadScheduledExecutor(threads("dual-socket-monitor"));
+		this.interfaceMonitor = new InterfaceMonitor(this.monitorExecutor);
 		long poll = settings.interfacePollInterval().toMillis();
 		this.monitorExecutor.scheduleWithFixedDelay(this::pollInterfaces, poll, poll, TimeUnit.MILLISECONDS);
 		logger.debug("Transport started with " + (this.nativeTransport ? "native epoll" : "NIO") + " I/O");

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.dualsocket.FailureDiagnosis;
 import dev.dualsocket.link.LinkSnapshot;
 import dev.dualsocket.link.SocketSnapshot;
 import org.jspecify.annotations.Nullable;
@@ -12,7 +13,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Describes a link for operators, the same way in health details and in the {@code dualsocket} actuator endpoint:
  * state and since when, why, the peer, each socket's state, re-connects and failures, the last failure and when,
- * heartbeat round trip, and requests in flight.
+ * heartbeat round trip, requests in flight, and the last diagnosis of a failure (its verdict, when, and each step).
  */
 public final class LinkDetails {
 
@@ -37,6 +38,30 @@ public final class LinkDetails {
 		details.put("quiesced", link.quiesced());
 		details.put("peerQuiesced", link.peerQuiesced());
 		details.put("heldRequests", link.heldRequests());
+		FailureDiagnosis diagnosis = link.diagnosis();
+		if (diagnosis != null) {
+			details.put("diagnosis", diagnosis(diagnosis));
+		}
+		return details;
+	}
+
+	/** The last diagnosis of a socket failure (seed 003): the verdict, when, for which failure, and each step. */
+	private static Map<String, Object> diagnosis(FailureDiagnosis diagnosis) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("verdict", diagnosis.verdict().name());
+		details.put("at", diagnosis.finishedAt().toString());
+		details.put("socket", diagnosis.socket().label());
+		details.put("failure", diagnosis.failure().toString());
+		details.put("steps", diagnosis.steps().stream().map(LinkDetails::step).toList());
+		return details;
+	}
+
+	private static Map<String, Object> step(FailureDiagnosis.Step step) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("step", step.step().name());
+		details.put("outcome", step.outcome().name());
+		details.put("detail", step.detail());
+		details.put("millis", step.duration().toMillis());
 		return details;
 	}
 

@@ -131,6 +131,12 @@ public class DualSocketProperties {
 		@NestedConfigurationProperty
 		private final Quiesce quiesce = new Quiesce();
 
+		/**
+		 * Diagnosis of socket failures (seed 003): what failed, found beside the recovery procedure.
+		 */
+		@NestedConfigurationProperty
+		private final Diagnosis diagnosis = new Diagnosis();
+
 		static LinkProperties withDefaults() {
 			LinkProperties defaults = new LinkProperties();
 			defaults.heartbeat.setInterval(Duration.ofSeconds(1));
@@ -155,6 +161,8 @@ public class DualSocketProperties {
 			defaults.quiesce.setMaxQueued(1000);
 			defaults.quiesce.setMaxQueuedBytes(DataSize.ofMegabytes(8));
 			defaults.quiesce.setOwnRequests(OwnRequests.WAIT);
+			defaults.diagnosis.setEnabled(true);
+			defaults.diagnosis.setStepTimeout(Duration.ofSeconds(1));
 			return defaults;
 		}
 
@@ -220,6 +228,10 @@ public class DualSocketProperties {
 
 		public Quiesce getQuiesce() {
 			return this.quiesce;
+		}
+
+		public Diagnosis getDiagnosis() {
+			return this.diagnosis;
 		}
 
 	}
@@ -505,6 +517,43 @@ public class DualSocketProperties {
 
 		public void setTimeout(@Nullable Duration timeout) {
 			this.timeout = timeout;
+		}
+
+	}
+
+	/**
+	 * Diagnosis of socket failures (seed 003).
+	 */
+	public static class Diagnosis {
+
+		/**
+		 * Whether a socket failure is diagnosed: the other socket probed (within recovery.probe-timeout), a fresh TCP
+		 * connection made to the peer (a client only; nothing is sent on it and it is closed at once), the local
+		 * interface looked at, and the next standby address tried. The verdict goes into the link's state events, its
+		 * health details, the dualsocket.link.diagnoses metric and the log. It never delays the recovery.
+		 */
+		private @Nullable Boolean enabled;
+
+		/**
+		 * Bound of each step after the probe (the fresh connect, the interface, the standby address). A diagnosis takes
+		 * at most recovery.probe-timeout plus three times this.
+		 */
+		private @Nullable Duration stepTimeout;
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable Duration getStepTimeout() {
+			return this.stepTimeout;
+		}
+
+		public void setStepTimeout(@Nullable Duration stepTimeout) {
+			this.stepTimeout = stepTimeout;
 		}
 
 	}

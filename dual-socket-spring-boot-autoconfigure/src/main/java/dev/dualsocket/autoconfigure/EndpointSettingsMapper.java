@@ -223,6 +223,8 @@ final class EndpointSettingsMapper {
 					values.positive("recovery.timeout", (p) -> p.getRecovery().getTimeout()))
 			.quiesce(values.atLeast("quiesce.max-queued", (p) -> p.getQuiesce().getMaxQueued(), 0),
 					maxQueuedBytes.toBytes(), values.get("quiesce.own-requests", (p) -> p.getQuiesce().getOwnRequests()))
+			.diagnosis(values.get("diagnosis.enabled", (p) -> p.getDiagnosis().getEnabled()),
+					values.positive("diagnosis.step-timeout", (p) -> p.getDiagnosis().getStepTimeout()))
 			.build();
 	}
 

@@ -143,6 +143,15 @@ public final class NetnsRouter implements AutoCloseable {
 	}
 
 	/**
+	 * Drops every packet that crosses the router, both ways: the connections through it go silent and new ones time
+	 * out, as when the path is down.
+	 * @throws IOException if iptables refuses
+	 */
+	public void dropEverything() throws IOException {
+		inNamespace("iptables", "-I", "FORWARD", "-j", "DROP");
+	}
+
+	/**
 	 * Drops nothing any more.
 	 * @throws IOException if iptables refuses
 	 */

@@ -15,6 +15,7 @@ import dev.dualsocket.endpoint.DualSocketEndpointRegistry;
 import dev.dualsocket.event.DualSocketEvent;
 import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.event.LimitExceededEvent;
+import dev.dualsocket.event.LinkDiagnosedEvent;
 import dev.dualsocket.event.LinkStateChangedEvent;
 import dev.dualsocket.event.SocketFailedEvent;
 import dev.dualsocket.link.RequestObserver;
@@ -36,7 +37,11 @@ import org.springframework.beans.factory.ObjectProvider;
  * {@code disconnected}, {@code closed}), from the start of a recovery procedure to its end;</li>
  * <li>{@code dualsocket.limits.exceeded}: counter per endpoint and limit ({@code links}, {@code pending-handshakes},
  * {@code connections-per-address}, {@code heartbeat-rate}, {@code handshake-frame-size}, {@code frame-size},
- * {@code requests-in-flight}): each connection, link or request a limit refused or closed.</li>
+ * {@code requests-in-flight}): each connection, link or request a limit refused or closed;</li>
+ * <li>{@code dualsocket.link.diagnoses}: counter per endpoint, socket and verdict ({@code socket_only},
+ * {@code peer_process_down}, {@code peer_process_stuck}, {@code peer_host_unreachable},
+ * {@code local_interface_down}, {@code path_down_alternate_ok}, {@code inconclusive}): each diagnosis of a socket
+ * failure that reached its verdict (seed 003).</li>
  * </ul>
  */
 public class DualSocketMetrics implements RequestObserver, DualSocketEventListener {
@@ -77,6 +82,15 @@ public class DualSocketMetrics implements RequestObserver, DualSocketEventListen
 			this.meterRegistry
 				.counter("dualsocket.socket.failures", "endpoint", failure.getEndpoint(), "socket",
 						failure.getSocket().label(), "cause", failure.getFailure().cause().name().toLowerCase(Locale.ROOT))
+				.increment();
+		}
+		else if (event instanceof LinkDiagnosedEvent diagnosed) {
+			Counter.builder("dualsocket.link.diagnoses")
+				.description("Diagnoses of dual-socket socket failures, by verdict: what failed")
+				.tag("endpoint", diagnosed.getEndpoint())
+				.tag("socket", diagnosed.getDiagnosis().socket().label())
+				.tag("verdict", diagnosed.getVerdict().tag())
+				.register(this.meterRegistry)
 				.increment();
 		}
 		else if (event instanceof LimitExceededEvent exceeded) {
