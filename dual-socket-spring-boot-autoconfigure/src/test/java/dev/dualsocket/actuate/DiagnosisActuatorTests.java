@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -50,13 +45,11 @@ import org.springframework.test.context.DynamicPropertySource;
 				"dual-socket.endpoints.exchange.host=127.0.0.1", "dual-socket.endpoints.exchange.link-id=orders-1" })
 class DiagnosisActuatorTests {
 
-	private static final int SERVER_PORT = freePort();
+	private static final int SERVER_PORT = Sockets.freePort();
 
 	private static final FaultProxy PROXY = proxy();
 
 	private static final String CLIENT = "$.components.dualSocket.components.exchange";
-
-	private final HttpClient http = HttpClient.newHttpClient();
 
 	@LocalServerPort
 	int port;
@@ -114,17 +107,7 @@ class DiagnosisActuatorTests {
 	}
 
 	private HttpResponse<String> get(String path) throws Exception {
-		return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path)).GET().build(),
-				HttpResponse.BodyHandlers.ofString());
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return new ActuatorHttp(this.port).get(path);
 	}
 
 	private static FaultProxy proxy() {
