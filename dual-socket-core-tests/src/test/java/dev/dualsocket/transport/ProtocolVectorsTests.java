@@ -128,6 +128,23 @@ class ProtocolVectorsTests {
 	}
 
 	@Test
+	void messageTypeExampleMatchesTheDocument() throws IOException {
+		Frame frame = new Frame(FrameType.REQUEST, 42, "ping".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+				dev.dualsocket.link.RequestHeaders.ofType("quote").toFields());
+		assertVector(frame, "00 00 00 19  10  01  00 00 00 00 00 00 00 2a  00 09 | 00 01 00 05 71 75 6f 74 65  70 69 6e 67");
+		Frame read = decodeOn(2, "000000191001000000000000002a0009000100057175 6f74 6570696e67".replace(" ", ""));
+		assertThat(dev.dualsocket.link.RequestHeaders.fromFields(read.fields()).messageType()).isEqualTo("quote");
+	}
+
+	@Test
+	void aMessageTypeWithAControlCharacterIsAProtocolViolation() {
+		org.assertj.core.api.Assertions
+			.assertThatThrownBy(() -> decodeOn(2, "000000191001000000000000002a000900010005710a6f746570696e67"))
+			.isInstanceOf(ProtocolViolationException.class)
+			.hasMessageContaining("control character");
+	}
+
+	@Test
 	void unknownCriticalHeaderFieldIsAProtocolViolation() {
 		org.assertj.core.api.Assertions
 			.assertThatThrownBy(() -> decodeOn(2, "000000161001000000000000002a0006ff010002616270696e67"))

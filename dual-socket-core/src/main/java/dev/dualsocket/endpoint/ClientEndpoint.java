@@ -292,6 +292,11 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 		return requireLink().request(payload, responseType);
 	}
 
+	@Override
+	public <T> CompletableFuture<T> request(String messageType, Object payload, Class<T> responseType) {
+		return requireLink().request(messageType, payload, responseType);
+	}
+
 	private Link requireLink() {
 		Link current = this.link;
 		if (current == null) {

@@ -49,6 +49,17 @@ public interface DualSocketEndpoint {
 	<T> CompletableFuture<T> request(Object payload, Class<T> responseType);
 
 	/**
+	 * Sends a request of a message type on a client endpoint's link.
+	 * @param <T> the response type
+	 * @param messageType the message type
+	 * @param payload the request payload
+	 * @param responseType the type the response is decoded to
+	 * @return the response, as described by {@link DualSocketLink#request(String, Object, Class)}
+	 * @throws IllegalStateException on a server endpoint, or before the endpoint started
+	 */
+	<T> CompletableFuture<T> request(String messageType, Object payload, Class<T> responseType);
+
+	/**
 	 * The link with the given id.
 	 * @param linkId the link id
 	 * @return the link

@@ -312,6 +312,11 @@ public final class ServerEndpoint extends AbstractEndpoint {
 	}
 
 	@Override
+	public <T> CompletableFuture<T> request(String messageType, Object payload, Class<T> responseType) {
+		return request(new byte[0]).thenApply(responseType::cast);
+	}
+
+	@Override
 	public Optional<DualSocketLink> findLink(String linkId) {
 		return Optional.ofNullable(this.links.get(linkId));
 	}

@@ -55,6 +55,19 @@ public interface DualSocketLink {
 	<T> CompletableFuture<T> request(Object payload, Class<T> responseType);
 
 	/**
+	 * Sends a request of a message type (section 2.1 of the protocol): the peer answers it with its handler for that
+	 * type, or {@code NO_HANDLER} if it has none. {@link #request(Object, Class)} sends the simple name of the
+	 * payload's class as the type ({@link MessageTypes}); this names it.
+	 * @param <T> the response type
+	 * @param messageType the message type, 1 to 255 bytes of UTF-8 without control characters
+	 * @param payload the request payload
+	 * @param responseType the type the response is decoded to
+	 * @return the decoded response, as {@link #request(Object, Class)}; fails with an
+	 * {@link IllegalArgumentException} for a message type that breaks its rule
+	 */
+	<T> CompletableFuture<T> request(String messageType, Object payload, Class<T> responseType);
+
+	/**
 	 * Drops the link and establishes it again: a client closes both sockets and re-connects them at once in a new
 	 * session; a server closes the link and waits for its client to come back.
 	 */

@@ -223,6 +223,11 @@ public final class Link implements DualSocketLink {
 		return this.requester.request(payload, responseType);
 	}
 
+	@Override
+	public <T> CompletableFuture<T> request(String messageType, Object payload, Class<T> responseType) {
+		return this.requester.request(messageType, payload, responseType);
+	}
+
 	// ----------------------------------------------------------------------------------------------------------
 	// Sockets
 	// ----------------------------------------------------------------------------------------------------------

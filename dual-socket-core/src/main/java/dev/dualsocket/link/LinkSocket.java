@@ -156,7 +156,9 @@ final class LinkSocket {
 		if (current == null || current.session != session) {
 			return false;
 		}
-		current.writer.write(frame);
+		// Header fields are version 2's (section 2.1): a version-1 peer gets the payload alone.
+		current.writer.write((frame.fields().isEmpty() || Connections.carriesHeaderFields(current.channel)) ? frame
+				: new Frame(frame.type(), frame.id(), frame.payload()));
 		return true;
 	}
 

@@ -14,6 +14,9 @@ import java.util.function.Supplier;
 
 import dev.dualsocket.RequestTimeoutException;
 import dev.dualsocket.link.RequestObserver.Outcome;
+import dev.dualsocket.transport.FieldList;
+import dev.dualsocket.transport.Frame;
+import dev.dualsocket.transport.FrameType;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
 import io.netty.util.TimerTask;
@@ -49,12 +52,22 @@ final class OutstandingRequests {
 	}
 
 	Outstanding register(byte[] payload) {
+		return register(payload, FieldList.EMPTY);
+	}
+
+	/**
+	 * Registers a request with its header fields, which every copy of it sent again carries too.
+	 * @param payload the payload
+	 * @param fields the header fields
+	 * @return the request, not sent yet
+	 */
+	Outstanding register(byte[] payload, FieldList fields) {
 		Outstanding request;
 		// Taking the id and entering it are one step under the lock that lowWatermark() reads under: otherwise the
 		// watermark could see the id taken but not yet entered, report it as answered, and the receiver would answer
 		// the request DUPLICATE_EXPIRED when it arrives.
 		synchronized (this.registration) {
-			request = new Outstanding(this.lastId.incrementAndGet(), payload, this.timeout.toNanos());
+			request = new Outstanding(this.lastId.incrementAndGet(), payload, fields, this.timeout.toNanos());
 			this.requests.put(request.id, request);
 		}
 		return request;
@@ -232,6 +245,8 @@ final class OutstandingRequests {
 
 		private final byte[] payload;
 
+		private final FieldList fields;
+
 		private final CompletableFuture<byte[]> future;
 
 		private final long startNanos;
@@ -244,9 +259,10 @@ final class OutstandingRequests {
 		/** The session the request first went out in; {@code null} until it is sent. It is never sent in another. */
 		private volatile @Nullable Session sentIn;
 
-		Outstanding(long id, byte[] payload, long timeoutNanos) {
+		Outstanding(long id, byte[] payload, FieldList fields, long timeoutNanos) {
 			this.id = id;
 			this.payload = payload;
+			this.fields = fields;
 			this.future = new CompletableFuture<>();
 			this.startNanos = System.nanoTime();
 			this.deadlineNanos = this.startNanos + timeoutNanos;
@@ -257,6 +273,7 @@ final class OutstandingRequests {
 		Outstanding(long id, Outstanding busy) {
 			this.id = id;
 			this.payload = busy.payload;
+			this.fields = busy.fields;
 			this.future = busy.future;
 			this.startNanos = busy.startNanos;
 			this.deadlineNanos = busy.deadlineNanos;
@@ -290,6 +307,11 @@ final class OutstandingRequests {
 
 		byte[] payload() {
 			return this.payload;
+		}
+
+		/** The request as it goes on the wire. */
+		Frame frame() {
+			return new Frame(FrameType.REQUEST, this.id, this.payload, this.fields);
 		}
 
 		CompletableFuture<byte[]> future() {

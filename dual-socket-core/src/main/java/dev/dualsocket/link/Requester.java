@@ -23,6 +23,7 @@ import dev.dualsocket.transport.Frame;
 import dev.dualsocket.transport.FrameType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The requests this side of a link sends, on its outbound socket: registers each one, sends it in the session it
@@ -72,6 +73,13 @@ final class Requester {
 	}
 
 	CompletableFuture<byte[]> request(byte[] payload) {
+		return request(RequestHeaders.NONE, payload);
+	}
+
+	/**
+	 * Sends a request with header fields (section 2.1 of the protocol), which a version-1 connection leaves out.
+	 */
+	CompletableFuture<byte[]> request(RequestHeaders headers, byte[] payload) {
 		int maxFrameSize = this.context.settings().maxFrameSize();
 		if (Frame.HEADER_LENGTH + payload.length > maxFrameSize) {
 			return CompletableFuture.failedFuture(new IllegalArgumentException("A request payload of " + payload.length
@@ -101,7 +109,7 @@ final class Requester {
 					null, Limit.REQUESTS_IN_FLIGHT, why, this.context.now()));
 			return CompletableFuture.failedFuture(new TooManyRequestsInFlightException(why));
 		}
-		Outstanding request = this.outstanding.register(payload);
+		Outstanding request = this.outstanding.register(payload, headers.toFields());
 		// Read after registering: if a disconnect comes later, it fails this request. Until the link is established
 		// nothing is sent; completing the establishment sends it. While the outbound socket is down the request
 		// waits: attaching the socket in this session sends it.
@@ -117,6 +125,10 @@ final class Requester {
 	}
 
 	<T> CompletableFuture<T> request(Object payload, Class<T> responseType) {
+		return request(MessageTypes.of(payload), payload, responseType);
+	}
+
+	<T> CompletableFuture<T> request(@Nullable String messageType, Object payload, Class<T> responseType) {
 		PayloadCodec codec = this.context.codec();
 		byte[] bytes;
 		try {
@@ -125,7 +137,14 @@ final class Requester {
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
-		return request(bytes).thenApply((response) -> responseType.cast(codec.decode(response, responseType)));
+		RequestHeaders headers;
+		try {
+			headers = RequestHeaders.ofType(messageType);
+		}
+		catch (IllegalArgumentException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		return request(headers, bytes).thenApply((response) -> responseType.cast(codec.decode(response, responseType)));
 	}
 
 	/**
@@ -137,7 +156,7 @@ final class Requester {
 			return; // quiesced with quiesce.own-requests=wait: it goes out on resuming, or times out
 		}
 		if (request.sendIn(session)) {
-			this.outbound.send(Frame.request(request.id(), request.payload()), session);
+			this.outbound.send(request.frame(), session);
 		}
 	}
 

@@ -3,6 +3,9 @@ package dev.dualsocket.link;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -343,31 +346,47 @@ final class Responder {
 			.toFrame(request.id()), session);
 	}
 
+	/**
+	 * Runs one request's handler. A handler that answers later ({@link RequestHandler#handleAsync}) frees the handler
+	 * thread at once; the request counts as unanswered, for back-pressure and for an orderly close, until it answers.
+	 */
 	private void serve(Frame request, Session session) {
 		long started = System.nanoTime();
-		Frame reply;
 		RequestHandler handler = this.context.handler();
 		if (handler == null) {
-			reply = new ErrorReply(RemoteRequestException.Reason.NO_HANDLER,
+			answer(request, session, started, new ErrorReply(RemoteRequestException.Reason.NO_HANDLER,
 					"endpoint '" + this.context.endpointName() + "' has no request handler")
+				.toFrame(request.id()));
+			return;
+		}
+		CompletionStage<byte[]> response;
+		try {
+			response = handler.handleAsync(new IncomingRequest(this.context.endpointName(), this.linkId, request.id(),
+					request.payload(), RequestHeaders.fromFields(request.fields())));
+		}
+		catch (Throwable ex) {
+			response = CompletableFuture.failedFuture(ex);
+		}
+		response.whenComplete((payload, failure) -> answer(request, session, started,
+				(failure == null) ? fitting(request, (payload != null) ? payload : new byte[0]) : failed(request, failure)));
+	}
+
+	private Frame failed(Frame request, Throwable failure) {
+		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
+				: failure;
+		if (logger.isDebugEnabled()) {
+			logger.debug(this.context.logPrefix(this.linkId) + "handler failed for request " + request.id(), cause);
+		}
+		if (cause instanceof RequestFailedException refused) {
+			return new ErrorReply(refused.getReason(), shortened(String.valueOf(refused.getMessage())))
 				.toFrame(request.id());
 		}
-		else {
-			try {
-				byte[] response = handler
-					.handle(new IncomingRequest(this.context.endpointName(), this.linkId, request.id(), request.payload()));
-				reply = fitting(request, response);
-			}
-			catch (Throwable ex) {
-				if (logger.isDebugEnabled()) {
-					logger.debug(this.context.logPrefix(this.linkId)
-							+ "': handler failed for request " + request.id(), ex);
-				}
-				reply = new ErrorReply(RemoteRequestException.Reason.HANDLER_FAILED,
-						shortened(ex.getClass().getSimpleName() + ": " + ex.getMessage()))
-					.toFrame(request.id());
-			}
-		}
+		return new ErrorReply(RemoteRequestException.Reason.HANDLER_FAILED,
+				shortened(cause.getClass().getSimpleName() + ": " + cause.getMessage()))
+			.toFrame(request.id());
+	}
+
+	private void answer(Frame request, Session session, long started, Frame reply) {
 		this.context.observe(this.observations, Direction.INBOUND,
 				(reply.type() == FrameType.RESPONSE) ? Outcome.SUCCESS : Outcome.ERROR, System.nanoTime() - started);
 		session.served().complete(request.id(), reply);

@@ -98,7 +98,7 @@ public final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		ctx.pipeline().get(FrameDecoder.class).handshakeCompleted(accept.version());
-		Connections.peerCapabilities(ctx.channel(), accept.capabilities());
+		Connections.handshakeCompleted(ctx.channel(), accept.version(), accept.capabilities());
 		ctx.pipeline().remove(this);
 		try {
 			this.onAccepted.accept(ctx.channel(), accept);

@@ -26,6 +26,8 @@ public final class Connections {
 	private static final AttributeKey<Integer> PEER_CAPABILITIES = AttributeKey.valueOf(Connections.class,
 			"peer-capabilities");
 
+	private static final AttributeKey<Integer> VERSION = AttributeKey.valueOf(Connections.class, "version");
+
 	private Connections() {
 	}
 
@@ -68,12 +70,24 @@ public final class Connections {
 	}
 
 	/**
-	 * Notes what the peer offered in its handshake on a connection (section 4 of the protocol).
+	 * Notes what the handshake of a connection agreed (section 4 of the protocol).
 	 * @param channel the connection
+	 * @param version the protocol version both sides speak on it
 	 * @param capabilities the capabilities bit set of the peer's {@code HELLO} or {@code HELLO_ACCEPT}; 0 in version 1
 	 */
-	public static void peerCapabilities(Channel channel, int capabilities) {
+	public static void handshakeCompleted(Channel channel, int version, int capabilities) {
+		channel.attr(VERSION).set(version);
 		channel.attr(PEER_CAPABILITIES).set(capabilities);
+	}
+
+	/**
+	 * Whether frames on a connection may carry header fields: its handshake agreed on version 2 (section 2.1).
+	 * @param channel the connection
+	 * @return whether it did
+	 */
+	public static boolean carriesHeaderFields(Channel channel) {
+		Integer version = channel.attr(VERSION).get();
+		return version != null && version >= 2;
 	}
 
 	/**

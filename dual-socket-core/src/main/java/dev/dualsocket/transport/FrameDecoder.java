@@ -108,6 +108,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 			fields = FieldList.readFrom(buffer, type + " frame");
 			// No header field is defined yet: every critical one is unknown.
 			fields.requireKnownCritical(Set.of(), type + " frame");
+			if (type == FrameType.REQUEST) {
+				RequestFields.check(fields);
+			}
 		}
 		catch (ProtocolViolationException ex) {
 			throw refuse(ex.getMessage());

@@ -216,7 +216,7 @@ public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 		}
 		byte[] token = decision.token();
 		this.frames.handshakeCompleted(hello.version());
-		Connections.peerCapabilities(ctx.channel(), hello.capabilities());
+		Connections.handshakeCompleted(ctx.channel(), hello.version(), hello.capabilities());
 		ctx.writeAndFlush(HelloAccept
 			.answering(hello, token, (serverProof != null) ? serverProof.compute(token) : null)
 			.toFrame());
