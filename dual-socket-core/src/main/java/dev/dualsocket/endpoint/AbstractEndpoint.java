@@ -67,6 +67,11 @@ abstract class AbstractEndpoint implements DualSocketEndpoint {
 	}
 
 	@Override
+	public boolean hasRequestHandler() {
+		return this.context.handler() != null;
+	}
+
+	@Override
 	public void setPayloadCodec(PayloadCodec codec) {
 		this.context.setCodec(codec);
 	}

@@ -93,6 +93,12 @@ public interface DualSocketEndpoint {
 	void setPayloadCodec(PayloadCodec codec);
 
 	/**
+	 * Whether a request handler is set: without one, every request a peer sends is answered {@code NO_HANDLER}.
+	 * @return whether {@link #setRequestHandler} was called
+	 */
+	boolean hasRequestHandler();
+
+	/**
 	 * Sets what is told about every request's outcome, for metrics.
 	 * @param observer the observer
 	 */

@@ -46,6 +46,8 @@ final class Responder {
 
 	private final RateLimitedLog oversized = new RateLimitedLog(logger, 10, TimeUnit.SECONDS);
 
+	private final RateLimitedLog unhandled = new RateLimitedLog(logger, 10, TimeUnit.SECONDS);
+
 	private final LinkContext context;
 
 	private final String linkId;
@@ -354,6 +356,9 @@ final class Responder {
 		long started = System.nanoTime();
 		RequestHandler handler = this.context.handler();
 		if (handler == null) {
+			this.unhandled.warn(() -> this.context.logPrefix(this.linkId) + "request " + request.id()
+					+ " answered NO_HANDLER: the endpoint has no request handler (no @DualSocketListener method, no "
+					+ "setRequestHandler); further ones are answered the same way", null);
 			answer(request, session, started, new ErrorReply(RemoteRequestException.Reason.NO_HANDLER,
 					"endpoint '" + this.context.endpointName() + "' has no request handler")
 				.toFrame(request.id()));

@@ -12,6 +12,8 @@ import dev.dualsocket.endpoint.DualSocketEndpointRegistry;
 import dev.dualsocket.endpoint.LinkSecretResolver;
 import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.link.RequestObserver;
+import dev.dualsocket.listener.DefaultListenerErrorHandler;
+import dev.dualsocket.listener.DualSocketListenerErrorHandler;
 import dev.dualsocket.listener.DualSocketListenerMethodProcessor;
 import dev.dualsocket.transport.TransportResources;
 import dev.dualsocket.transport.TransportSettings;
@@ -98,6 +100,12 @@ public final class DualSocketAutoConfiguration {
 	QuiesceReadiness dualSocketQuiesceReadiness(DualSocketEndpointRegistry registry,
 			ApplicationEventPublisher publisher) {
 		return new QuiesceReadiness(registry, publisher);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DualSocketListenerErrorHandler dualSocketListenerErrorHandler(DualSocketProperties properties) {
+		return new DefaultListenerErrorHandler(properties.getListener().isExposeErrors());
 	}
 
 	@Bean

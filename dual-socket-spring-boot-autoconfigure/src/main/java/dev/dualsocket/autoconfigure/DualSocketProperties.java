@@ -44,8 +44,18 @@ public class DualSocketProperties {
 	@NestedConfigurationProperty
 	private final Readiness readiness = new Readiness();
 
+	/**
+	 * How @DualSocketListener methods answer.
+	 */
+	@NestedConfigurationProperty
+	private final Listener listener = new Listener();
+
 	public Readiness getReadiness() {
 		return this.readiness;
+	}
+
+	public Listener getListener() {
+		return this.listener;
 	}
 
 	public LinkProperties getDefaults() {
@@ -891,6 +901,28 @@ public class DualSocketProperties {
 
 		public void setInterfacePollInterval(Duration interfacePollInterval) {
 			this.interfacePollInterval = interfacePollInterval;
+		}
+
+	}
+
+	/**
+	 * How {@code @DualSocketListener} methods answer.
+	 */
+	public static class Listener {
+
+		/**
+		 * Whether a peer whose request made a listener throw is told the exception's type and message. Off by default:
+		 * an exception's text may hold what a peer should not learn; the peer is told only that the request failed,
+		 * and the exception is logged at WARN.
+		 */
+		private boolean exposeErrors;
+
+		public boolean isExposeErrors() {
+			return this.exposeErrors;
+		}
+
+		public void setExposeErrors(boolean exposeErrors) {
+			this.exposeErrors = exposeErrors;
 		}
 
 	}

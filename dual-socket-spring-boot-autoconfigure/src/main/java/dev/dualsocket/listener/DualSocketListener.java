@@ -7,22 +7,32 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks a bean method as the handler of the requests that peers send to an endpoint (on its inbound socket).
+ * Marks a bean method as a handler of the requests that peers send to an endpoint (on its inbound socket).
  *
  * <p>The method takes the request payload as its one parameter, of any type the payload codec can decode
  * ({@code byte[]}, {@code String}, or a JSON-mapped type), and may also take an
- * {@link dev.dualsocket.link.IncomingRequest} for the link id and request id; it may take no parameter at all. Its
- * return value is encoded as the response ({@code void} or {@code null} answers with an empty payload). An exception it
- * throws reaches the caller as a {@link dev.dualsocket.RemoteRequestException} with the exception's type and message.
- * It runs on the endpoint's bounded handler pool, never on an I/O thread, so it may block; a request the peer sends
- * again after a socket failure is not run twice.
+ * {@link dev.dualsocket.link.IncomingRequest} for the link id, request id and headers; it may take no parameter at
+ * all. Its return value is encoded as the response ({@code void} or {@code null} answers with an empty payload); a
+ * {@link java.util.concurrent.CompletableFuture} or {@link java.util.concurrent.CompletionStage} answers when it
+ * completes, without holding a handler thread meanwhile. It runs on the endpoint's bounded handler pool, never on an
+ * I/O thread, so it may block; a request the peer sends again after a socket failure is not run twice. What the peer
+ * is told when it throws is the {@link DualSocketListenerErrorHandler}'s decision: by default a generic error, the
+ * exception being logged here.
+ *
+ * <p>An endpoint may have several listeners, one per message type (section 2.1 of the protocol): each answers the
+ * requests of its {@link #type()}, by default the simple name of its payload parameter's class, which is what
+ * {@code request(payload, responseType)} sends for a payload of that class. A listener whose payload is
+ * {@code byte[]} or {@code String} (or that takes none) and names no type is the endpoint's default: it answers the
+ * requests that name no type, or a type no listener has. An endpoint with a single listener answers every request
+ * with it, whatever type it names.
  *
  * <pre class="code">
  * &#64;DualSocketListener("exchange")
  * Quote onQuote(QuoteRequest request) { ... }
- * </pre>
  *
- * One method per endpoint.
+ * &#64;DualSocketListener(value = "exchange", type = "fill")
+ * CompletableFuture&lt;FillAck&gt; onFill(FillReport fill) { ... }
+ * </pre>
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
@@ -34,5 +44,12 @@ public @interface DualSocketListener {
 	 * @return the endpoint name
 	 */
 	String value();
+
+	/**
+	 * The message type this listener answers; empty for the simple name of the payload parameter's class, or for
+	 * the endpoint's default listener when the payload is {@code byte[]} or {@code String}.
+	 * @return the message type
+	 */
+	String type() default "";
 
 }

@@ -61,8 +61,18 @@ class DualSocketListenerTests {
 	}
 
 	@Test
-	void anExceptionInTheListenerReachesTheCallerAsARemoteError() {
-		this.server.run((server) -> {
+	void anExceptionInTheListenerReachesTheCallerAsARemoteErrorThatHidesItsText() {
+		assertRemoteError(this.server, "the request failed on endpoint 'hub' (request 1); the reason is in that side's log");
+	}
+
+	@Test
+	void anExceptionInTheListenerReachesTheCallerWithItsTypeAndMessageWhenExposed() {
+		assertRemoteError(this.server.withPropertyValues("dual-socket.listener.expose-errors=true"),
+				"IllegalArgumentException: unknown symbol NOPE");
+	}
+
+	private void assertRemoteError(ApplicationContextRunner serverRunner, String message) {
+		serverRunner.run((server) -> {
 			int port = server.getBean(ServerEndpoint.class).getLocalAddress().getPort();
 			this.runner.withPropertyValues("dual-socket.endpoints.exchange.role=client",
 					"dual-socket.endpoints.exchange.host=127.0.0.1", "dual-socket.endpoints.exchange.port=" + port,
@@ -76,7 +86,7 @@ class DualSocketListenerTests {
 						.withThrowableThat()
 						.havingCause()
 						.isInstanceOf(RemoteRequestException.class)
-						.withMessage("IllegalArgumentException: unknown symbol NOPE");
+						.withMessage(message);
 				});
 		});
 	}
@@ -91,10 +101,11 @@ class DualSocketListenerTests {
 	}
 
 	@Test
-	void twoListenersForOneEndpointFailStartupNamingBoth() {
+	void twoListenersForOneMessageTypeFailStartupNamingBoth() {
 		this.server.withUserConfiguration(SecondDesk.class).run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).hasMessageContaining("Endpoint 'hub' has two @DualSocketListener methods")
+			assertThat(context.getStartupFailure())
+				.hasMessageContaining("Endpoint 'hub' has two listeners for message type 'QuoteRequest'")
 				.hasMessageContaining("QuoteDesk.onQuote")
 				.hasMessageContaining("SecondDesk.alsoQuotes");
 		});
@@ -134,8 +145,8 @@ class DualSocketListenerTests {
 	static class SecondDesk {
 
 		@DualSocketListener("hub")
-		String alsoQuotes(String request) {
-			return request;
+		String alsoQuotes(QuoteRequest request) {
+			return request.symbol();
 		}
 
 	}
