@@ -31,6 +31,9 @@ public final class LinkContext {
 
 	private volatile @Nullable RequestHandler handler;
 
+	/** Whether the handler overrides {@link RequestHandler#handleAsync}; read with it. */
+	private volatile boolean handlerAnswersLater;
+
 	private volatile PayloadCodec codec = new BasicPayloadCodec();
 
 	private volatile RequestObserver observer = RequestObserver.NONE;
@@ -78,7 +81,27 @@ public final class LinkContext {
 	}
 
 	public void setHandler(@Nullable RequestHandler handler) {
+		this.handlerAnswersLater = (handler != null) && overridesHandleAsync(handler);
 		this.handler = handler;
+	}
+
+	/**
+	 * Whether the handler answers through {@link RequestHandler#handleAsync}; one that does not is called through
+	 * {@link RequestHandler#handle} directly, without a future per request.
+	 * @return whether it overrides {@code handleAsync}
+	 */
+	boolean handlerAnswersLater() {
+		return this.handlerAnswersLater;
+	}
+
+	private static boolean overridesHandleAsync(RequestHandler handler) {
+		try {
+			return handler.getClass().getMethod("handleAsync", IncomingRequest.class).getDeclaringClass()
+					!= RequestHandler.class;
+		}
+		catch (NoSuchMethodException ex) {
+			return false;
+		}
 	}
 
 	public PayloadCodec codec() {

@@ -364,16 +364,33 @@ final class Responder {
 				.toFrame(request.id()));
 			return;
 		}
+		IncomingRequest incoming = new IncomingRequest(this.context.endpointName(), this.linkId, request.id(),
+				request.payload(), RequestHeaders.fromFields(request.fields()));
+		if (!this.context.handlerAnswersLater()) {
+			// The common case, without a future per request: the handler answers on this thread.
+			Frame reply;
+			try {
+				reply = fitting(request, orEmpty(handler.handle(incoming)));
+			}
+			catch (Throwable ex) {
+				reply = failed(request, ex);
+			}
+			answer(request, session, started, reply);
+			return;
+		}
 		CompletionStage<byte[]> response;
 		try {
-			response = handler.handleAsync(new IncomingRequest(this.context.endpointName(), this.linkId, request.id(),
-					request.payload(), RequestHeaders.fromFields(request.fields())));
+			response = handler.handleAsync(incoming);
 		}
 		catch (Throwable ex) {
 			response = CompletableFuture.failedFuture(ex);
 		}
 		response.whenComplete((payload, failure) -> answer(request, session, started,
-				(failure == null) ? fitting(request, (payload != null) ? payload : new byte[0]) : failed(request, failure)));
+				(failure == null) ? fitting(request, orEmpty(payload)) : failed(request, failure)));
+	}
+
+	private static byte[] orEmpty(byte @Nullable [] payload) {
+		return (payload != null) ? payload : new byte[0];
 	}
 
 	private Frame failed(Frame request, Throwable failure) {
