@@ -13,6 +13,7 @@ import dev.dualsocket.endpoint.DualSocketEndpointRegistry;
 import dev.dualsocket.event.DualSocketEvent;
 import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.event.LinkStateChangedEvent;
+import dev.dualsocket.event.SocketConnectedEvent;
 import org.springframework.beans.factory.ObjectProvider;
 
 /**
@@ -97,6 +98,10 @@ public final class RecentLinkEvents implements DualSocketEventListener {
 	/** The event's own text without its type's name around it, shortened. */
 	private static String describe(DualSocketEvent event) {
 		String type = event.getClass().getSimpleName();
+		if (event instanceof SocketConnectedEvent connected) {
+			return connected.getSocket().label() + " socket connected " + connected.getLocalAddress() + " -> "
+					+ connected.getRemoteAddress();
+		}
 		String text = event.toString();
 		if (text.startsWith(type + "[") && text.endsWith("]")) {
 			text = text.substring(type.length() + 1, text.length() - 1);
