@@ -8,6 +8,7 @@ import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.LinkContext;
 import dev.dualsocket.link.RequestHandler;
 import dev.dualsocket.link.RequestObserver;
+import dev.dualsocket.observation.RequestObservations;
 
 /**
  * What a client and a server endpoint share: their settings and the context of their links.
@@ -79,6 +80,11 @@ abstract class AbstractEndpoint implements DualSocketEndpoint {
 	@Override
 	public void setRequestObserver(RequestObserver observer) {
 		this.context.setObserver(observer);
+	}
+
+	@Override
+	public void setRequestObservations(RequestObservations observations) {
+		this.context.setObservations(observations);
 	}
 
 	/**

@@ -10,6 +10,7 @@ import dev.dualsocket.codec.PayloadCodec;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.RequestHandler;
 import dev.dualsocket.link.RequestObserver;
+import dev.dualsocket.observation.RequestObservations;
 
 /**
  * One configured endpoint: a client with one link to its peer, or a server with one link per connected client.
@@ -103,6 +104,13 @@ public interface DualSocketEndpoint {
 	 * @param observer the observer
 	 */
 	void setRequestObserver(RequestObserver observer);
+
+	/**
+	 * Sets what observes each request, as a Micrometer Observation on each side with the trace context carried in
+	 * the request's header fields; {@link RequestObservations#OFF} by default.
+	 * @param observations the observations
+	 */
+	void setRequestObservations(RequestObservations observations);
 
 	/**
 	 * Drops a link and establishes it again: a client re-connects both sockets at once; a server closes the link and

@@ -273,6 +273,12 @@ public final class Link implements DualSocketLink {
 		}
 		long session = detached.session().id();
 		if (detached.peerClosing()) {
+			if (this.sockets.isUp(role.other())) {
+				// The closing peer closes both; answers still on their way on the other connection (an ERROR
+				// SHUTTING_DOWN for a request it held, say) are read before that one closes too, and only then is the
+				// link given up and what is left outstanding failed.
+				return;
+			}
 			// Only the stay in which the socket closed: by the time this runs, the other socket's close may have
 			// disconnected the link already and a re-establishment moved it on, still in the old session for a moment.
 			disconnect((status) -> status.session() == detached.session() && status.state() == detached.state()

@@ -7,6 +7,7 @@ import dev.dualsocket.codec.BasicPayloadCodec;
 import dev.dualsocket.codec.PayloadCodec;
 import dev.dualsocket.event.DualSocketEvent;
 import dev.dualsocket.event.DualSocketEventListener;
+import dev.dualsocket.observation.RequestObservations;
 import dev.dualsocket.transport.TransportResources;
 import org.jspecify.annotations.Nullable;
 
@@ -37,6 +38,8 @@ public final class LinkContext {
 	private volatile PayloadCodec codec = new BasicPayloadCodec();
 
 	private volatile RequestObserver observer = RequestObserver.NONE;
+
+	private volatile RequestObservations observations = RequestObservations.OFF;
 
 	/** Whether the endpoint is quiesced: every link, also one made later, holds the peer's new requests. */
 	private volatile boolean quiesced;
@@ -137,6 +140,18 @@ public final class LinkContext {
 
 	public void setObserver(RequestObserver observer) {
 		this.observer = observer;
+	}
+
+	/**
+	 * What the links observe each request with ({@link RequestObservations#OFF} unless set).
+	 * @return the observations
+	 */
+	public RequestObservations observations() {
+		return this.observations;
+	}
+
+	public void setObservations(RequestObservations observations) {
+		this.observations = observations;
 	}
 
 	/**

@@ -8,6 +8,7 @@ import dev.dualsocket.Limit;
 import dev.dualsocket.LinkDisconnectedException;
 import dev.dualsocket.LinkQuiescedException;
 import dev.dualsocket.LinkState;
+import dev.dualsocket.RequestTimeoutException;
 import dev.dualsocket.RemoteRequestException;
 import dev.dualsocket.TooManyRequestsInFlightException;
 import dev.dualsocket.codec.PayloadCodec;
@@ -17,10 +18,13 @@ import dev.dualsocket.link.LinkStateMachine.Status;
 import dev.dualsocket.link.OutstandingRequests.Outstanding;
 import dev.dualsocket.link.RequestObserver.Direction;
 import dev.dualsocket.link.RequestObserver.Outcome;
+import dev.dualsocket.observation.OutboundRequestContext;
+import dev.dualsocket.observation.RequestObservations;
 import dev.dualsocket.support.RateLimitedLog;
 import dev.dualsocket.transport.ErrorReply;
 import dev.dualsocket.transport.Frame;
 import dev.dualsocket.transport.FrameType;
+import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -80,6 +84,49 @@ final class Requester {
 	 * Sends a request with header fields (section 2.1 of the protocol), which a version-1 connection leaves out.
 	 */
 	CompletableFuture<byte[]> request(RequestHeaders headers, byte[] payload) {
+		RequestObservations observations = this.context.observations();
+		if (observations.isOff()) {
+			return submit(headers, payload, null);
+		}
+		// Started on the caller's thread, so that the caller's current observation is its parent; starting it writes
+		// the trace context into the context, from which it goes into the header fields.
+		OutboundRequestContext observed = new OutboundRequestContext(this.context.endpointName(), this.context.role(),
+				this.linkId, headers);
+		Observation observation = observations.outbound(observed).start();
+		CompletableFuture<byte[]> future = submit(observed.headers(), payload, observed);
+		future.whenComplete((response, failure) -> {
+			observed.setOutcome(outcomeOf(failure));
+			// Stopped on the event threads, as the request observer is told: the answer completes the future on an
+			// I/O thread, where no observation handler may run.
+			this.observations.post(() -> {
+				if (failure != null) {
+					observation.error(failure);
+				}
+				observation.stop();
+			});
+		});
+		return future;
+	}
+
+	private static Outcome outcomeOf(@Nullable Throwable failure) {
+		if (failure == null) {
+			return Outcome.SUCCESS;
+		}
+		if (failure instanceof RequestTimeoutException) {
+			return Outcome.TIMEOUT;
+		}
+		if (failure instanceof LinkDisconnectedException) {
+			return Outcome.DISCONNECTED;
+		}
+		if (failure instanceof TooManyRequestsInFlightException || failure instanceof LinkQuiescedException
+				|| failure instanceof IllegalArgumentException) {
+			return Outcome.REJECTED;
+		}
+		return Outcome.ERROR;
+	}
+
+	private CompletableFuture<byte[]> submit(RequestHeaders headers, byte[] payload,
+			@Nullable OutboundRequestContext observed) {
 		int maxFrameSize = this.context.settings().maxFrameSize();
 		if (Frame.HEADER_LENGTH + payload.length > maxFrameSize) {
 			return CompletableFuture.failedFuture(new IllegalArgumentException("A request payload of " + payload.length
@@ -110,6 +157,9 @@ final class Requester {
 			return CompletableFuture.failedFuture(new TooManyRequestsInFlightException(why));
 		}
 		Outstanding request = this.outstanding.register(payload, headers.toFields());
+		if (observed != null) {
+			observed.setRequestId(request.id());
+		}
 		// Read after registering: if a disconnect comes later, it fails this request. Until the link is established
 		// nothing is sent; completing the establishment sends it. While the outbound socket is down the request
 		// waits: attaching the socket in this session sends it.

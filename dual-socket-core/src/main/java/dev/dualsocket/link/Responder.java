@@ -16,11 +16,13 @@ import dev.dualsocket.RemoteRequestException;
 import dev.dualsocket.link.LinkSettings.Quiesce;
 import dev.dualsocket.link.RequestObserver.Direction;
 import dev.dualsocket.link.RequestObserver.Outcome;
+import dev.dualsocket.observation.InboundRequestContext;
 import dev.dualsocket.support.RateLimitedLog;
 import dev.dualsocket.transport.BackPressureHandler;
 import dev.dualsocket.transport.ErrorReply;
 import dev.dualsocket.transport.Frame;
 import dev.dualsocket.transport.FrameType;
+import io.micrometer.observation.Observation;
 import io.netty.channel.Channel;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -354,43 +356,69 @@ final class Responder {
 	 */
 	private void serve(Frame request, Session session) {
 		long started = System.nanoTime();
+		IncomingRequest incoming = new IncomingRequest(this.context.endpointName(), this.linkId, request.id(),
+				request.payload(), RequestHeaders.fromFields(request.fields()));
+		// Observation.NOOP, made without a context, when observations are off.
+		Observation observation = this.context.observations().inbound(incoming, this.context.role()).start();
 		RequestHandler handler = this.context.handler();
 		if (handler == null) {
 			this.unhandled.warn(() -> this.context.logPrefix(this.linkId) + "request " + request.id()
 					+ " answered NO_HANDLER: the endpoint has no request handler (no @DualSocketListener method, no "
 					+ "setRequestHandler); further ones are answered the same way", null);
-			answer(request, session, started, new ErrorReply(RemoteRequestException.Reason.NO_HANDLER,
+			Frame reply = new ErrorReply(RemoteRequestException.Reason.NO_HANDLER,
 					"endpoint '" + this.context.endpointName() + "' has no request handler")
-				.toFrame(request.id()));
+				.toFrame(request.id());
+			stop(observation, reply, null);
+			answer(request, session, started, reply);
 			return;
 		}
-		IncomingRequest incoming = new IncomingRequest(this.context.endpointName(), this.linkId, request.id(),
-				request.payload(), RequestHeaders.fromFields(request.fields()));
 		if (!this.context.handlerAnswersLater()) {
 			// The common case, without a future per request: the handler answers on this thread.
 			Frame reply;
-			try {
+			Throwable failure = null;
+			// In the observation's scope the handler's own observations and spans are its children.
+			try (Observation.Scope scope = observation.openScope()) {
 				reply = fitting(request, orEmpty(handler.handle(incoming)));
 			}
 			catch (Throwable ex) {
+				failure = ex;
 				reply = failed(request, ex);
 			}
+			stop(observation, reply, failure);
 			answer(request, session, started, reply);
 			return;
 		}
 		CompletionStage<byte[]> response;
-		try {
+		try (Observation.Scope scope = observation.openScope()) {
 			response = handler.handleAsync(incoming);
 		}
 		catch (Throwable ex) {
 			response = CompletableFuture.failedFuture(ex);
 		}
-		response.whenComplete((payload, failure) -> answer(request, session, started,
-				(failure == null) ? fitting(request, orEmpty(payload)) : failed(request, failure)));
+		response.whenComplete((payload, failure) -> {
+			Frame reply = (failure == null) ? fitting(request, orEmpty(payload)) : failed(request, failure);
+			stop(observation, reply, failure);
+			answer(request, session, started, reply);
+		});
 	}
 
 	private static byte[] orEmpty(byte @Nullable [] payload) {
 		return (payload != null) ? payload : new byte[0];
+	}
+
+	/** Ends a request's observation when its answer is made: for a handler that answers later, when it answers. */
+	private static void stop(Observation observation, Frame reply, @Nullable Throwable failure) {
+		if (observation == Observation.NOOP) {
+			return;
+		}
+		if (observation.getContext() instanceof InboundRequestContext context) {
+			context.setOutcome((reply.type() == FrameType.RESPONSE) ? Outcome.SUCCESS : Outcome.ERROR);
+		}
+		if (failure != null) {
+			observation.error((failure instanceof CompletionException && failure.getCause() != null)
+					? failure.getCause() : failure);
+		}
+		observation.stop();
 	}
 
 	private Frame failed(Frame request, Throwable failure) {

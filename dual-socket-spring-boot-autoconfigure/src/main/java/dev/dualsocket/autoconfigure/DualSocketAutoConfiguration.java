@@ -15,6 +15,7 @@ import dev.dualsocket.link.RequestObserver;
 import dev.dualsocket.listener.DefaultListenerErrorHandler;
 import dev.dualsocket.listener.DualSocketListenerErrorHandler;
 import dev.dualsocket.listener.DualSocketListenerMethodProcessor;
+import dev.dualsocket.observation.RequestObservations;
 import dev.dualsocket.transport.TransportResources;
 import dev.dualsocket.transport.TransportSettings;
 import org.springframework.beans.factory.ObjectProvider;
@@ -66,19 +67,20 @@ public final class DualSocketAutoConfiguration {
 	/**
 	 * The endpoints' events go to the application context first, then to every {@link DualSocketEventListener} bean
 	 * (the meters among them); every {@link RequestObserver} bean is told how each request ended. Each is isolated
-	 * from what the others throw.
+	 * from what the others throw. A {@link RequestObservations} bean (dual-socket.observations.enabled) observes each
+	 * request.
 	 */
 	@Bean(DualSocketEndpointRegistrar.FACTORY_BEAN_NAME)
 	DualSocketEndpointFactory dualSocketEndpointFactory(DualSocketProperties properties, TransportResources transport,
 			ApplicationEventBridge applicationEvents, ObjectProvider<DualSocketEventListener> listeners,
 			PayloadCodec codec, ObjectProvider<RequestObserver> observers, ObjectProvider<SslBundles> sslBundles,
-			ObjectProvider<LinkSecretResolver> secrets) {
+			ObjectProvider<LinkSecretResolver> secrets, ObjectProvider<RequestObservations> observations) {
 		List<DualSocketEventListener> events = new ArrayList<>();
 		events.add(applicationEvents);
 		listeners.orderedStream().filter((listener) -> listener != applicationEvents).forEach(events::add);
 		return new DualSocketEndpointFactory(properties, transport, DualSocketEventListener.of(events), codec,
 				RequestObserver.of(observers.orderedStream().toList()), sslBundles.getIfAvailable(),
-				secrets.getIfUnique());
+				secrets.getIfUnique(), observations.getIfUnique(() -> RequestObservations.OFF));
 	}
 
 	@Bean

@@ -10,6 +10,7 @@ import dev.dualsocket.endpoint.LinkSecretResolver;
 import dev.dualsocket.endpoint.ServerEndpoint;
 import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.link.RequestObserver;
+import dev.dualsocket.observation.RequestObservations;
 import dev.dualsocket.transport.TransportResources;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.ssl.SslBundles;
@@ -33,15 +34,18 @@ public final class DualSocketEndpointFactory {
 
 	private final RequestObserver observer;
 
+	private final RequestObservations observations;
+
 	DualSocketEndpointFactory(DualSocketProperties properties, TransportResources transport,
 			DualSocketEventListener events, PayloadCodec codec, RequestObserver observer,
-			@Nullable SslBundles sslBundles, @Nullable LinkSecretResolver secrets) {
+			@Nullable SslBundles sslBundles, @Nullable LinkSecretResolver secrets, RequestObservations observations) {
 		this.properties = properties;
 		this.mapper = new EndpointSettingsMapper(properties.getDefaults(), new TlsContexts(sslBundles), secrets);
 		this.transport = transport;
 		this.events = events;
 		this.codec = codec;
 		this.observer = observer;
+		this.observations = observations;
 	}
 
 	/**
@@ -62,6 +66,7 @@ public final class DualSocketEndpointFactory {
 				: new ServerEndpoint(settings, this.transport, this.events);
 		created.setPayloadCodec(this.codec);
 		created.setRequestObserver(this.observer);
+		created.setRequestObservations(this.observations);
 		return created;
 	}
 

@@ -927,4 +927,37 @@ public class DualSocketProperties {
 
 	}
 
+	/**
+	 * Micrometer Observations of requests, with the trace context carried across the link.
+	 */
+	@NestedConfigurationProperty
+	private final Observations observations = new Observations();
+
+	public Observations getObservations() {
+		return this.observations;
+	}
+
+	/**
+	 * Micrometer Observations of requests: one per request on each side ({@code dualsocket.request.outbound},
+	 * {@code dualsocket.request.inbound}), through the application's {@code ObservationRegistry}, with the W3C trace
+	 * context carried in each request's header fields so that a tracer sees one trace across both services.
+	 */
+	public static class Observations {
+
+		/**
+		 * Whether requests are observed. Off by default, as Spring AMQP's and Spring Kafka's observations are: the
+		 * dualsocket.requests timer measures requests already, and off costs nothing per request.
+		 */
+		private boolean enabled;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
 }

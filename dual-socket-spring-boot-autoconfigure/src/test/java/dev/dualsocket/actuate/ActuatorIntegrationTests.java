@@ -164,8 +164,14 @@ class ActuatorIntegrationTests {
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> get("/actuator/metrics/dualsocket.recoveries").statusCode() == 200);
 
-		assertThat(measurement("/actuator/metrics/dualsocket.link.state?tag=endpoint:exchange&tag=link:orders-1"))
-			.isIn(1.0, 2.0);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.exchange.link("orders-1").getState() == LinkState.NORMAL);
+		String state = "/actuator/metrics/dualsocket.link.state?tag=endpoint:exchange&tag=link:orders-1";
+		assertThat(measurement(state + "&tag=state:normal")).as("one gauge per state, 1 for the current").isEqualTo(1.0);
+		assertThat(measurement(state + "&tag=state:recovering")).isEqualTo(0.0);
+		assertThat(measurement(state + "&tag=state:disconnected")).isEqualTo(0.0);
+		assertThat(measurement(state)).as("exactly one state at a time").isEqualTo(1.0);
+		assertThat((List<String>) JsonPath.read(get(state).body(), "$.availableTags[?(@.tag=='state')].values[*]"))
+			.containsExactlyInAnyOrder("connecting", "normal", "recovering", "disconnected", "closed", "quiesced");
 		assertThat(measurement("/actuator/metrics/dualsocket.requests?tag=endpoint:exchange&tag=direction:outbound"))
 			.isPositive();
 		assertThat(measurement("/actuator/metrics/dualsocket.requests?tag=endpoint:hub&tag=direction:inbound"))

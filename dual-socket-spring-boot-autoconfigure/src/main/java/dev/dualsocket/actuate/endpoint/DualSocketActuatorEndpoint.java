@@ -3,8 +3,10 @@ package dev.dualsocket.actuate.endpoint;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 import dev.dualsocket.actuate.LinkDetails;
+import dev.dualsocket.actuate.events.RecentLinkEvents;
 import dev.dualsocket.endpoint.ClientEndpoint;
 import dev.dualsocket.endpoint.DualSocketEndpoint;
 import dev.dualsocket.endpoint.DualSocketEndpointRegistry;
@@ -21,7 +23,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * {@code /actuator/dualsocket}: lists every endpoint with its links ({@code GET}), one endpoint
  * ({@code GET /{endpoint}}), and runs an operation ({@code POST /{endpoint}} with {@code {"operation":"..."}}):
  * {@code reconnect} a link (with {@code "link"} to pick one of a server's links), {@code quiesce} or {@code resume}
- * the whole endpoint, or with {@code "link"} only that link.
+ * the whole endpoint, or with {@code "link"} only that link. {@code GET /{endpoint}/events} lists each link's recent
+ * events (time, type, description), oldest first, from a bounded ring per link.
  */
 @Endpoint(id = "dualsocket")
 public class DualSocketActuatorEndpoint {
@@ -37,10 +40,24 @@ public class DualSocketActuatorEndpoint {
 
 	private static final List<String> OPERATIONS = List.of(RECONNECT, QUIESCE, RESUME);
 
+	/** The second path segment of the read operation that lists recent events. */
+	public static final String EVENTS = "events";
+
 	private final DualSocketEndpointRegistry registry;
 
+	private final @Nullable RecentLinkEvents recentEvents;
+
 	public DualSocketActuatorEndpoint(DualSocketEndpointRegistry registry) {
+		this(registry, null);
+	}
+
+	/**
+	 * @param registry the endpoints
+	 * @param recentEvents each link's recent events, or {@code null} to list none
+	 */
+	public DualSocketActuatorEndpoint(DualSocketEndpointRegistry registry, @Nullable RecentLinkEvents recentEvents) {
 		this.registry = registry;
+		this.recentEvents = recentEvents;
 	}
 
 	@ReadOperation
@@ -53,6 +70,35 @@ public class DualSocketActuatorEndpoint {
 	@ReadOperation
 	public @Nullable Map<String, Object> endpoint(@Selector String name) {
 		return this.registry.find(name).map(DualSocketActuatorEndpoint::describe).orElse(null);
+	}
+
+	/**
+	 * {@code GET /{endpoint}/events}: each link's recent events, oldest first.
+	 * @param name the endpoint's name
+	 * @param events {@value #EVENTS}
+	 * @return the endpoint's links with their events, or {@code null} (404) for an unknown endpoint or path
+	 */
+	@ReadOperation
+	public @Nullable Map<String, Object> events(@Selector String name, @Selector String events) {
+		DualSocketEndpoint endpoint = this.registry.find(name).orElse(null);
+		if (endpoint == null || !EVENTS.equals(events)) {
+			return null;
+		}
+		TreeSet<String> linkIds = new TreeSet<>(linkIds(endpoint));
+		if (this.recentEvents != null) {
+			linkIds.addAll(this.recentEvents.linksOf(name));
+		}
+		Map<String, Object> links = new LinkedHashMap<>();
+		for (String linkId : linkIds) {
+			List<RecentLinkEvents.Entry> entries = (this.recentEvents != null) ? this.recentEvents.of(name, linkId)
+					: List.of();
+			links.put(linkId, entries.stream().map((entry) -> Map.of("time", entry.time().toString(), "type",
+					entry.type(), "description", entry.description())).toList());
+		}
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("endpoint", name);
+		result.put("links", links);
+		return result;
 	}
 
 	@WriteOperation

@@ -2,6 +2,8 @@ package dev.dualsocket.actuate.metrics;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,8 +30,9 @@ import org.springframework.beans.factory.ObjectProvider;
 /**
  * Meters of dual-socket links:
  * <ul>
- * <li>{@code dualsocket.link.state}: gauge per endpoint and link; 0 CONNECTING, 1 NORMAL, 2 RECOVERING,
- * 3 DISCONNECTED, 4 CLOSED, 5 QUIESCED;</li>
+ * <li>{@code dualsocket.link.state}: gauge per endpoint, link and state ({@code connecting}, {@code normal},
+ * {@code recovering}, {@code disconnected}, {@code closed}, {@code quiesced}); 1 for the link's current state, 0 for
+ * the others, as Spring Boot's and Resilience4j's circuit-breaker state gauges;</li>
  * <li>{@code dualsocket.requests}: timer per endpoint, direction ({@code outbound}, {@code inbound}) and outcome
  * ({@code success}, {@code error}, {@code timeout}, {@code disconnected}, {@code rejected});</li>
  * <li>{@code dualsocket.socket.failures}: counter per endpoint, socket and cause;</li>
@@ -52,7 +55,7 @@ public class DualSocketMetrics implements RequestObserver, DualSocketEventListen
 
 	private final Map<RequestKey, Timer> requestTimers = new ConcurrentHashMap<>();
 
-	private final Map<LinkKey, Gauge> stateGauges = new ConcurrentHashMap<>();
+	private final Map<LinkKey, List<Gauge>> stateGauges = new ConcurrentHashMap<>();
 
 	private final Map<LinkKey, Recovery> recoveries = new ConcurrentHashMap<>();
 
@@ -105,7 +108,7 @@ public class DualSocketMetrics implements RequestObserver, DualSocketEventListen
 
 	private void onStateChange(LinkStateChangedEvent change) {
 		LinkKey link = new LinkKey(change.getEndpoint(), change.getLinkId());
-		this.stateGauges.computeIfAbsent(link, this::registerStateGauge);
+		this.stateGauges.computeIfAbsent(link, this::registerStateGauges);
 		if (change.getTo() == LinkState.RECOVERING && change.getProcedure() != null) {
 			this.recoveries.put(link, new Recovery(change.getProcedure(), change.getTime()));
 		}
@@ -122,31 +125,31 @@ public class DualSocketMetrics implements RequestObserver, DualSocketEventListen
 			}
 		}
 		if (change.getTo() == LinkState.CLOSED && isServer(link.endpoint)) {
-			// A server forgets a closed link; its gauge goes with it.
-			Gauge gauge = this.stateGauges.remove(link);
-			if (gauge != null) {
-				this.meterRegistry.remove(gauge);
+			// A server forgets a closed link; its gauges go with it.
+			List<Gauge> gauges = this.stateGauges.remove(link);
+			if (gauges != null) {
+				gauges.forEach(this.meterRegistry::remove);
 			}
 		}
 	}
 
-	private Gauge registerStateGauge(LinkKey link) {
-		return Gauge.builder("dualsocket.link.state", () -> stateOf(link))
-			.description("State of a dual-socket link: 0 CONNECTING, 1 NORMAL, 2 RECOVERING, 3 DISCONNECTED, 4 CLOSED, 5 QUIESCED")
-			.tag("endpoint", link.endpoint)
-			.tag("link", link.linkId)
-			.register(this.meterRegistry);
+	private List<Gauge> registerStateGauges(LinkKey link) {
+		return Arrays.stream(LinkState.values())
+			.map((state) -> Gauge.builder("dualsocket.link.state", () -> isIn(link, state) ? 1 : 0)
+				.description("Whether a dual-socket link is in the state of the tag 'state': 1 if it is, 0 if not")
+				.tag("endpoint", link.endpoint)
+				.tag("link", link.linkId)
+				.tag("state", state.name().toLowerCase(Locale.ROOT))
+				.register(this.meterRegistry))
+			.toList();
 	}
 
-	private double stateOf(LinkKey link) {
+	private boolean isIn(LinkKey link, LinkState state) {
 		DualSocketEndpointRegistry registry = this.endpoints.getIfAvailable();
-		if (registry == null) {
-			return Double.NaN;
-		}
-		return registry.find(link.endpoint)
+		return registry != null && registry.find(link.endpoint)
 			.flatMap((endpoint) -> endpoint.findLink(link.linkId))
-			.map((found) -> (double) found.getState().ordinal())
-			.orElse(Double.NaN);
+			.filter((found) -> found.getState() == state)
+			.isPresent();
 	}
 
 	private boolean isServer(String endpoint) {

@@ -1,8 +1,10 @@
 package dev.dualsocket.autoconfigure.endpoint;
 
 import dev.dualsocket.actuate.endpoint.DualSocketActuatorEndpoint;
+import dev.dualsocket.actuate.events.RecentLinkEvents;
 import dev.dualsocket.autoconfigure.DualSocketAutoConfiguration;
 import dev.dualsocket.endpoint.DualSocketEndpointRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -21,8 +23,16 @@ public final class DualSocketActuatorEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	DualSocketActuatorEndpoint dualSocketActuatorEndpoint(DualSocketEndpointRegistry registry) {
-		return new DualSocketActuatorEndpoint(registry);
+	DualSocketActuatorEndpoint dualSocketActuatorEndpoint(DualSocketEndpointRegistry registry,
+			ObjectProvider<RecentLinkEvents> recentEvents) {
+		return new DualSocketActuatorEndpoint(registry, recentEvents.getIfUnique());
+	}
+
+	/** Each link's recent events for {@code GET /actuator/dualsocket/{endpoint}/events}; told as a listener. */
+	@Bean
+	@ConditionalOnMissingBean
+	RecentLinkEvents dualSocketRecentLinkEvents(ObjectProvider<DualSocketEndpointRegistry> endpoints) {
+		return new RecentLinkEvents(endpoints, RecentLinkEvents.DEFAULT_CAPACITY);
 	}
 
 }

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the Micrometer Observations of dual-socket requests.
+ */
+@NullMarked
+package dev.dualsocket.autoconfigure.observation;
+
+import org.jspecify.annotations.NullMarked;
