@@ -117,8 +117,11 @@ final class Requester {
 		Status after = this.states.status();
 		String late = after.acceptsRequests() ? null : refusal(after);
 		if (late != null) {
-			// Lost a race with a disconnect that failed the outstanding requests before this one was registered.
-			this.outstanding.fail(request.id(), new LinkDisconnectedException(late));
+			// Lost a race with a disconnect that failed the outstanding requests before this one was registered. If it
+			// went out meanwhile, it may have run: the message must not say it was not sent.
+			this.outstanding.fail(request.id(), new LinkDisconnectedException(request.isUnsent() ? late
+					: "Link '" + this.linkId + "' of endpoint '" + this.context.endpointName() + "' went "
+							+ after.state() + " as the request was sent (" + after.cause() + "): it may or may not have run"));
 		}
 		return request.future();
 	}
