@@ -156,13 +156,16 @@ class RequestsBothWaysTests {
 	}
 
 	@Test
-	void requestOnALinkThatNeverConnectsTimesOutSayingItWasNeverSent() throws Exception {
+	void withWaitARequestOnALinkThatNeverConnectsTimesOutSayingItWasNeverSent() throws Exception {
 		int closedPort;
 		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
 			closedPort = socket.getLocalPort();
 		}
 		ClientEndpoint client = this.bed.client("client", "nowhere", closedPort,
-				TestBed.FAST.toBuilder().requestTimeout(Duration.ofMillis(300)).build());
+				TestBed.FAST.toBuilder()
+					.requestTimeout(Duration.ofMillis(300))
+					.requestWhileDisconnected(LinkSettings.WhileDisconnected.WAIT)
+					.build());
 
 		CompletableFuture<byte[]> response = client.request("lost?".getBytes(UTF_8));
 

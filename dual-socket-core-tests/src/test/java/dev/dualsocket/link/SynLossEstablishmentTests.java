@@ -39,10 +39,12 @@ import org.junit.jupiter.api.Test;
 class SynLossEstablishmentTests {
 
 	/** Below the kernel's first SYN retransmission (1 s), so a dropped SYN fails its attempt. */
+	/** Requests wait through the failed attempts of the first establishment, which is what these tests look at. */
 	private static final LinkSettings CLIENT = TestBed.FAST.toBuilder()
 		.connectTimeout(Duration.ofMillis(300))
 		.requestTimeout(Duration.ofSeconds(60))
 		.afterDisconnect(true, Duration.ofMillis(50), LinkSettings.AfterDisconnect.UNLIMITED)
+		.requestWhileDisconnected(LinkSettings.WhileDisconnected.WAIT)
 		.build();
 
 	private final CountingHandler handler = new CountingHandler();

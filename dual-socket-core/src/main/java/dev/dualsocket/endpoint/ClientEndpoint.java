@@ -94,7 +94,9 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 
 	/**
 	 * Starts establishing the link in the background; {@link #request} may be called at once, and waits for the
-	 * link (bounded by the request timeout).
+	 * link (bounded by the request timeout) until an attempt to establish it has failed: from then on it fails at
+	 * once, saying why, unless the link's {@code requestWhileDisconnected} setting is
+	 * {@link dev.dualsocket.link.LinkSettings.WhileDisconnected#WAIT}.
 	 */
 	@Override
 	public synchronized void start() {

@@ -595,7 +595,7 @@ public final class Link implements DualSocketLink {
 		return new LinkSnapshot(this.context.endpointName(), this.id, this.context.role(), current.state(),
 				current.since(), current.cause(), this.sockets.outbound().snapshot(), this.sockets.inbound().snapshot(),
 				this.requester.outstanding(), current.quiescedHere(), current.peerQuiesced(), this.responder.heldCount(),
-				this.diagnosis.last());
+				this.diagnosis.last(), this.requester.connectAttempts());
 	}
 
 	@Override

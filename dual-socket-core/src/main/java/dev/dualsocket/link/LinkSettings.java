@@ -24,10 +24,13 @@ import java.time.Duration;
  * @param recovery the bounds of the recovery procedures
  * @param quiesce what a link does while it is quiesced
  * @param diagnosis whether and how a socket failure is diagnosed (seed 003)
+ * @param requestWhileDisconnected what a client's {@code request()} does while its link is not connected: see
+ * {@link WhileDisconnected}
  */
 public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout, Duration requestTimeout,
 		Duration connectTimeout, int maxFrameSize, int duplicateCacheSize, long duplicateCacheBytes,
-		int maxRequestsInFlight, Reconnect reconnect, Recovery recovery, Quiesce quiesce, Diagnosis diagnosis) {
+		int maxRequestsInFlight, Reconnect reconnect, Recovery recovery, Quiesce quiesce, Diagnosis diagnosis,
+		WhileDisconnected requestWhileDisconnected) {
 
 	/** The shortest heartbeat interval: a peer closes a connection that sends more than 50 heartbeats a second. */
 	public static final Duration MIN_HEARTBEAT_INTERVAL = Duration.ofMillis(50);
@@ -148,6 +151,32 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 
 	}
 
+	/**
+	 * What a client's own {@code request()} does while its link is not connected. Whatever the choice, a link that is
+	 * {@code RECOVERING} one socket, or {@code CONNECTING} again after it was established, holds requests for the
+	 * socket (bounded by the request timeout): they go out, or out again under the same id, once it is back, and run at
+	 * most once. A server's links are not affected: a server never connects, and its {@code DISCONNECTED} links take
+	 * no requests.
+	 */
+	public enum WhileDisconnected {
+
+		/**
+		 * {@code request()} fails at once with a {@link dev.dualsocket.LinkDisconnectedException} that says why,
+		 * sending nothing, while the link is {@code DISCONNECTED}, and while it is {@code CONNECTING} for the first
+		 * time once an attempt to establish it has failed (the requests that were waiting fail then too). Before the
+		 * first attempt has failed a request waits, so that a client used as soon as it starts is not refused.
+		 */
+		FAIL,
+
+		/**
+		 * Requests wait for the link to be established, bounded by the request timeout, and go out once it is; they
+		 * also wait while it is {@code DISCONNECTED} with a re-establishment to come. Only a link that will not be
+		 * established again (re-establishment is off or gave up) fails them at once.
+		 */
+		WAIT
+
+	}
+
 	public static Builder builder() {
 		return new Builder();
 	}
@@ -161,7 +190,8 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 	 * requests time out after 5 s, 5 re-connect attempts from 100 ms doubling to at most 5 s, re-establishment every
 	 * 5 s without limit, probe timeout 1 s, wait timeout 10 s, recovery timeout 30 s, 1 MiB frames, 10,000 requests in
 	 * flight, 10,000 responses and 8 MiB of them kept for re-sent requests; while quiesced, 1,000 requests and 8 MiB of
-	 * the peer's wait, and this side's own requests wait too; failures diagnosed in steps of at most 1 s.
+	 * the peer's wait, and this side's own requests wait too; failures diagnosed in steps of at most 1 s; a client's
+	 * requests fail at once while its link is not connected ({@link WhileDisconnected#FAIL}).
 	 */
 	public static final class Builder {
 
@@ -212,6 +242,8 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 
 		private Diagnosis diagnosis = Diagnosis.DEFAULT;
 
+		private WhileDisconnected requestWhileDisconnected = WhileDisconnected.FAIL;
+
 		private Builder() {
 		}
 
@@ -239,6 +271,7 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 			this.quiesceMaxQueuedBytes = settings.quiesce.maxQueuedBytes;
 			this.quiesceOwnRequests = settings.quiesce.ownRequests;
 			this.diagnosis = settings.diagnosis;
+			this.requestWhileDisconnected = settings.requestWhileDisconnected;
 		}
 
 		public Builder heartbeat(Duration interval, Duration timeout) {
@@ -316,6 +349,11 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 			return this;
 		}
 
+		public Builder requestWhileDisconnected(WhileDisconnected requestWhileDisconnected) {
+			this.requestWhileDisconnected = requestWhileDisconnected;
+			return this;
+		}
+
 		public LinkSettings build() {
 			return new LinkSettings(this.heartbeatInterval, this.heartbeatTimeout, this.requestTimeout,
 					this.connectTimeout, this.maxFrameSize, this.duplicateCacheSize, this.duplicateCacheBytes,
@@ -324,7 +362,7 @@ public record LinkSettings(Duration heartbeatInterval, Duration heartbeatTimeout
 							new AfterDisconnect(this.reestablish, this.reestablishInterval, this.reestablishMaxAttempts)),
 					new Recovery(this.probeTimeout, this.waitTimeout, this.recoveryTimeout),
 					new Quiesce(this.quiesceMaxQueued, this.quiesceMaxQueuedBytes, this.quiesceOwnRequests),
-					this.diagnosis);
+					this.diagnosis, this.requestWhileDisconnected);
 		}
 
 	}

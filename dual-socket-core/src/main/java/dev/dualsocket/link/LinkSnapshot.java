@@ -23,8 +23,11 @@ import org.jspecify.annotations.Nullable;
  * @param peerQuiesced whether the peer said it is quiesced
  * @param heldRequests the peer's requests waiting for this side to resume
  * @param diagnosis the last diagnosis of a socket failure that reached its verdict (seed 003), or {@code null}
+ * @param connectAttempts a client's attempts to establish the link, with the last error and when the next is due;
+ * {@code null} on a server's link
  */
 public record LinkSnapshot(String endpoint, String linkId, EndpointRole role, LinkState state, Instant since,
 		String cause, SocketSnapshot outbound, SocketSnapshot inbound, int requestsInFlight, boolean quiesced,
-		boolean peerQuiesced, int heldRequests, @Nullable FailureDiagnosis diagnosis) {
+		boolean peerQuiesced, int heldRequests, @Nullable FailureDiagnosis diagnosis,
+		@Nullable ConnectAttempts connectAttempts) {
 }

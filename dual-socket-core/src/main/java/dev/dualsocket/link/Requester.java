@@ -54,6 +54,9 @@ final class Requester {
 
 	private final RateLimitedLog rejections = new RateLimitedLog(logger, 10, TimeUnit.SECONDS);
 
+	/** A client's establishment, set once before its first attempt; {@code null} on a server's link. */
+	private volatile @Nullable Establishment establishment;
+
 	/**
 	 * @param context the endpoint's shared context
 	 * @param linkId the link's id
@@ -133,9 +136,10 @@ final class Requester {
 					+ " bytes does not fit in max-frame-size of " + maxFrameSize + " bytes"));
 		}
 		Status status = this.states.status();
-		if (!status.acceptsRequests()) {
+		String refused = refusal(status);
+		if (refused != null) {
 			observe(Outcome.DISCONNECTED, 0);
-			return CompletableFuture.failedFuture(notAccepting());
+			return CompletableFuture.failedFuture(new LinkDisconnectedException(refused));
 		}
 		if (status.quiescedHere() && this.context.settings().quiesce().ownRequests() == OwnRequests.FAIL) {
 			observe(Outcome.REJECTED, 0);
@@ -167,9 +171,14 @@ final class Requester {
 		if (current.isEstablished()) {
 			send(request, current.session());
 		}
-		if (!this.states.status().acceptsRequests()) {
-			// Lost a race with a disconnect that failed the outstanding requests before this one was registered.
-			this.outstanding.fail(request.id(), notAccepting());
+		Status after = this.states.status();
+		String late = after.acceptsRequests() ? null : refusal(after);
+		if (late != null) {
+			// Lost a race with a disconnect that failed the outstanding requests before this one was registered. If it
+			// went out meanwhile, it may have run: the message must not say it was not sent.
+			this.outstanding.fail(request.id(), new LinkDisconnectedException(request.isUnsent() ? late
+					: "Link '" + this.linkId + "' of endpoint '" + this.context.endpointName() + "' went "
+							+ after.state() + " as the request was sent (" + after.cause() + "): it may or may not have run"));
 		}
 		return request.future();
 	}
@@ -210,12 +219,67 @@ final class Requester {
 		}
 	}
 
-	private LinkDisconnectedException notAccepting() {
-		Status current = this.states.status();
-		String why = current.peerClosing() ? "the peer is shutting down"
-				: "it is " + current.state() + " (" + current.cause() + ")";
-		return new LinkDisconnectedException("Link '" + this.linkId + "' of endpoint '" + this.context.endpointName()
-				+ "' takes no requests: " + why);
+	/**
+	 * Why a request made in a status fails at once instead of being taken, in a sentence naming the link.
+	 * @return the reason, or {@code null} to take the request (it goes out now, or waits for the link)
+	 */
+	private @Nullable String refusal(Status status) {
+		Establishment establishment = this.establishment;
+		LinkState state = status.state();
+		String why;
+		if (establishment != null && (state == LinkState.CONNECTING || state == LinkState.DISCONNECTED)) {
+			why = establishment.refusal(status);
+		}
+		else if (status.acceptsRequests()) {
+			why = null;
+		}
+		else if (state == LinkState.DISCONNECTED) {
+			why = "is not connected: not sent: it is DISCONNECTED (" + status.cause() + ")";
+		}
+		else {
+			why = "takes no requests: " + (status.peerClosing() ? "the peer is shutting down"
+					: "it is " + state + " (" + status.cause() + ")");
+		}
+		return (why != null) ? "Link '" + this.linkId + "' of endpoint '" + this.context.endpointName() + "' " + why
+				: null;
+	}
+
+	/**
+	 * A client's establishment, which says when requests fail at once because the link is not connected, and why.
+	 * @param establishment the link's establishment
+	 */
+	void establishedBy(Establishment establishment) {
+		this.establishment = establishment;
+	}
+
+	/**
+	 * A client's attempts to establish the link.
+	 * @return them, or {@code null} on a server's link
+	 */
+	@Nullable ConnectAttempts connectAttempts() {
+		Establishment establishment = this.establishment;
+		return (establishment != null) ? establishment.attempts() : null;
+	}
+
+	/**
+	 * How a client's link gets connected, as far as its requests care.
+	 */
+	interface Establishment {
+
+		/**
+		 * Whether a request made while the link is {@code CONNECTING} or {@code DISCONNECTED} fails at once.
+		 * @param status the link's status, in one of those states
+		 * @return why, after the link's name (for example {@code "is not connected: not sent: ..."}), or {@code null}
+		 * to take the request: it waits for the link, bounded by the request timeout
+		 */
+		@Nullable String refusal(Status status);
+
+		/**
+		 * The attempts to establish the link so far.
+		 * @return the attempts of the current series
+		 */
+		ConnectAttempts attempts();
+
 	}
 
 	/** An answer arrived on an outbound connection of the given session (on its event loop). */

@@ -1,5 +1,6 @@
 package dev.dualsocket.transport;
 
+import java.util.Locale;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.MultithreadEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -37,6 +39,10 @@ import org.jspecify.annotations.Nullable;
  * only while attempts run), two threads that deliver events to listeners, and one thread that watches network
  * interfaces. A pool starts a thread only when a task finds none of its threads idle, so its size follows the work at
  * once rather than the number of tasks ever handed to it.
+ *
+ * <p>The I/O is the native epoll transport when it is asked for, on the class path
+ * ({@code io.netty:netty-transport-native-epoll} with the platform's classifier, an optional dependency) and
+ * {@link Epoll#isAvailable() available} here; else NIO. Starting logs which one at INFO, and why not epoll.
  */
 public final class TransportResources implements AutoCloseable {
 
@@ -62,11 +68,13 @@ public final class TransportResources implements AutoCloseable {
 	private static final int EVENT_THREADS = 2;
 
 	private TransportResources(TransportSettings settings) {
-		this.nativeTransport = settings.nativeTransport() && Epoll.isAvailable();
-		IoHandlerFactory ioHandlerFactory = this.nativeTransport ? EpollIoHandler.newFactory()
+		String noEpoll = whyNotEpoll(settings);
+		this.nativeTransport = noEpoll == null;
+		IoHandlerFactory ioHandlerFactory = this.nativeTransport ? NativeEpoll.ioHandlerFactory()
 				: NioIoHandler.newFactory();
-		this.eventLoopGroup = new MultiThreadIoEventLoopGroup(settings.ioThreads(), threads("dual-socket-io"),
-				ioHandlerFactory);
+		MultithreadEventLoopGroup ioThreads = new MultiThreadIoEventLoopGroup(settings.ioThreads(),
+				threads("dual-socket-io"), ioHandlerFactory);
+		this.eventLoopGroup = ioThreads;
 		this.timer = new HashedWheelTimer(threads("dual-socket-timer"), 10, TimeUnit.MILLISECONDS);
 		this.handlerPool = (settings.handlerThreads() > 0)
 				? pool(settings.handlerThreads(), settings.handlerQueueCapacity(), "dual-socket-handler")
@@ -78,7 +86,77 @@ public final class TransportResources implements AutoCloseable {
 		this.interfaceMonitor = new InterfaceMonitor(this.monitorExecutor);
 		long poll = settings.interfacePollInterval().toMillis();
 		this.monitorExecutor.scheduleWithFixedDelay(this::pollInterfaces, poll, poll, TimeUnit.MILLISECONDS);
-		logger.debug("Transport started with " + (this.nativeTransport ? "native epoll" : "NIO") + " I/O");
+		logger.info("dual-socket transport: " + (this.nativeTransport ? "epoll (native)" : "NIO (" + noEpoll + ")") + ", "
+				+ ioThreads.executorCount() + " I/O threads");
+	}
+
+	/**
+	 * Why the I/O is not the native epoll transport, for the start-up line.
+	 * @return the reason, or {@code null} when it is epoll
+	 */
+	private static @Nullable String whyNotEpoll(TransportSettings settings) {
+		if (!settings.nativeTransport()) {
+			return "the native transport is switched off: native-transport=false";
+		}
+		if (!NativeEpoll.onClassPath()) {
+			return "the native epoll transport is not on the class path; add " + NativeEpoll.ARTIFACT + ":"
+					+ NativeEpoll.classifier() + " for it";
+		}
+		return NativeEpoll.whyUnavailable();
+	}
+
+	/**
+	 * The native epoll transport, touched only once it is known to be on the class path: it is an optional dependency,
+	 * and its classes are loaded by this holder alone.
+	 */
+	private static final class NativeEpoll {
+
+		static final String ARTIFACT = "io.netty:netty-transport-native-epoll";
+
+		private static final String EPOLL_CLASS = "io.netty.channel.epoll.Epoll";
+
+		static boolean onClassPath() {
+			try {
+				Class.forName(EPOLL_CLASS, false, TransportResources.class.getClassLoader());
+				return true;
+			}
+			catch (ClassNotFoundException | LinkageError ex) {
+				return false;
+			}
+		}
+
+		/** The jar's classifier for this machine; epoll is Linux only. */
+		static String classifier() {
+			String arch = System.getProperty("os.arch", "");
+			return (arch.equals("aarch64") || arch.equals("arm64")) ? "linux-aarch_64" : "linux-x86_64";
+		}
+
+		/** Why epoll cannot be used here although its classes are present (not Linux, no native library for it). */
+		static @Nullable String whyUnavailable() {
+			if (Epoll.isAvailable()) {
+				return null;
+			}
+			if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) {
+				return "the native epoll transport is Linux only";
+			}
+			Throwable cause = Epoll.unavailabilityCause();
+			return "the native epoll transport is not available here"
+					+ ((cause != null) ? " (" + Connections.describeError(cause) + ")" : "") + "; add " + ARTIFACT + ":"
+					+ classifier() + " for it";
+		}
+
+		static IoHandlerFactory ioHandlerFactory() {
+			return EpollIoHandler.newFactory();
+		}
+
+		static Class<? extends SocketChannel> socketChannelType() {
+			return EpollSocketChannel.class;
+		}
+
+		static Class<? extends ServerSocketChannel> serverSocketChannelType() {
+			return EpollServerSocketChannel.class;
+		}
+
 	}
 
 	/**
@@ -203,11 +281,11 @@ public final class TransportResources implements AutoCloseable {
 	}
 
 	public Class<? extends SocketChannel> socketChannelType() {
-		return this.nativeTransport ? EpollSocketChannel.class : NioSocketChannel.class;
+		return this.nativeTransport ? NativeEpoll.socketChannelType() : NioSocketChannel.class;
 	}
 
 	public Class<? extends ServerSocketChannel> serverSocketChannelType() {
-		return this.nativeTransport ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+		return this.nativeTransport ? NativeEpoll.serverSocketChannelType() : NioServerSocketChannel.class;
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.dualsocket.FailureDiagnosis;
+import dev.dualsocket.link.ConnectAttempts;
 import dev.dualsocket.link.LinkSnapshot;
 import dev.dualsocket.link.SocketSnapshot;
 import org.jspecify.annotations.Nullable;
@@ -13,7 +14,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Describes a link for operators, the same way in health details and in the {@code dualsocket} actuator endpoint:
  * state and since when, why, the peer, each socket's state, re-connects and failures, the last failure and when,
- * heartbeat round trip, requests in flight, and the last diagnosis of a failure (its verdict, when, and each step).
+ * heartbeat round trip, requests in flight, the last diagnosis of a failure (its verdict, when, and each step), and a
+ * client's attempts to establish the link (how many, the last error, when the next is due).
  */
 public final class LinkDetails {
 
@@ -42,6 +44,20 @@ public final class LinkDetails {
 		if (diagnosis != null) {
 			details.put("diagnosis", diagnosis(diagnosis));
 		}
+		ConnectAttempts connectAttempts = link.connectAttempts();
+		if (connectAttempts != null) {
+			details.put("connectAttempts", connectAttempts(connectAttempts));
+		}
+		return details;
+	}
+
+	/** A client's attempts to establish its link: how many so far, the last error and when, when the next is due. */
+	private static Map<String, Object> connectAttempts(ConnectAttempts attempts) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("attempts", attempts.attempts());
+		putIfPresent(details, "lastError", attempts.lastError());
+		putIfPresent(details, "lastErrorAt", text(attempts.lastErrorAt()));
+		putIfPresent(details, "nextAttemptAt", text(attempts.nextAttemptAt()));
 		return details;
 	}
 

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.dualsocket.EndpointRole;
 import dev.dualsocket.link.LinkSettings.OwnRequests;
+import dev.dualsocket.link.LinkSettings.WhileDisconnected;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
@@ -124,6 +125,14 @@ public class DualSocketProperties {
 		private @Nullable Integer maxRequestsInFlight;
 
 		/**
+		 * What a client's request() does while its link is not connected: 'fail' (at once, with
+		 * LinkDisconnectedException saying why, while the link is DISCONNECTED or has never been established and an
+		 * attempt failed) or 'wait' (until the link is established, bounded by request-timeout). A link recovering a
+		 * socket, or connecting again after it was up, holds requests either way.
+		 */
+		private @Nullable WhileDisconnected requestWhileDisconnected;
+
+		/**
 		 * How a client re-connects a failed socket and re-establishes a lost link.
 		 */
 		@NestedConfigurationProperty
@@ -157,6 +166,7 @@ public class DualSocketProperties {
 			defaults.setDuplicateCacheSize(10_000);
 			defaults.setDuplicateCacheBytes(DataSize.ofMegabytes(8));
 			defaults.setMaxRequestsInFlight(10_000);
+			defaults.setRequestWhileDisconnected(WhileDisconnected.FAIL);
 			defaults.reconnect.setMaxAttempts(5);
 			defaults.reconnect.setInitialBackoff(Duration.ofMillis(100));
 			defaults.reconnect.setMultiplier(2.0);
@@ -226,6 +236,14 @@ public class DualSocketProperties {
 
 		public void setMaxRequestsInFlight(@Nullable Integer maxRequestsInFlight) {
 			this.maxRequestsInFlight = maxRequestsInFlight;
+		}
+
+		public @Nullable WhileDisconnected getRequestWhileDisconnected() {
+			return this.requestWhileDisconnected;
+		}
+
+		public void setRequestWhileDisconnected(@Nullable WhileDisconnected requestWhileDisconnected) {
+			this.requestWhileDisconnected = requestWhileDisconnected;
 		}
 
 		public Reconnect getReconnect() {

@@ -213,6 +213,7 @@ final class EndpointSettingsMapper {
 			.duplicateCacheSize(values.atLeast("duplicate-cache-size", LinkProperties::getDuplicateCacheSize, 1))
 			.duplicateCacheBytes(duplicateCacheBytes.toBytes())
 			.maxRequestsInFlight(values.atLeast("max-requests-in-flight", LinkProperties::getMaxRequestsInFlight, 1))
+			.requestWhileDisconnected(values.get("request-while-disconnected", LinkProperties::getRequestWhileDisconnected))
 			.reconnect(maxAttempts, initialBackoff, multiplier, maxBackoff)
 			.jitter(values.get("reconnect.jitter", (p) -> p.getReconnect().getJitter()))
 			.afterDisconnect(values.get("reconnect.after-disconnect.enabled", (p) -> p.getReconnect().getAfterDisconnect().getEnabled()),
