@@ -22,7 +22,8 @@ import org.springframework.core.type.AnnotationMetadata;
  * Registers one {@link DualSocketEndpoint} bean per entry under {@code dual-socket.endpoints}, named
  * {@code <name>DualSocketEndpoint} and qualified with the endpoint's name, so that
  * {@code @Qualifier("exchange") DualSocketEndpoint exchange} injects the endpoint called {@code exchange}. A bean the
- * application defines under that name takes its place.
+ * application defines under that name takes its place. A {@code dual-socket.*} key that binds to nothing fails first,
+ * with {@link UnknownDualSocketPropertyException}.
  */
 class DualSocketEndpointRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware {
 
@@ -37,6 +38,8 @@ class DualSocketEndpointRegistrar implements ImportBeanDefinitionRegistrar, Envi
 
 	@Override
 	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+		// Before the endpoints are read: a misspelled key would otherwise show as a missing value, or not at all.
+		UnknownDualSocketProperties.check(this.environment);
 		Map<String, Endpoint> endpoints = Binder.get(this.environment)
 			.bind("dual-socket.endpoints", Bindable.mapOf(String.class, Endpoint.class))
 			.orElse(Map.of());

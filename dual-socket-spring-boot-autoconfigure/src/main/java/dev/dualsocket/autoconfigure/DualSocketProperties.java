@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.dualsocket.EndpointRole;
+import dev.dualsocket.endpoint.EndpointSettings;
+import dev.dualsocket.link.LinkSettings;
 import dev.dualsocket.link.LinkSettings.OwnRequests;
 import dev.dualsocket.link.LinkSettings.WhileDisconnected;
 import org.jspecify.annotations.Nullable;
@@ -156,33 +158,39 @@ public class DualSocketProperties {
 		@NestedConfigurationProperty
 		private final Diagnosis diagnosis = new Diagnosis();
 
+		/**
+		 * The engine's own defaults ({@code LinkSettings.builder().build()}), so that each default is defined once, in
+		 * the core.
+		 */
 		static LinkProperties withDefaults() {
+			LinkSettings settings = LinkSettings.builder().build();
+			LinkSettings.Reconnect reconnect = settings.reconnect();
 			LinkProperties defaults = new LinkProperties();
-			defaults.heartbeat.setInterval(Duration.ofSeconds(1));
-			defaults.heartbeat.setTimeout(Duration.ofSeconds(3));
-			defaults.setRequestTimeout(Duration.ofSeconds(5));
-			defaults.setConnectTimeout(Duration.ofSeconds(5));
-			defaults.setMaxFrameSize(DataSize.ofMegabytes(1));
-			defaults.setDuplicateCacheSize(10_000);
-			defaults.setDuplicateCacheBytes(DataSize.ofMegabytes(8));
-			defaults.setMaxRequestsInFlight(10_000);
-			defaults.setRequestWhileDisconnected(WhileDisconnected.FAIL);
-			defaults.reconnect.setMaxAttempts(5);
-			defaults.reconnect.setInitialBackoff(Duration.ofMillis(100));
-			defaults.reconnect.setMultiplier(2.0);
-			defaults.reconnect.setMaxBackoff(Duration.ofSeconds(5));
-			defaults.reconnect.setJitter(true);
-			defaults.reconnect.afterDisconnect.setEnabled(true);
-			defaults.reconnect.afterDisconnect.setInterval(Duration.ofSeconds(5));
-			defaults.reconnect.afterDisconnect.setMaxAttempts(-1);
-			defaults.recovery.setProbeTimeout(Duration.ofSeconds(1));
-			defaults.recovery.setWaitTimeout(Duration.ofSeconds(10));
-			defaults.recovery.setTimeout(Duration.ofSeconds(30));
-			defaults.quiesce.setMaxQueued(1000);
-			defaults.quiesce.setMaxQueuedBytes(DataSize.ofMegabytes(8));
-			defaults.quiesce.setOwnRequests(OwnRequests.WAIT);
-			defaults.diagnosis.setEnabled(true);
-			defaults.diagnosis.setStepTimeout(Duration.ofSeconds(1));
+			defaults.heartbeat.setInterval(settings.heartbeatInterval());
+			defaults.heartbeat.setTimeout(settings.heartbeatTimeout());
+			defaults.setRequestTimeout(settings.requestTimeout());
+			defaults.setConnectTimeout(settings.connectTimeout());
+			defaults.setMaxFrameSize(DataSize.ofBytes(settings.maxFrameSize()));
+			defaults.setDuplicateCacheSize(settings.duplicateCacheSize());
+			defaults.setDuplicateCacheBytes(DataSize.ofBytes(settings.duplicateCacheBytes()));
+			defaults.setMaxRequestsInFlight(settings.maxRequestsInFlight());
+			defaults.setRequestWhileDisconnected(settings.requestWhileDisconnected());
+			defaults.reconnect.setMaxAttempts(reconnect.maxAttempts());
+			defaults.reconnect.setInitialBackoff(reconnect.initialBackoff());
+			defaults.reconnect.setMultiplier(reconnect.multiplier());
+			defaults.reconnect.setMaxBackoff(reconnect.maxBackoff());
+			defaults.reconnect.setJitter(reconnect.jitter());
+			defaults.reconnect.afterDisconnect.setEnabled(reconnect.afterDisconnect().enabled());
+			defaults.reconnect.afterDisconnect.setInterval(reconnect.afterDisconnect().interval());
+			defaults.reconnect.afterDisconnect.setMaxAttempts(reconnect.afterDisconnect().maxAttempts());
+			defaults.recovery.setProbeTimeout(settings.recovery().probeTimeout());
+			defaults.recovery.setWaitTimeout(settings.recovery().waitTimeout());
+			defaults.recovery.setTimeout(settings.recovery().timeout());
+			defaults.quiesce.setMaxQueued(settings.quiesce().maxQueued());
+			defaults.quiesce.setMaxQueuedBytes(DataSize.ofBytes(settings.quiesce().maxQueuedBytes()));
+			defaults.quiesce.setOwnRequests(settings.quiesce().ownRequests());
+			defaults.diagnosis.setEnabled(settings.diagnosis().enabled());
+			defaults.diagnosis.setStepTimeout(settings.diagnosis().stepTimeout());
 			return defaults;
 		}
 
@@ -618,20 +626,20 @@ public class DualSocketProperties {
 		private List<String> standby = new ArrayList<>();
 
 		/**
-		 * Server: the most links it holds at once (default 10000). A client opening one more is refused with
+		 * Server: the most links it holds at once. A client opening one more is refused with
 		 * LINK_LIMIT and tries again after its interval; the links held are not affected.
 		 */
 		private @Nullable Integer maxLinks;
 
 		/**
-		 * Server: the most accepted connections that have not yet sent their HELLO (default 1024). One more
+		 * Server: the most accepted connections that have not yet sent their HELLO. One more
 		 * is closed at once, so that connections that never send a HELLO cannot pile up.
 		 */
 		private @Nullable Integer maxPendingHandshakes;
 
 		/**
 		 * Server: the most connections open at once from one remote IP address, in their handshake or attached to a
-		 * link (default 4096). One more is closed at once, so that one address cannot take every connection the server
+		 * link. One more is closed at once, so that one address cannot take every connection the server
 		 * can hold; links held are not affected. Keep it above twice the links that come from one address.
 		 */
 		private @Nullable Integer maxConnectionsPerAddress;
@@ -747,12 +755,12 @@ public class DualSocketProperties {
 		/**
 		 * How long the primary must keep answering before the client moves back.
 		 */
-		private Duration stableFor = Duration.ofSeconds(30);
+		private Duration stableFor = EndpointSettings.Failback.DISABLED.stableFor();
 
 		/**
 		 * How often the client tries the primary while it is on a standby address.
 		 */
-		private Duration probeInterval = Duration.ofSeconds(5);
+		private Duration probeInterval = EndpointSettings.Failback.DISABLED.probeInterval();
 
 		public boolean isEnabled() {
 			return this.enabled;

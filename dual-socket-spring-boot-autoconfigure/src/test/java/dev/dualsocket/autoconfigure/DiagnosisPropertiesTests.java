@@ -61,7 +61,8 @@ class DiagnosisPropertiesTests {
 	private void assertInvalid(String property, String value, String setting) {
 		this.runner.withPropertyValues(setting).run((context) -> {
 			assertThat(context).hasFailed();
-			FailureAnalysis analysis = new InvalidDualSocketPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new InvalidDualSocketPropertyFailureAnalyzer(null)
+				.analyze(context.getStartupFailure());
 			assertThat(analysis).isNotNull();
 			InvalidDualSocketPropertyException invalid = (InvalidDualSocketPropertyException) analysis.getCause();
 			assertThat(invalid.getProperty()).isEqualTo(property);

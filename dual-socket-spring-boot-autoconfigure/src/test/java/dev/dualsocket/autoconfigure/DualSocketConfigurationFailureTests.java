@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.dualsocket.endpoint.EndpointStartException;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Bad configuration fails at start-up with a message that names the property and what it allows.
@@ -207,6 +209,22 @@ class DualSocketConfigurationFailureTests {
 	}
 
 	@Test
+	void failureAnalysisNamesTheFileLineAndColumnOfAnUnusableValue(CapturedOutput output) {
+		assertThatThrownBy(() -> run("--spring.profiles.active=bad-port")).isNotNull();
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("The dual-socket property 'dual-socket.endpoints.hub.port' (originating from "
+					+ "'class path resource [application-bad-port.yml] - 7:13') has the value '70000', which cannot be used.");
+	}
+
+	@Test
+	void failureAnalysisNamesTheLineOfAnUnusableElementOfAList(CapturedOutput output) {
+		assertThatThrownBy(() -> run("--spring.profiles.active=bad-standby")).isNotNull();
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("The dual-socket property 'dual-socket.endpoints.exchange.standby[1]' (originating from "
+					+ "'class path resource [application-bad-standby.yml] - 11:11') has the value 'backup'");
+	}
+
+	@Test
 	void portAlreadyInUse(CapturedOutput output) throws Exception {
 		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			int port = taken.getLocalPort();
@@ -228,19 +246,28 @@ class DualSocketConfigurationFailureTests {
 	}
 
 	private void assertInvalid(String property, Object value, String allowed, String... properties) {
-		this.runner.withPropertyValues(properties).run((context) -> {
-			assertThat(context).hasFailed();
-			Throwable failure = context.getStartupFailure();
-			FailureAnalysis analysis = new InvalidDualSocketPropertyFailureAnalyzer().analyze(failure);
-			assertThat(analysis).as("failure analysis of %s", failure).isNotNull();
-			InvalidDualSocketPropertyException invalid = (InvalidDualSocketPropertyException) analysis.getCause();
-			assertThat(invalid.getProperty()).isEqualTo(property);
-			assertThat((value != null) ? String.valueOf(invalid.getValue()) : null)
-				.isEqualTo((value != null) ? String.valueOf(value) : null);
-			assertThat(invalid.getAllowed()).isEqualTo(allowed);
-			assertThat(analysis.getDescription()).contains(property);
-			assertThat(analysis.getAction()).contains(property).contains(allowed);
-		});
+		// A context that failed to start no longer gives its environment; the analyzer needs it for the origin.
+		AtomicReference<Environment> environment = new AtomicReference<>();
+		this.runner.withPropertyValues(properties)
+			.withInitializer((context) -> environment.set(context.getEnvironment()))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				Throwable failure = context.getStartupFailure();
+				FailureAnalysis analysis = new InvalidDualSocketPropertyFailureAnalyzer(environment.get()).analyze(failure);
+				assertThat(analysis).as("failure analysis of %s", failure).isNotNull();
+				InvalidDualSocketPropertyException invalid = (InvalidDualSocketPropertyException) analysis.getCause();
+				assertThat(invalid.getProperty()).isEqualTo(property);
+				assertThat((value != null) ? String.valueOf(invalid.getValue()) : null)
+					.isEqualTo((value != null) ? String.valueOf(value) : null);
+				assertThat(invalid.getAllowed()).isEqualTo(allowed);
+				assertThat(analysis.getDescription()).contains(property);
+				if (value != null) {
+					// The origin of a value given here: its name, as written, in the runner's property source.
+					assertThat(analysis.getDescription()).contains("(originating from '\"" + property.replaceAll("\\[\\d+\\]$", "")
+							+ "\" from property source \"test\"')");
+				}
+				assertThat(analysis.getAction()).contains(property).contains(allowed);
+			});
 	}
 
 	private static String[] with(String[] base, String... more) {
