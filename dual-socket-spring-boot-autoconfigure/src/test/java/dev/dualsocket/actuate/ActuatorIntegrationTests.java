@@ -52,7 +52,7 @@ class ActuatorIntegrationTests {
 
 	private static final int SERVER_PORT = Sockets.freePort();
 
-	private static final FaultProxy PROXY = proxy();
+	private static final FaultProxy PROXY = FaultProxy.forwardingTo(SERVER_PORT);
 
 	@LocalServerPort
 	int port;
@@ -197,14 +197,6 @@ class ActuatorIntegrationTests {
 	}
 
 
-	private static FaultProxy proxy() {
-		try {
-			return new FaultProxy(SERVER_PORT);
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
 
 	@SpringBootApplication(proxyBeanMethods = false)
 	static class App {

@@ -47,7 +47,7 @@ class DiagnosisActuatorTests {
 
 	private static final int SERVER_PORT = Sockets.freePort();
 
-	private static final FaultProxy PROXY = proxy();
+	private static final FaultProxy PROXY = FaultProxy.forwardingTo(SERVER_PORT);
 
 	private static final String CLIENT = "$.components.dualSocket.components.exchange";
 
@@ -110,14 +110,6 @@ class DiagnosisActuatorTests {
 		return new ActuatorHttp(this.port).get(path);
 	}
 
-	private static FaultProxy proxy() {
-		try {
-			return new FaultProxy(SERVER_PORT);
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
 
 	@SpringBootApplication(proxyBeanMethods = false)
 	static class App {

@@ -49,7 +49,7 @@ class RecentEventsActuatorTests {
 
 	private static final int SERVER_PORT = Sockets.freePort();
 
-	private static final FaultProxy PROXY = proxy();
+	private static final FaultProxy PROXY = FaultProxy.forwardingTo(SERVER_PORT);
 
 	@LocalServerPort
 	int port;
@@ -134,14 +134,6 @@ class RecentEventsActuatorTests {
 		return response.body();
 	}
 
-	private static FaultProxy proxy() {
-		try {
-			return new FaultProxy(SERVER_PORT);
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration

@@ -59,6 +59,22 @@ public final class FaultProxy implements AutoCloseable {
 	private volatile boolean closed;
 
 	/**
+	 * Starts a proxy, for a static field of a test class (a Spring test's port must be known before its context
+	 * starts).
+	 * @param upstreamPort the port to forward to
+	 * @return the proxy
+	 * @throws IllegalStateException if no port can be bound
+	 */
+	public static FaultProxy forwardingTo(int upstreamPort) {
+		try {
+			return new FaultProxy(upstreamPort);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
 	 * Starts a proxy on a free port of 127.0.0.1 that forwards to the given port of 127.0.0.1.
 	 * @param upstreamPort the port to forward to
 	 * @throws IOException if no port can be bound
