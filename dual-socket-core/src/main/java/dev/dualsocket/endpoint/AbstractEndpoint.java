@@ -1,14 +1,17 @@
 package dev.dualsocket.endpoint;
 
 import java.time.Instant;
+import java.util.function.LongSupplier;
 
 import dev.dualsocket.codec.PayloadCodec;
 import dev.dualsocket.event.QuiesceChangedEvent;
+import dev.dualsocket.ha.ServedRequestStore;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.LinkContext;
 import dev.dualsocket.link.RequestHandler;
 import dev.dualsocket.link.RequestObserver;
 import dev.dualsocket.observation.RequestObservations;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a client and a server endpoint share: their settings and the context of their links.
@@ -85,6 +88,16 @@ abstract class AbstractEndpoint implements DualSocketEndpoint {
 	@Override
 	public void setRequestObservations(RequestObservations observations) {
 		this.context.setObservations(observations);
+	}
+
+	@Override
+	public void setFencingEpoch(LongSupplier epoch) {
+		this.context.setFencingEpoch(epoch);
+	}
+
+	@Override
+	public void setServedRequestStore(@Nullable ServedRequestStore store) {
+		this.context.setServedRequestStore(store);
 	}
 
 	/**

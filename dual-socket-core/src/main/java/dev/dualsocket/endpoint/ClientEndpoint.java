@@ -67,6 +67,9 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 
 	private volatile boolean stopped;
 
+	/** Counts the starts after a stop, so that a failback probe of an earlier run does not go on in a later one. */
+	private volatile int probes;
+
 	public ClientEndpoint(EndpointSettings settings, TransportResources transport, DualSocketEventListener events) {
 		super(settings, new LinkContext(settings.name(), settings.role(), settings.link(), transport, events));
 		if (settings.role() != EndpointRole.CLIENT || settings.linkId() == null) {
@@ -100,6 +103,13 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 	 */
 	@Override
 	public synchronized void start() {
+		if (this.stopped) {
+			// Started again after a stop (an instance that leads the endpoint again): a new link object, as at the
+			// first start; the stopped one keeps its final state for whoever still holds it.
+			this.stopped = false;
+			this.link = null;
+			this.probes++;
+		}
 		if (this.link == null) {
 			logger.info("Endpoint '" + this.settings.name() + "' (client) connecting link '" + this.settings.linkId()
 					+ "' to " + this.addresses.get(0) + ((this.settings.ssl() != null) ? " with TLS" : "")
@@ -217,11 +227,15 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 	}
 
 	private void scheduleFailbackProbe() {
+		int run = this.probes;
 		if (!this.stopped) {
 			this.context.transport()
 				.timer()
-				.newTimeout((timeout) -> probePrimary(), this.settings.failback().probeInterval().toNanos(),
-						TimeUnit.NANOSECONDS);
+				.newTimeout((timeout) -> {
+					if (run == this.probes) {
+						probePrimary();
+					}
+				}, this.settings.failback().probeInterval().toNanos(), TimeUnit.NANOSECONDS);
 		}
 	}
 

@@ -4,13 +4,16 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 
 import dev.dualsocket.EndpointRole;
 import dev.dualsocket.codec.PayloadCodec;
+import dev.dualsocket.ha.ServedRequestStore;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.RequestHandler;
 import dev.dualsocket.link.RequestObserver;
 import dev.dualsocket.observation.RequestObservations;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One configured endpoint: a client with one link to its peer, or a server with one link per connected client.
@@ -111,6 +114,24 @@ public interface DualSocketEndpoint {
 	 * @param observations the observations
 	 */
 	void setRequestObservations(RequestObservations observations);
+
+	/**
+	 * Sets the fencing epoch of this instance for the endpoint, when several instances of the service take turns to
+	 * run it (section 4.6 of the protocol): a client sends it in every {@code HELLO} and a server refuses one lower
+	 * than the highest it has seen for the link ({@code STALE_EPOCH}); a server sends it in every
+	 * {@code HELLO_ACCEPT} and a client refuses a lower one than it has seen. Read at every handshake; 0 (the
+	 * default) sends none.
+	 * @param epoch the epoch this instance holds now
+	 */
+	void setFencingEpoch(LongSupplier epoch);
+
+	/**
+	 * Sets the store of served requests that this endpoint shares with the other instances of the service, so that a
+	 * request re-sent to another instance after a failover is not run again (section 6.6 of the protocol). Set before
+	 * {@link #start()}; {@code null} (the default) keeps served requests in memory for one session.
+	 * @param store the shared store, or {@code null}
+	 */
+	void setServedRequestStore(@Nullable ServedRequestStore store);
 
 	/**
 	 * Drops a link and establishes it again: a client re-connects both sockets at once; a server closes the link and

@@ -1,12 +1,14 @@
 package dev.dualsocket.link;
 
 import java.time.Instant;
+import java.util.function.LongSupplier;
 
 import dev.dualsocket.EndpointRole;
 import dev.dualsocket.codec.BasicPayloadCodec;
 import dev.dualsocket.codec.PayloadCodec;
 import dev.dualsocket.event.DualSocketEvent;
 import dev.dualsocket.event.DualSocketEventListener;
+import dev.dualsocket.ha.ServedRequestStore;
 import dev.dualsocket.observation.RequestObservations;
 import dev.dualsocket.transport.TransportResources;
 import org.jspecify.annotations.Nullable;
@@ -43,6 +45,10 @@ public final class LinkContext {
 
 	/** Whether the endpoint is quiesced: every link, also one made later, holds the peer's new requests. */
 	private volatile boolean quiesced;
+
+	private volatile LongSupplier fencingEpoch = () -> 0;
+
+	private volatile @Nullable ServedRequestStore servedRequestStore;
 
 	public LinkContext(String endpointName, EndpointRole role, LinkSettings settings, TransportResources transport,
 			DualSocketEventListener events) {
@@ -152,6 +158,30 @@ public final class LinkContext {
 
 	public void setObservations(RequestObservations observations) {
 		this.observations = observations;
+	}
+
+	/**
+	 * The fencing epoch this instance holds for the endpoint now (section 4.6 of the protocol); 0 for none.
+	 * @return the epoch
+	 */
+	public long fencingEpoch() {
+		return this.fencingEpoch.getAsLong();
+	}
+
+	public void setFencingEpoch(LongSupplier epoch) {
+		this.fencingEpoch = epoch;
+	}
+
+	/**
+	 * The store of served requests shared with the service's other instances, or {@code null} for none.
+	 * @return the store
+	 */
+	public @Nullable ServedRequestStore servedRequestStore() {
+		return this.servedRequestStore;
+	}
+
+	public void setServedRequestStore(@Nullable ServedRequestStore store) {
+		this.servedRequestStore = store;
 	}
 
 	/**
