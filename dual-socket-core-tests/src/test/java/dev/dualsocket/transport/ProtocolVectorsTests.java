@@ -1,6 +1,7 @@
 package dev.dualsocket.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,13 +79,58 @@ class ProtocolVectorsTests {
 	void version2HelloAndAcceptMatchTheDocument() throws IOException {
 		Frame hello = Hello.of(ChannelKind.ofCode(1), SESSION, "orders-1", new byte[0], null).toFrame();
 		assertVector(hello, "00 00 00 2d 01 00 00 00 00 00 00 00 00 00 | 00 02 | 01 | 11 22 33 44 55 66 77 88 | 00 08 6f "
-				+ "72 64 65 72 73 2d 31 | 00 00\n  | 00 00 | 00 08 00 01 00 04 00 00 00 02");
+				+ "72 64 65 72 73 2d 31 | 00 00\n  | 00 00 | 00 08 00 01 00 04 00 00 00 06");
 		assertThat(Hello.fromFrame(hello).clientNonce()).isNull();
-		assertThat(Hello.fromFrame(hello).capabilities()).isEqualTo(Hello.CAPABILITY_QUIESCE);
+		assertThat(Hello.fromFrame(hello).capabilities())
+			.isEqualTo(Hello.CAPABILITY_QUIESCE | Hello.CAPABILITY_REQUEST_KEYS);
+		assertThat(Hello.fromFrame(hello).epoch()).isZero();
 		HelloAccept accept = HelloAccept.answering(Hello.fromFrame(hello), TOKEN, null);
 		assertVector(accept.toFrame(), "00 00 00 28 02 00 00 00 00 00 00 00 00 00 | 00 02 | 00 10 00 11 22 33 44 55 66 77 "
 				+ "88 99 aa bb cc dd ee ff\n  | 00 08 00 01 00 04 00 00 00 03");
 		assertThat(HelloAccept.fromFrame(accept.toFrame()).serverProof()).isNull();
+	}
+
+	@Test
+	void fencingEpochsMatchTheDocument() throws IOException {
+		Frame hello = Hello.of(ChannelKind.ofCode(1), SESSION, "orders-1", new byte[0], null, 7).toFrame();
+		assertVector(hello, "00 00 00 39 01 00 00 00 00 00 00 00 00 00 | 00 02 | 01 | 11 22 33 44 55 66 77 88 | 00 08 6f "
+				+ "72 64 65 72 73 2d 31 | 00 00\n  | 00 00 | 00 14 00 01 00 04 00 00 00 06 00 04 00 08 00 00 00 00 00 00 00 07");
+		assertThat(Hello.fromFrame(hello).epoch()).isEqualTo(7);
+		HelloAccept accept = HelloAccept.answering(Hello.fromFrame(hello), TOKEN, null, 3, true);
+		assertVector(accept.toFrame(), "00 00 00 34 02 00 00 00 00 00 00 00 00 00 | 00 02 | 00 10 00 11 22 33 44 55 66 77 "
+				+ "88 99 aa bb cc dd ee ff\n  | 00 14 00 01 00 04 00 00 00 07 00 04 00 08 00 00 00 00 00 00 00 03");
+		HelloAccept read = HelloAccept.fromFrame(accept.toFrame());
+		assertThat(read.epoch()).isEqualTo(3);
+		assertThat(read.capabilities() & Hello.CAPABILITY_REQUEST_KEYS).isNotZero();
+		assertVector(new HelloReject(HelloReject.Reason.STALE_EPOCH, "stale epoch").toFrame(),
+				"00 00 00 17 03 00 00 00 00 00 00 00 00 00 | 00 08 | 73 74 61 6c 65 20 65 70 6f 63 68");
+		assertThat(HelloReject.fromFrame(new HelloReject(HelloReject.Reason.STALE_EPOCH, "x").toFrame()).reason())
+			.isEqualTo(HelloReject.Reason.STALE_EPOCH);
+	}
+
+	@Test
+	void aNegativeEpochIsAMalformedHello() {
+		Hello negative = Hello.of(ChannelKind.ofCode(1), SESSION, "orders-1", new byte[0], null, 1);
+		byte[] payload = negative.toFrame().payload();
+		payload[payload.length - 8] = (byte) 0x80;
+		assertThatThrownBy(() -> Hello.fromFrame(new Frame(FrameType.HELLO, 0, payload)))
+			.isInstanceOf(ProtocolViolationException.class)
+			.hasMessageContaining("epoch");
+	}
+
+	@Test
+	void requestKeyExampleMatchesTheDocument() throws IOException {
+		byte[] key = HexFormat.of().parseHex("1122334455667788000000000000002a");
+		Frame frame = new Frame(FrameType.REQUEST, 3, "ping".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+				FieldList.builder().put(RequestFields.REQUEST_KEY, key).build());
+		assertVector(frame, "00 00 00 24 10 01 00 00 00 00 00 00 00 03 | 00 14 00 04 00 10 11 22 33 44 55 66 77 88 00 00 "
+				+ "00 00 00 00 00 2a\n  | 70 69 6e 67");
+		Frame read = decodeOn(2, "00000024100100000000000000030014000400101122334455667788000000000000002a70696e67");
+		assertThat(read.fields().get(RequestFields.REQUEST_KEY)).isEqualTo(key);
+		RequestFields.check(read.fields());
+		assertThatThrownBy(() -> RequestFields.check(FieldList.builder()
+			.put(RequestFields.REQUEST_KEY, new byte[15])
+			.build())).isInstanceOf(ProtocolViolationException.class);
 	}
 
 	@Test

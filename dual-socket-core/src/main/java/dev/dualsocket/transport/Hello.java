@@ -42,8 +42,18 @@ public record Hello(int version, ChannelKind channel, long sessionId, String lin
 	/** Capability bit: understands {@code QUIESCE} and {@code RESUME} (section 6.5); this implementation always does. */
 	public static final int CAPABILITY_QUIESCE = 0x2;
 
+	/**
+	 * Capability bit: requests across sessions (section 6.6). In a {@code HELLO}: the client sends request keys to a
+	 * server that offers them (this implementation always does); in a {@code HELLO_ACCEPT}: the server keeps the
+	 * answers of keyed requests across sessions, in a store its instances share.
+	 */
+	public static final int CAPABILITY_REQUEST_KEYS = 0x4;
+
+	/** Field key: the fencing epoch, a u64 (section 4.6); in a {@code HELLO} and a {@code HELLO_ACCEPT}. */
+	public static final int FIELD_EPOCH = 0x0004;
+
 	/** The field keys this implementation knows in a HELLO. */
-	private static final Set<Integer> KNOWN_FIELDS = Set.of(FIELD_CAPABILITIES, FIELD_CLIENT_NONCE);
+	private static final Set<Integer> KNOWN_FIELDS = Set.of(FIELD_CAPABILITIES, FIELD_CLIENT_NONCE, FIELD_EPOCH);
 
 	/**
 	 * Checks the rules of section 4.1 of the protocol.
@@ -76,6 +86,10 @@ public record Hello(int version, ChannelKind channel, long sessionId, String lin
 		}
 		checkLength(fields, FIELD_CAPABILITIES, 4, "capabilities");
 		checkLength(fields, FIELD_CLIENT_NONCE, Authentication.NONCE_LENGTH, "client nonce");
+		checkLength(fields, FIELD_EPOCH, 8, "epoch");
+		if (epochOf(fields) < 0) {
+			throw new IllegalArgumentException("epoch must be 1 to 2^63-1, was negative");
+		}
 	}
 
 	private static void checkLength(FieldList fields, int key, int length, String name) {
@@ -96,12 +110,44 @@ public record Hello(int version, ChannelKind channel, long sessionId, String lin
 	 */
 	public static Hello of(ChannelKind channel, long sessionId, String linkId, byte[] token,
 			byte @Nullable [] clientNonce) {
+		return of(channel, sessionId, linkId, token, clientNonce, 0);
+	}
+
+	/**
+	 * A version-2 HELLO with a fencing epoch.
+	 * @param channel which connection
+	 * @param sessionId the session id
+	 * @param linkId the link id
+	 * @param token the session token, or empty to open a session
+	 * @param clientNonce the nonce of an authenticating client, or {@code null} when it does not authenticate
+	 * @param epoch the client instance's fencing epoch (section 4.6), or 0 to send none
+	 * @return the handshake
+	 */
+	public static Hello of(ChannelKind channel, long sessionId, String linkId, byte[] token,
+			byte @Nullable [] clientNonce, long epoch) {
 		FieldList.Builder fields = FieldList.builder()
-			.putInt(FIELD_CAPABILITIES, CAPABILITY_QUIESCE | ((clientNonce != null) ? CAPABILITY_HMAC_SHA256 : 0));
+			.putInt(FIELD_CAPABILITIES, CAPABILITY_QUIESCE | CAPABILITY_REQUEST_KEYS
+					| ((clientNonce != null) ? CAPABILITY_HMAC_SHA256 : 0));
 		if (clientNonce != null) {
 			fields.put(FIELD_CLIENT_NONCE, clientNonce);
 		}
+		if (epoch != 0) {
+			fields.put(FIELD_EPOCH, ByteBuffer.allocate(8).putLong(epoch).array());
+		}
 		return new Hello(Protocol.VERSION, channel, sessionId, linkId, token, fields.build());
+	}
+
+	/**
+	 * The fencing epoch the client instance holds (section 4.6).
+	 * @return the epoch; 0 when the HELLO carries none
+	 */
+	public long epoch() {
+		return epochOf(this.fields);
+	}
+
+	static long epochOf(FieldList fields) {
+		byte[] value = fields.get(FIELD_EPOCH);
+		return (value != null) ? ByteBuffer.wrap(value).getLong() : 0;
 	}
 
 	/**

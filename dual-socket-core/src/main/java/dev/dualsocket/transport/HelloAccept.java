@@ -17,7 +17,8 @@ public record HelloAccept(int version, byte[] token, FieldList fields) {
 	/** Field key: the server's proof, 32 bytes, present when the connection was authenticated by HMAC. */
 	public static final int FIELD_SERVER_PROOF = 0x0003;
 
-	private static final Set<Integer> KNOWN_FIELDS = Set.of(Hello.FIELD_CAPABILITIES, FIELD_SERVER_PROOF);
+	private static final Set<Integer> KNOWN_FIELDS = Set.of(Hello.FIELD_CAPABILITIES, FIELD_SERVER_PROOF,
+			Hello.FIELD_EPOCH);
 
 	/**
 	 * The answer to a HELLO, in the HELLO's version.
@@ -27,15 +28,41 @@ public record HelloAccept(int version, byte[] token, FieldList fields) {
 	 * @return the answer
 	 */
 	public static HelloAccept answering(Hello hello, byte[] token, byte @Nullable [] serverProof) {
+		return answering(hello, token, serverProof, 0, false);
+	}
+
+	/**
+	 * The answer to a HELLO, in the HELLO's version, from a server that may run as one of several instances.
+	 * @param hello the client's handshake
+	 * @param token the session's token
+	 * @param serverProof the server's proof, or {@code null} when the connection was not authenticated by HMAC
+	 * @param epoch the server instance's fencing epoch (section 4.6), or 0 to send none
+	 * @param keepsAnswers whether the server keeps the answers of keyed requests across sessions (section 6.6)
+	 * @return the answer
+	 */
+	public static HelloAccept answering(Hello hello, byte[] token, byte @Nullable [] serverProof, long epoch,
+			boolean keepsAnswers) {
 		if (hello.version() < 2) {
 			return new HelloAccept(hello.version(), token, FieldList.EMPTY);
 		}
 		FieldList.Builder fields = FieldList.builder().putInt(Hello.FIELD_CAPABILITIES,
-				Hello.CAPABILITY_HMAC_SHA256 | Hello.CAPABILITY_QUIESCE);
+				Hello.CAPABILITY_HMAC_SHA256 | Hello.CAPABILITY_QUIESCE
+						| (keepsAnswers ? Hello.CAPABILITY_REQUEST_KEYS : 0));
 		if (serverProof != null) {
 			fields.put(FIELD_SERVER_PROOF, serverProof);
 		}
+		if (epoch != 0) {
+			fields.put(Hello.FIELD_EPOCH, ByteBuffer.allocate(8).putLong(epoch).array());
+		}
 		return new HelloAccept(hello.version(), token, fields.build());
+	}
+
+	/**
+	 * The fencing epoch the server instance holds (section 4.6).
+	 * @return the epoch; 0 when the answer carries none
+	 */
+	public long epoch() {
+		return Hello.epochOf(this.fields);
 	}
 
 	/**
@@ -87,6 +114,10 @@ public record HelloAccept(int version, byte[] token, FieldList fields) {
 			if (proof != null && proof.length != Authentication.PROOF_LENGTH) {
 				throw new ProtocolViolationException(
 						"server proof must be " + Authentication.PROOF_LENGTH + " bytes, was " + proof.length);
+			}
+			byte[] epoch = fields.get(Hello.FIELD_EPOCH);
+			if (epoch != null && epoch.length != 8) {
+				throw new ProtocolViolationException("epoch must be 8 bytes, was " + epoch.length);
 			}
 		}
 		return new HelloAccept(version, token, fields);

@@ -57,7 +57,13 @@ public record HelloReject(Reason reason, String message) {
 		 * The HELLO opens a new session for a link whose current session is still live, on an endpoint that does not
 		 * authenticate; the client tries again later.
 		 */
-		LINK_IN_USE(7);
+		LINK_IN_USE(7),
+
+		/**
+		 * The HELLO carries a lower fencing epoch than the highest the server has accepted for the link: another
+		 * instance of the client's service has taken the link over (section 4.6).
+		 */
+		STALE_EPOCH(8);
 
 		private final int code;
 

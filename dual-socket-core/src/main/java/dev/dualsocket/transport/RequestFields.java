@@ -24,6 +24,12 @@ public final class RequestFields {
 	/** Field key: a W3C {@code tracestate}, 1 to 512 bytes, only with a {@code traceparent}. */
 	public static final int TRACESTATE = 0x0003;
 
+	/**
+	 * Field key: the request key, exactly 16 bytes: the requester's session id when it first sent the request and the
+	 * request's id there, two i64 (section 6.6).
+	 */
+	public static final int REQUEST_KEY = 0x0004;
+
 	/** The most bytes of UTF-8 a message type may have. */
 	public static final int MAX_MESSAGE_TYPE_LENGTH = 255;
 
@@ -43,6 +49,10 @@ public final class RequestFields {
 	public static void check(FieldList fields) {
 		if (fields.isEmpty()) {
 			return;
+		}
+		byte[] key = fields.get(REQUEST_KEY);
+		if (key != null && (key.length != 16 || ByteBuffer.wrap(key).getLong() == 0)) {
+			throw new ProtocolViolationException("a request key is 16 bytes whose session is not 0");
 		}
 		check(utf8(fields.get(MESSAGE_TYPE), "message type"), ascii(fields.get(TRACEPARENT)),
 				ascii(fields.get(TRACESTATE)), ProtocolViolationException::new);
