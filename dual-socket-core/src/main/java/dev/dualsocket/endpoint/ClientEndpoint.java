@@ -1,5 +1,7 @@
 package dev.dualsocket.endpoint;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +15,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.dualsocket.EndpointRole;
 import dev.dualsocket.LinkState;
@@ -23,12 +26,15 @@ import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.Link;
 import dev.dualsocket.link.LinkContext;
 import dev.dualsocket.link.SocketConnector;
+import dev.dualsocket.support.RateLimitedLog;
 import dev.dualsocket.transport.BackPressureHandler;
 import dev.dualsocket.transport.ChannelKind;
 import dev.dualsocket.transport.ClientHandshakeHandler;
 import dev.dualsocket.transport.ConnectionErrorHandler;
 import dev.dualsocket.transport.FrameDecoder;
+import dev.dualsocket.transport.HandshakeRejectedException;
 import dev.dualsocket.transport.Hello;
+import dev.dualsocket.transport.HelloReject;
 import dev.dualsocket.transport.Authentication;
 import dev.dualsocket.transport.TransportResources;
 import io.netty.bootstrap.Bootstrap;
@@ -66,6 +72,11 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 	private volatile long primarySince = NOT_ANSWERING;
 
 	private volatile boolean stopped;
+
+	/** The highest fencing epoch a server accepted this client with (section 4.6 of the protocol). */
+	private final AtomicLong highestServerEpoch = new AtomicLong();
+
+	private final RateLimitedLog fenced = new RateLimitedLog(logger, 10, TimeUnit.SECONDS);
 
 	/** Counts the starts after a stop, so that a failback probe of an earlier run does not go on in a later one. */
 	private volatile int probes;
@@ -139,8 +150,9 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 		// An empty token opens a new session (the first connection of an establishment); the token the server handed
 		// out for the session joins it (the second connection, and every re-connect of a socket).
 		byte[] secret = this.settings.auth().secretFor(this.settings.name(), link.getId());
+		long epoch = this.context.fencingEpoch();
 		Hello hello = Hello.of(ChannelKind.ofClientSocket(socket), link.sessionId(), link.getId(), link.sessionToken(),
-				(secret != null) ? Authentication.nonce() : null);
+				(secret != null) ? Authentication.nonce() : null, epoch);
 		CompletableFuture<Channel> accepted = new CompletableFuture<>();
 		EndpointSettings.Address address = this.addresses.get(this.currentAddress);
 		SslContext ssl = this.settings.ssl();
@@ -150,8 +162,10 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 				EndpointSupport.initPipeline(channel,
 						(ssl != null) ? EndpointSupport.clientTls(ssl, channel, address.host(), address.port()) : null,
 						new FrameDecoder(ClientEndpoint.this.settings.link().maxFrameSize()),
-						new ClientHandshakeHandler(hello, secret, accepted,
-								(ch, accept) -> link.attach(socket, ch, hello.sessionId(), accept.token())),
+						new ClientHandshakeHandler(hello, secret, accepted, (ch, accept) -> {
+							checkServerEpoch(address, accept.epoch());
+							link.attach(socket, ch, hello.sessionId(), accept.token());
+						}),
 						ClientEndpoint.this.errors);
 			}
 		}).connect(address.host(), address.port());
@@ -178,6 +192,13 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 		}
 		catch (ExecutionException ex) {
 			connecting.channel().close();
+			if (ex.getCause() instanceof HandshakeRejectedException rejected
+					&& rejected.getReason() == HelloReject.Reason.STALE_EPOCH) {
+				this.fenced.warn(() -> "Endpoint '" + getName() + "' is fenced off link '" + link.getId() + "' at "
+						+ address + " with epoch " + epoch + ": " + rejected.getMessage() + ". Another instance of this "
+						+ "service leads the endpoint now; this one stays off the link (it tries again after its interval "
+						+ "and stops when it no longer leads)", null);
+			}
 			throw (ex.getCause() instanceof Exception cause) ? cause : ex;
 		}
 		catch (InterruptedException ex) {
@@ -291,6 +312,21 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 	 */
 	public EndpointSettings.Address getCurrentAddress() {
 		return this.addresses.get(this.currentAddress);
+	}
+
+	/**
+	 * Refuses a server instance whose epoch is lower than one this client was accepted by: a paused former leader of
+	 * the server's service that still listens (section 4.6 of the protocol).
+	 */
+	private void checkServerEpoch(EndpointSettings.Address address, long epoch) {
+		long highest = this.highestServerEpoch.accumulateAndGet(epoch, Math::max);
+		if (epoch < highest) {
+			String why = "the server at " + address + " accepted link '" + this.settings.linkId() + "' at fencing epoch "
+					+ epoch + ", below the " + highest + " another instance of its service accepted it at";
+			this.fenced.warn(() -> "Endpoint '" + getName() + "': " + why + "; the connection is closed and the next "
+					+ "address is tried", null);
+			throw new UncheckedIOException(why, new IOException(why));
+		}
 	}
 
 	@Override

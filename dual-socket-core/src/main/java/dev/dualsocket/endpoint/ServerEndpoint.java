@@ -56,6 +56,9 @@ public final class ServerEndpoint extends AbstractEndpoint {
 	/** The links by id; changed only under its own lock, read without. */
 	private final Map<String, Link> links = new ConcurrentHashMap<>();
 
+	/** The highest fencing epoch accepted per link id; guarded by {@link #links}. */
+	private final HighestEpochs epochs;
+
 	private volatile @Nullable Channel listener;
 
 	private volatile boolean stopping;
@@ -80,6 +83,8 @@ public final class ServerEndpoint extends AbstractEndpoint {
 		this.transport = transport;
 		this.errors = EndpointSupport.errorHandler(settings.name(), this.context);
 		this.connectionsPerAddress = new ConnectionsPerAddress(settings.maxConnectionsPerAddress());
+		// The links it may hold and as many it forgot: a paused former leader that comes back soon is still known.
+		this.epochs = new HighestEpochs(settings.maxLinks() + 10_000);
 		this.credentials = credentials(settings);
 	}
 
@@ -231,7 +236,15 @@ public final class ServerEndpoint extends AbstractEndpoint {
 			return HandshakeDecision.reject(HelloReject.Reason.SHUTTING_DOWN, "endpoint '" + getName() + "' is stopping");
 		}
 		Link link;
+		long epoch = hello.epoch();
 		synchronized (this.links) {
+			long highest = this.epochs.highest(hello.linkId());
+			if (epoch < highest) {
+				// Before anything else: a paused former leader of the client's service must not touch the link.
+				return HandshakeDecision.reject(HelloReject.Reason.STALE_EPOCH, "link '" + hello.linkId()
+						+ "' was accepted at fencing epoch " + highest + "; this connection carries " + epoch
+						+ ": another instance of the client's service holds the link");
+			}
 			link = this.links.get(hello.linkId());
 			if (hello.token().length > 0) {
 				// A connection re-joining a session: only into the very session it names, never into a new one, or
@@ -257,11 +270,13 @@ public final class ServerEndpoint extends AbstractEndpoint {
 				}
 				link = newLink(hello);
 			}
+			this.epochs.accepted(hello.linkId(), epoch);
 		}
 		Link accepted = link;
 		byte[] token = accepted.sessionToken();
 		return HandshakeDecision.accept(token,
-				() -> accepted.attach(hello.channel().serverSocket(), channel, hello.sessionId(), token));
+				() -> accepted.attach(hello.channel().serverSocket(), channel, hello.sessionId(), token),
+				this.context.fencingEpoch(), this.context.servedRequestStore() != null);
 	}
 
 	/**

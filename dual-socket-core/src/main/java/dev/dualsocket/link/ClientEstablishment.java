@@ -287,6 +287,8 @@ final class ClientEstablishment implements Requester.Establishment {
 			this.gaveUp = true;
 			this.link.disconnect(this.link.sessionId(), because("gave up establishing the link after " + attempt
 					+ " attempts").in(LINK_ESTABLISHMENT).then("stay disconnected until a reconnect is requested"));
+			// No next session comes: requests carried for one fail now.
+			this.link.requester().failAll("gave up establishing the link after " + attempt + " attempts");
 		}
 	}
 

@@ -465,7 +465,7 @@ public final class Link implements DualSocketLink {
 		}
 		detached.forEach(SocketPair::closeQuietly);
 		this.responder.dropHeld();
-		this.requester.failAll("disconnected: " + change.cause());
+		this.requester.sessionEnded("disconnected: " + change.cause());
 		this.sockets.cancelAttachWaiters();
 		this.recovery.disconnected(change);
 	}

@@ -17,6 +17,7 @@ import dev.dualsocket.link.RequestObserver.Outcome;
 import dev.dualsocket.transport.FieldList;
 import dev.dualsocket.transport.Frame;
 import dev.dualsocket.transport.FrameType;
+import dev.dualsocket.transport.RequestFields;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
 import io.netty.util.TimerTask;
@@ -125,7 +126,7 @@ final class OutstandingRequests {
 			String what = (request.busyAnswers > 0)
 					? "No response to request " + request.id + ", whose earlier copies were answered BUSY "
 							+ request.busyAnswers + " times (the peer is quiesced or its handlers are full)"
-					: (request.sentIn != null) ? "No response to request " + request.id
+					: (request.sentIn != null || request.key != null) ? "No response to request " + request.id
 							: "Request " + request.id + " was never sent (the link was not established)";
 			request.future.completeExceptionally(new RequestTimeoutException(
 					what + " on " + this.where + " within " + this.timeout.toMillis() + " ms", this.timeout));
@@ -256,8 +257,17 @@ final class OutstandingRequests {
 		/** How many times the peer answered this request {@code BUSY} so far, under its earlier ids. */
 		private final int busyAnswers;
 
-		/** The session the request first went out in; {@code null} until it is sent. It is never sent in another. */
+		/**
+		 * The session the request went out in; {@code null} until it is sent. It is never sent in another, but for a
+		 * keyed request carried to the next session (section 6.6 of the protocol), which is sent in that one.
+		 */
 		private volatile @Nullable Session sentIn;
+
+		/**
+		 * Its key (section 6.6 of the protocol): the session it was first sent in and its id there, once it went out
+		 * in a session whose server keeps answers across sessions; {@code null} otherwise. Written once.
+		 */
+		private volatile byte @Nullable [] key;
 
 		Outstanding(long id, byte[] payload, FieldList fields, long timeoutNanos) {
 			this.id = id;
@@ -278,6 +288,7 @@ final class OutstandingRequests {
 			this.startNanos = busy.startNanos;
 			this.deadlineNanos = busy.deadlineNanos;
 			this.busyAnswers = busy.busyAnswers + 1;
+			this.key = busy.key;
 		}
 
 		/** Whether it has not been sent in any session yet. */
@@ -294,7 +305,34 @@ final class OutstandingRequests {
 		 * @return whether it may be sent there: it was not sent yet, or was sent in that same session
 		 */
 		boolean sendIn(Session session) {
-			return SENT_IN.compareAndSet(this, null, session) || this.sentIn == session;
+			if (SENT_IN.compareAndSet(this, null, session)) {
+				if (this.key == null && session.keepsAnswers()) {
+					this.key = java.nio.ByteBuffer.allocate(16).putLong(session.id()).putLong(this.id).array();
+				}
+				return true;
+			}
+			return this.sentIn == session;
+		}
+
+		/**
+		 * Whether it has a key, so that it may be sent in a later session of a server that keeps answers (section 6.6
+		 * of the protocol).
+		 */
+		boolean isKeyed() {
+			return this.key != null;
+		}
+
+		/**
+		 * Its session ended without an answer: a keyed request is freed to be sent in the next session, under the
+		 * same key; one without a key is not.
+		 * @return whether it was freed
+		 */
+		boolean carryToNextSession() {
+			if (this.key == null) {
+				return false;
+			}
+			this.sentIn = null;
+			return true;
 		}
 
 		long elapsedNanos() {
@@ -311,7 +349,9 @@ final class OutstandingRequests {
 
 		/** The request as it goes on the wire. */
 		Frame frame() {
-			return new Frame(FrameType.REQUEST, this.id, this.payload, this.fields);
+			byte[] requestKey = this.key;
+			return new Frame(FrameType.REQUEST, this.id, this.payload,
+					(requestKey != null) ? this.fields.with(RequestFields.REQUEST_KEY, requestKey) : this.fields);
 		}
 
 		CompletableFuture<byte[]> future() {

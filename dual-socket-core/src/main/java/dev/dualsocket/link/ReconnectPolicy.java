@@ -227,8 +227,10 @@ final class ReconnectPolicy {
 	}
 
 	private static boolean isSessionEnded(@Nullable Throwable failure) {
+		// A stale epoch ends the session for this instance too: another one holds the link now (section 4.6).
 		return failure instanceof HandshakeRejectedException rejected
-				&& rejected.getReason() == HelloReject.Reason.SESSION_ENDED;
+				&& (rejected.getReason() == HelloReject.Reason.SESSION_ENDED
+						|| rejected.getReason() == HelloReject.Reason.STALE_EPOCH);
 	}
 
 	/**

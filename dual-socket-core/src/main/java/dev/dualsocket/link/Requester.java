@@ -356,7 +356,43 @@ final class Requester {
 					+ waiting.size() + " outstanding request(s) on the outbound socket");
 		}
 		for (Outstanding request : waiting) {
+			if (request.isKeyed() && request.isUnsent() && !session.keepsAnswers()) {
+				// Carried from a session whose server keeps answers to one whose server does not: it would run again
+				// if it had run there, so it fails, as any request of an ended session does.
+				this.outstanding.fail(request.id(), new LinkDisconnectedException("Link '" + this.linkId
+						+ "' of endpoint '" + this.context.endpointName() + "' ended the session request " + request.id()
+						+ " was sent in, and the server of the new session keeps no answers across sessions: it may "
+						+ "or may not have run"));
+				continue;
+			}
 			send(request, session);
+		}
+	}
+
+	/**
+	 * The session ended (the link disconnected): every request awaiting an answer fails with a
+	 * {@link LinkDisconnectedException}, but for a client's keyed requests (section 6.6 of the protocol), which wait
+	 * for the next session, bounded by their timeout, and go out in it if its server keeps answers too.
+	 * @param why the end of a sentence that follows the link's name
+	 */
+	void sessionEnded(String why) {
+		if (this.establishment == null) {
+			failAll(why);
+			return;
+		}
+		int carried = 0;
+		for (Outstanding request : this.outstanding.inIdOrder()) {
+			if (request.carryToNextSession()) {
+				carried++;
+			}
+			else {
+				this.outstanding.fail(request.id(), new LinkDisconnectedException(
+						"Link '" + this.linkId + "' of endpoint '" + this.context.endpointName() + "' " + why));
+			}
+		}
+		if (carried > 0) {
+			logger.info(this.context.logPrefix(this.linkId) + carried + " request(s) awaiting their answers go out in "
+					+ "the next session, under their keys: the server keeps answers across sessions, so none runs twice");
 		}
 	}
 

@@ -1,5 +1,6 @@
 package dev.dualsocket.link;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.dualsocket.RemoteRequestException;
+import dev.dualsocket.ha.RequestKey;
+import dev.dualsocket.ha.ServedRequestStore;
+import dev.dualsocket.ha.StoredAnswer;
 import dev.dualsocket.link.LinkSettings.Quiesce;
 import dev.dualsocket.link.RequestObserver.Direction;
 import dev.dualsocket.link.RequestObserver.Outcome;
@@ -22,6 +26,7 @@ import dev.dualsocket.transport.BackPressureHandler;
 import dev.dualsocket.transport.ErrorReply;
 import dev.dualsocket.transport.Frame;
 import dev.dualsocket.transport.FrameType;
+import dev.dualsocket.transport.RequestFields;
 import io.micrometer.observation.Observation;
 import io.netty.channel.Channel;
 import org.apache.commons.logging.Log;
@@ -49,6 +54,8 @@ final class Responder {
 	private final RateLimitedLog oversized = new RateLimitedLog(logger, 10, TimeUnit.SECONDS);
 
 	private final RateLimitedLog unhandled = new RateLimitedLog(logger, 10, TimeUnit.SECONDS);
+
+	private final RateLimitedLog storeFailures = new RateLimitedLog(logger, 10, TimeUnit.SECONDS);
 
 	private final LinkContext context;
 
@@ -343,11 +350,13 @@ final class Responder {
 	}
 
 	private void rejectBusy(Frame request, Session session) {
+		rejectBusy(request, session, "endpoint '" + this.context.endpointName() + "' is busy: its handler queue is full");
+	}
+
+	private void rejectBusy(Frame request, Session session, String text) {
 		answered(request);
 		session.served().abandon(request.id());
-		this.inbound.send(new ErrorReply(RemoteRequestException.Reason.BUSY,
-				"endpoint '" + this.context.endpointName() + "' is busy: its handler queue is full")
-			.toFrame(request.id()), session);
+		this.inbound.send(new ErrorReply(RemoteRequestException.Reason.BUSY, text).toFrame(request.id()), session);
 	}
 
 	/**
@@ -356,6 +365,10 @@ final class Responder {
 	 */
 	private void serve(Frame request, Session session) {
 		long started = System.nanoTime();
+		RequestKey key = keyOf(request);
+		if (key != null && answeredFromStore(request, session, key, started)) {
+			return;
+		}
 		IncomingRequest incoming = new IncomingRequest(this.context.endpointName(), this.linkId, request.id(),
 				request.payload(), RequestHeaders.fromFields(request.fields()));
 		// Observation.NOOP, made without a context, when observations are off.
@@ -369,7 +382,7 @@ final class Responder {
 					"endpoint '" + this.context.endpointName() + "' has no request handler")
 				.toFrame(request.id());
 			stop(observation, reply, null);
-			answer(request, session, started, reply);
+			answer(request, session, started, reply, key);
 			return;
 		}
 		if (!this.context.handlerAnswersLater()) {
@@ -385,7 +398,7 @@ final class Responder {
 				reply = failed(request, ex);
 			}
 			stop(observation, reply, failure);
-			answer(request, session, started, reply);
+			answer(request, session, started, reply, key);
 			return;
 		}
 		CompletionStage<byte[]> response;
@@ -398,8 +411,58 @@ final class Responder {
 		response.whenComplete((payload, failure) -> {
 			Frame reply = (failure == null) ? fitting(request, orEmpty(payload)) : failed(request, failure);
 			stop(observation, reply, failure);
-			answer(request, session, started, reply);
+			answer(request, session, started, reply, key);
 		});
+	}
+
+	/**
+	 * The key of a request that this endpoint runs at most once across sessions and instances (section 6.6 of the
+	 * protocol): one that carries a key, on an endpoint with a shared store.
+	 */
+	private @Nullable RequestKey keyOf(Frame request) {
+		if (this.context.servedRequestStore() == null) {
+			return null;
+		}
+		byte[] key = request.fields().get(RequestFields.REQUEST_KEY);
+		if (key == null) {
+			return null;
+		}
+		ByteBuffer bytes = ByteBuffer.wrap(key);
+		return new RequestKey(bytes.getLong(), bytes.getLong());
+	}
+
+	/**
+	 * Claims a keyed request in the shared store before it runs; one claimed before (here, or by another instance
+	 * before it took over) is answered from the store, or {@code DUPLICATE_EXPIRED} if it has no answer there: it may
+	 * have run. A store that cannot be reached runs nothing: the request is answered {@code BUSY}, and sent again.
+	 * @return whether the request was answered without running
+	 */
+	private boolean answeredFromStore(Frame request, Session session, RequestKey key, long started) {
+		ServedRequestStore store = java.util.Objects.requireNonNull(this.context.servedRequestStore());
+		StoredAnswer known;
+		try {
+			known = store.claim(this.linkId, key);
+		}
+		catch (RuntimeException ex) {
+			this.storeFailures.warn(() -> this.context.logPrefix(this.linkId) + "the store of served requests could "
+					+ "not be reached (" + ex + "); request " + request.id() + " did not run and is answered BUSY, "
+					+ "so that the peer sends it again", null);
+			rejectBusy(request, session, "endpoint '" + this.context.endpointName() + "' cannot reach its store of "
+					+ "served requests; this request did not run");
+			return true;
+		}
+		if (known == null) {
+			return false;
+		}
+		Frame reply = switch (known.kind()) {
+			case RESPONSE -> Frame.response(request.id(), known.payload());
+			case ERROR -> new Frame(FrameType.ERROR, request.id(), known.payload());
+			case IN_DOUBT -> new ErrorReply(RemoteRequestException.Reason.DUPLICATE_EXPIRED, "request " + request.id()
+					+ " was taken before, by this instance or another of endpoint '" + this.context.endpointName()
+					+ "', and has no stored answer: it may have run, and was not run again").toFrame(request.id());
+		};
+		answer(request, session, started, reply, null);
+		return true;
 	}
 
 	private static byte[] orEmpty(byte @Nullable [] payload) {
@@ -436,7 +499,21 @@ final class Responder {
 			.toFrame(request.id());
 	}
 
-	private void answer(Frame request, Session session, long started, Frame reply) {
+	private void answer(Frame request, Session session, long started, Frame reply, @Nullable RequestKey key) {
+		if (key != null) {
+			// Stored before it is sent: an answer the peer may have read is always in the store for the instance that
+			// takes over. Should storing fail, the claim stays without an answer and a copy is never run again.
+			try {
+				java.util.Objects.requireNonNull(this.context.servedRequestStore()).complete(this.linkId, key,
+						new StoredAnswer((reply.type() == FrameType.RESPONSE) ? StoredAnswer.Kind.RESPONSE
+								: StoredAnswer.Kind.ERROR, reply.payload()));
+			}
+			catch (RuntimeException ex) {
+				this.storeFailures.warn(() -> this.context.logPrefix(this.linkId) + "the answer of request "
+						+ request.id() + " could not be stored (" + ex + "); a copy sent after a failover is answered "
+						+ "DUPLICATE_EXPIRED", null);
+			}
+		}
 		this.context.observe(this.observations, Direction.INBOUND,
 				(reply.type() == FrameType.RESPONSE) ? Outcome.SUCCESS : Outcome.ERROR, System.nanoTime() - started);
 		session.served().complete(request.id(), reply);

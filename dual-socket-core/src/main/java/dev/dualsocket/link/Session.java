@@ -27,6 +27,9 @@ final class Session {
 	/** Empty on a client until the server accepted the session's first connection; written once. */
 	private volatile byte[] token;
 
+	/** A client's session whose server keeps the answers of keyed requests across sessions (section 6.6). */
+	private volatile boolean keepsAnswers;
+
 	private Session(long id, byte[] token, LinkSettings settings) {
 		this.id = id;
 		this.token = token;
@@ -59,6 +62,20 @@ final class Session {
 
 	ServedRequests served() {
 		return this.served;
+	}
+
+	/** The server of this client's session said it keeps the answers of keyed requests across sessions. */
+	void markKeepsAnswers() {
+		this.keepsAnswers = true;
+	}
+
+	/**
+	 * Whether the server of this client's session keeps the answers of keyed requests across sessions, so that the
+	 * requests sent in it carry their keys and may be sent in a later session (section 6.6 of the protocol).
+	 * @return whether it does
+	 */
+	boolean keepsAnswers() {
+		return this.keepsAnswers;
 	}
 
 	/**

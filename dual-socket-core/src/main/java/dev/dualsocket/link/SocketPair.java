@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
+import dev.dualsocket.EndpointRole;
 import dev.dualsocket.FailureCause;
 import dev.dualsocket.LinkDisconnectedException;
 import dev.dualsocket.SocketFailure;
@@ -125,6 +126,9 @@ final class SocketPair {
 				// Not the session's token, or none at all: the peer breaks section 4.2 of the protocol.
 				throw new ProtocolViolationException("the " + role.label()
 						+ " connection was accepted without the session's token");
+			}
+			if (this.context.role() == EndpointRole.CLIENT && Connections.serverKeepsAnswers(channel)) {
+				session.markKeepsAnswers();
 			}
 			String interfaceDown = this.context.transport().interfaceMonitor().watch(channel);
 			if (interfaceDown != null) {

@@ -91,6 +91,17 @@ public final class Connections {
 	}
 
 	/**
+	 * Whether the server of a client's connection keeps the answers of keyed requests across sessions (capability bit
+	 * 2 of its {@code HELLO_ACCEPT}, section 6.6 of the protocol).
+	 * @param channel a client's connection whose handshake completed
+	 * @return whether it does
+	 */
+	public static boolean serverKeepsAnswers(Channel channel) {
+		Integer capabilities = channel.attr(PEER_CAPABILITIES).get();
+		return capabilities != null && (capabilities & Hello.CAPABILITY_REQUEST_KEYS) != 0;
+	}
+
+	/**
 	 * Whether the peer on a connection understands {@code QUIESCE} and {@code RESUME} (section 6.5 of the protocol).
 	 * @param channel the connection
 	 * @return whether its handshake offered the capability

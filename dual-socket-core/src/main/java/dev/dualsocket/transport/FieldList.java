@@ -50,6 +50,18 @@ public final class FieldList {
 	}
 
 	/**
+	 * This list with one more entry, or with the value of a key it holds replaced.
+	 * @param key 0 to 0xffff
+	 * @param value at most 65535 bytes
+	 * @return the new list
+	 */
+	public FieldList with(int key, byte[] value) {
+		Builder builder = new Builder();
+		builder.entries.putAll(this.entries);
+		return builder.put(key, value).build();
+	}
+
+	/**
 	 * Checks that every critical key in the list is one the reader knows.
 	 * @param known the keys the reader understands
 	 * @param where what carries the list, for the error message

@@ -15,10 +15,17 @@ public final class HandshakeDecision {
 
 	private final @Nullable HelloReject reject;
 
-	private HandshakeDecision(@Nullable Runnable attach, byte[] token, @Nullable HelloReject reject) {
+	private final long epoch;
+
+	private final boolean keepsAnswers;
+
+	private HandshakeDecision(@Nullable Runnable attach, byte[] token, @Nullable HelloReject reject, long epoch,
+			boolean keepsAnswers) {
 		this.attach = attach;
 		this.token = token;
 		this.reject = reject;
+		this.epoch = epoch;
+		this.keepsAnswers = keepsAnswers;
 	}
 
 	/**
@@ -28,7 +35,19 @@ public final class HandshakeDecision {
 	 * @return the decision
 	 */
 	public static HandshakeDecision accept(byte[] token, Runnable attach) {
-		return new HandshakeDecision(attach, token, null);
+		return accept(token, attach, 0, false);
+	}
+
+	/**
+	 * Accept the connection, from a server that may run as one of several instances.
+	 * @param token the token of the session the connection joins, sent back in the {@link HelloAccept}
+	 * @param attach attaches it to its link; runs on the event loop right after the accept is written
+	 * @param epoch the server instance's fencing epoch (section 4.6 of the protocol), or 0 for none
+	 * @param keepsAnswers whether the server keeps the answers of keyed requests across sessions (section 6.6)
+	 * @return the decision
+	 */
+	public static HandshakeDecision accept(byte[] token, Runnable attach, long epoch, boolean keepsAnswers) {
+		return new HandshakeDecision(attach, token, null, epoch, keepsAnswers);
 	}
 
 	/**
@@ -38,7 +57,7 @@ public final class HandshakeDecision {
 	 * @return the decision
 	 */
 	public static HandshakeDecision reject(HelloReject.Reason reason, String message) {
-		return new HandshakeDecision(null, NO_TOKEN, new HelloReject(reason, message));
+		return new HandshakeDecision(null, NO_TOKEN, new HelloReject(reason, message), 0, false);
 	}
 
 	@Nullable Runnable attach() {
@@ -51,6 +70,14 @@ public final class HandshakeDecision {
 
 	@Nullable HelloReject rejection() {
 		return this.reject;
+	}
+
+	long epoch() {
+		return this.epoch;
+	}
+
+	boolean keepsAnswers() {
+		return this.keepsAnswers;
 	}
 
 }

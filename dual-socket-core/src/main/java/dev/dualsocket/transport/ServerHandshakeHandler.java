@@ -218,7 +218,8 @@ public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 		this.frames.handshakeCompleted(hello.version());
 		Connections.handshakeCompleted(ctx.channel(), hello.version(), hello.capabilities());
 		ctx.writeAndFlush(HelloAccept
-			.answering(hello, token, (serverProof != null) ? serverProof.compute(token) : null)
+			.answering(hello, token, (serverProof != null) ? serverProof.compute(token) : null, decision.epoch(),
+					decision.keepsAnswers())
 			.toFrame());
 		ctx.pipeline().remove(this);
 		Runnable attach = decision.attach();
