@@ -32,6 +32,7 @@ import dev.dualsocket.event.LinkDiagnosedEvent;
 import dev.dualsocket.event.ProtocolErrorEvent;
 import dev.dualsocket.event.SocketFailedEvent;
 import dev.dualsocket.test.FaultProxy;
+import dev.dualsocket.test.JavaProcess;
 import dev.dualsocket.test.PeerProcess;
 import dev.dualsocket.test.TestBed;
 import org.junit.jupiter.api.AfterEach;
@@ -76,7 +77,7 @@ class DiagnosisTests {
 	@Test
 	void aKilledPeerProcessIsDiagnosedAsPeerProcessDown() throws Exception {
 		int port = freePort();
-		PeerProcess.Handle peer = startServerPeer(port);
+		JavaProcess peer = startServerPeer(port);
 		DualSocketLink link = client(port, SETTINGS);
 
 		peer.kill();
@@ -103,7 +104,7 @@ class DiagnosisTests {
 	@Test
 	void aStoppedPeerProcessIsDiagnosedAsPeerProcessStuck() throws Exception {
 		int port = freePort();
-		PeerProcess.Handle peer = startServerPeer(port);
+		JavaProcess peer = startServerPeer(port);
 		DualSocketLink link = client(port, SETTINGS);
 
 		peer.suspend();
@@ -229,8 +230,8 @@ class DiagnosisTests {
 		});
 	}
 
-	private PeerProcess.Handle startServerPeer(int port) throws IOException {
-		PeerProcess.Handle peer = PeerProcess.Handle.start("server", port, "diagnosed");
+	private JavaProcess startServerPeer(int port) throws IOException {
+		JavaProcess peer = PeerProcess.start("server", port, "diagnosed");
 		this.closing.add(peer);
 		await().atMost(BOUND).until(() -> !peer.lines("READY").isEmpty());
 		return peer;

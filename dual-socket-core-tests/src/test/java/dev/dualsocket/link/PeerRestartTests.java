@@ -19,6 +19,7 @@ import dev.dualsocket.endpoint.ClientEndpoint;
 import dev.dualsocket.endpoint.ServerEndpoint;
 import dev.dualsocket.test.CountingHandler;
 import dev.dualsocket.test.FaultProxy;
+import dev.dualsocket.test.JavaProcess;
 import dev.dualsocket.test.PeerProcess;
 import dev.dualsocket.test.Sockets;
 import dev.dualsocket.test.TestBed;
@@ -46,7 +47,7 @@ class PeerRestartTests {
 	 */
 	private final CountingHandler handler = new CountingHandler().gate("slow-").gate("held-");
 
-	private final List<PeerProcess.Handle> peers = new ArrayList<>();
+	private final List<JavaProcess> peers = new ArrayList<>();
 
 	private final List<AutoCloseable> closing = new ArrayList<>();
 
@@ -56,14 +57,14 @@ class PeerRestartTests {
 			resource.close();
 		}
 		this.handler.openAll();
-		for (PeerProcess.Handle peer : this.peers) {
+		for (JavaProcess peer : this.peers) {
 			peer.close();
 		}
 		this.bed.close();
 	}
 
-	private PeerProcess.Handle startPeer(String role, int port, String linkId) throws IOException {
-		PeerProcess.Handle peer = PeerProcess.Handle.start(role, port, linkId);
+	private JavaProcess startPeer(String role, int port, String linkId) throws IOException {
+		JavaProcess peer = PeerProcess.start(role, port, linkId);
 		this.peers.add(peer);
 		await().atMost(BOUND).until(() -> !peer.lines("READY").isEmpty());
 		return peer;
@@ -74,13 +75,13 @@ class PeerRestartTests {
 		ServerEndpoint server = this.bed.server("server", PeerProcess.SETTINGS);
 		server.setRequestHandler(this.handler);
 		int port = server.getLocalAddress().getPort();
-		PeerProcess.Handle first = startPeer("client", port, "restarting");
+		JavaProcess first = startPeer("client", port, "restarting");
 		await().atMost(BOUND).until(() -> first.lines("STATE").contains("NORMAL"));
 		first.command("send slow " + REQUESTS);
 		await().atMost(BOUND).until(() -> this.handler.ran("slow-") == REQUESTS);
 
 		first.kill();
-		PeerProcess.Handle second = startPeer("client", port, "restarting");
+		JavaProcess second = startPeer("client", port, "restarting");
 		await().atMost(BOUND).until(() -> second.lines("STATE").contains("NORMAL"));
 		assertOldHandlersNeverAnswerTheRestartedPeer(second);
 	}
@@ -88,7 +89,7 @@ class PeerRestartTests {
 	@Test
 	void repliesOfHandlersRunningAcrossAServerRestartNeverReachTheRestartedServer() throws Exception {
 		int port = freePort();
-		PeerProcess.Handle first = startPeer("server", port, "restarting");
+		JavaProcess first = startPeer("server", port, "restarting");
 		ClientEndpoint client = this.bed.client("client", "restarting", port, PeerProcess.SETTINGS);
 		client.setRequestHandler(this.handler);
 		DualSocketLink link = client.link("restarting");
@@ -98,7 +99,7 @@ class PeerRestartTests {
 
 		first.kill();
 		await().atMost(BOUND).until(() -> this.bed.events.states("client").contains(LinkState.DISCONNECTED));
-		PeerProcess.Handle second = startPeer("server", port, "restarting");
+		JavaProcess second = startPeer("server", port, "restarting");
 		await().atMost(BOUND).until(() -> second.lines("STATE").contains("NORMAL"));
 		assertOldHandlersNeverAnswerTheRestartedPeer(second);
 	}
@@ -107,7 +108,7 @@ class PeerRestartTests {
 	void requestsInFlightWhenTheServerIsKilledAndBackWithinTheReconnectBudgetFailClearlyAndNeverRunAgain()
 			throws Exception {
 		int port = freePort();
-		PeerProcess.Handle first = startPeer("server", port, "killed");
+		JavaProcess first = startPeer("server", port, "killed");
 		FaultProxy proxy = new FaultProxy(port);
 		this.closing.add(proxy);
 		ClientEndpoint client = this.bed.client("client", "killed", proxy.port(), PeerProcess.SETTINGS);
@@ -124,7 +125,7 @@ class PeerRestartTests {
 		Sockets.inboundOf(link, proxy).blackHole();
 		first.kill();
 		// Back on the same port well within the client's re-connect budget (20 attempts, up to 400 ms apart).
-		PeerProcess.Handle second = startPeer("server", port, "killed");
+		JavaProcess second = startPeer("server", port, "killed");
 
 		// The server no longer holds the session: the requests may have run, so they fail rather than run again.
 		for (CompletableFuture<byte[]> request : inFlight) {
@@ -148,7 +149,7 @@ class PeerRestartTests {
 	 * predecessor's requests 1..n, finish and answer; then its own are answered. Each of its callers must get its own
 	 * answer, and nothing may have run twice.
 	 */
-	private void assertOldHandlersNeverAnswerTheRestartedPeer(PeerProcess.Handle restarted) {
+	private void assertOldHandlersNeverAnswerTheRestartedPeer(JavaProcess restarted) {
 		restarted.command("send held " + REQUESTS);
 		await().atMost(BOUND).until(() -> this.handler.ran("held-") == REQUESTS);
 		this.handler.open("slow-");
@@ -164,7 +165,7 @@ class PeerRestartTests {
 	}
 
 	/** What a peer process reported for its requests with the given prefix: "OK payload answer" or "FAIL ...". */
-	private static List<String> outcomes(PeerProcess.Handle peer, String prefix) {
+	private static List<String> outcomes(JavaProcess peer, String prefix) {
 		List<String> outcomes = new ArrayList<>();
 		peer.lines("OK").stream().filter((line) -> line.startsWith(prefix)).forEach(outcomes::add);
 		peer.lines("FAIL").stream().filter((line) -> line.startsWith(prefix)).map((line) -> "FAIL " + line)

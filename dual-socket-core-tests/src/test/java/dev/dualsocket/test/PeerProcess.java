@@ -102,114 +102,15 @@ public final class PeerProcess {
 	}
 
 	/**
-	 * A running peer process, seen from the test: its output lines as they come, and commands to it.
+	 * Starts a peer process on the test's own class path.
+	 * @param role {@code client} or {@code server}
+	 * @param port the port to connect to or listen on (0: a free one, reported by {@code READY})
+	 * @param linkId the link id
+	 * @return the running process
 	 */
-	public static final class Handle implements AutoCloseable {
-
-		private final Process process;
-
-		private final java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-		private final PrintStream commands;
-
-		private Handle(Process process) {
-			this.process = process;
-			this.commands = new PrintStream(process.getOutputStream(), true, UTF_8);
-			Thread reader = new Thread(() -> {
-				try (BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), UTF_8))) {
-					String line;
-					while ((line = output.readLine()) != null) {
-						this.lines.add(line);
-					}
-				}
-				catch (IOException ex) {
-					// the process died; what it said is kept
-				}
-			}, "peer-process-output");
-			reader.setDaemon(true);
-			reader.start();
-		}
-
-		/**
-		 * Starts a peer process on the test's own class path.
-		 */
-		public static Handle start(String role, int port, String linkId) throws IOException {
-			String java = ProcessHandle.current().info().command().orElse("java");
-			Process process = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-					PeerProcess.class.getName(), role, String.valueOf(port), linkId)
-				.redirectError(ProcessBuilder.Redirect.DISCARD)
-				.start();
-			return new Handle(process);
-		}
-
-		public java.util.List<String> lines() {
-			return this.lines;
-		}
-
-		/** The lines that start with the given word, without it. */
-		public java.util.List<String> lines(String word) {
-			return this.lines.stream()
-				.filter((line) -> line.startsWith(word + " "))
-				.map((line) -> line.substring(word.length() + 1))
-				.toList();
-		}
-
-		public void command(String line) {
-			this.commands.println(line);
-		}
-
-		/**
-		 * The process id.
-		 * @return the id
-		 */
-		public long pid() {
-			return this.process.pid();
-		}
-
-		/**
-		 * Stops the process ({@code SIGSTOP}): it keeps its sockets, its kernel still accepts connections and
-		 * acknowledges data, but it runs nothing until {@link #resume()}. Skips the calling test where
-		 * {@code kill} cannot be run.
-		 */
-		public void suspend() throws IOException, InterruptedException {
-			signal("STOP");
-		}
-
-		/**
-		 * Lets a stopped process run again ({@code SIGCONT}).
-		 */
-		public void resume() throws IOException, InterruptedException {
-			signal("CONT");
-		}
-
-		private void signal(String signal) throws IOException, InterruptedException {
-			Process kill;
-			try {
-				kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid())).redirectErrorStream(true).start();
-			}
-			catch (IOException ex) {
-				org.junit.jupiter.api.Assumptions.abort("cannot send SIG" + signal + ": kill is not available here ("
-						+ ex.getMessage() + ")");
-				throw ex;
-			}
-			String output = new String(kill.getInputStream().readAllBytes(), UTF_8);
-			if (kill.waitFor() != 0) {
-				throw new IOException("kill -" + signal + " " + pid() + " failed: " + output.trim());
-			}
-		}
-
-		/** Kills the process as a crash would: SIGKILL, no orderly close. */
-		public void kill() throws InterruptedException {
-			this.process.destroyForcibly();
-			this.process.waitFor();
-		}
-
-		@Override
-		public void close() throws InterruptedException {
-			// SIGKILL ends a stopped process too.
-			kill();
-		}
-
+	public static JavaProcess start(String role, int port, String linkId) throws IOException {
+		return JavaProcess.start(PeerProcess.class, java.util.List.of("-Xmx128m"),
+				java.util.List.of(role, String.valueOf(port), linkId), false);
 	}
 
 }
