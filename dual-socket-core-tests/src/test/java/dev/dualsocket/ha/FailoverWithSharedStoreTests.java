@@ -64,14 +64,8 @@ class FailoverWithSharedStoreTests {
 		ServerEndpoint standby = server("standby", store,
 				(request) -> ("standby:" + ran(request.payload())).getBytes(UTF_8));
 		try (FaultProxy toActive = new FaultProxy(active.getLocalAddress().getPort())) {
-			ClientEndpoint client = new ClientEndpoint(
-					EndpointSettings.client("client", "127.0.0.1", toActive.port(), "orders", SETTINGS)
-						.withStandby(List.of(new Address("127.0.0.1", standby.getLocalAddress().getPort()))),
-					this.bed.transport, this.bed.events);
-			client.start();
-			this.bed.adopt(client);
+			ClientEndpoint client = client(toActive, standby);
 			DualSocketLink link = client.link("orders");
-			TestBed.awaitNormal(link);
 
 			List<CompletableFuture<byte[]>> done = new ArrayList<>();
 			for (int i = 0; i < 50; i++) {
@@ -128,14 +122,8 @@ class FailoverWithSharedStoreTests {
 			proxy.set(toActive);
 			ServerEndpoint standby = server("standby", store,
 					(request) -> ("standby:" + ran(request.payload())).getBytes(UTF_8));
-			ClientEndpoint client = new ClientEndpoint(
-					EndpointSettings.client("client", "127.0.0.1", toActive.port(), "orders", SETTINGS)
-						.withStandby(List.of(new Address("127.0.0.1", standby.getLocalAddress().getPort()))),
-					this.bed.transport, this.bed.events);
-			client.start();
-			this.bed.adopt(client);
+			ClientEndpoint client = client(toActive, standby);
 			DualSocketLink link = client.link("orders");
-			TestBed.awaitNormal(link);
 
 			CompletableFuture<byte[]> request = link.request("pay-1".getBytes(UTF_8));
 
@@ -155,14 +143,8 @@ class FailoverWithSharedStoreTests {
 		});
 		ServerEndpoint standby = server("standby", null, (request) -> ran(request.payload()).getBytes(UTF_8));
 		try (FaultProxy toActive = new FaultProxy(active.getLocalAddress().getPort())) {
-			ClientEndpoint client = new ClientEndpoint(
-					EndpointSettings.client("client", "127.0.0.1", toActive.port(), "orders", SETTINGS)
-						.withStandby(List.of(new Address("127.0.0.1", standby.getLocalAddress().getPort()))),
-					this.bed.transport, this.bed.events);
-			client.start();
-			this.bed.adopt(client);
+			ClientEndpoint client = client(toActive, standby);
 			DualSocketLink link = client.link("orders");
-			TestBed.awaitNormal(link);
 			CompletableFuture<byte[]> stuck = link.request("stuck".getBytes(UTF_8));
 			await().atMost(Duration.ofSeconds(5)).until(() -> this.runs.containsKey("stuck"));
 
@@ -175,6 +157,18 @@ class FailoverWithSharedStoreTests {
 			never.countDown();
 		}
 		assertThat(this.runs.get("stuck").get()).isEqualTo(1);
+	}
+
+	/** A client of the active server through the proxy, with the standby server as its standby address. */
+	private ClientEndpoint client(FaultProxy toActive, ServerEndpoint standby) {
+		ClientEndpoint client = new ClientEndpoint(
+				EndpointSettings.client("client", "127.0.0.1", toActive.port(), "orders", SETTINGS)
+					.withStandby(List.of(new Address("127.0.0.1", standby.getLocalAddress().getPort()))),
+				this.bed.transport, this.bed.events);
+		client.start();
+		this.bed.adopt(client);
+		TestBed.awaitNormal(client.link("orders"));
+		return client;
 	}
 
 	private String ran(byte[] payload) {
