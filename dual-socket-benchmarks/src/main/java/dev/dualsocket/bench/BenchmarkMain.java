@@ -24,7 +24,7 @@ import java.util.logging.Logger;
  * writes it, with the targets, into docs/BENCHMARKS.md and draws the recovery timeline into docs/.
  *
  * <pre>
- * java -jar dual-socket-benchmarks/target/dual-socket-benchmarks.jar [--quick] [--only=rt,pinned,pipe,recovery,scale,plot,storm] [--out=DIR]
+ * java -jar dual-socket-benchmarks/target/dual-socket-benchmarks.jar [--quick] [--only=rt,pinned,pipe,recovery,scale,plot,storm,takeover] [--out=DIR]
  * </pre>
  */
 public final class BenchmarkMain {
@@ -32,7 +32,8 @@ public final class BenchmarkMain {
 	static final String COMMAND = "./mvnw -B -q -DskipTests -pl dual-socket-benchmarks -am package && "
 			+ "java -jar dual-socket-benchmarks/target/dual-socket-benchmarks.jar";
 
-	static final List<String> SCENARIOS = List.of("rt", "pinned", "pipe", "recovery", "scale", "plot", "storm");
+	static final List<String> SCENARIOS = List.of("rt", "pinned", "pipe", "recovery", "scale", "plot", "storm",
+			"takeover");
 
 	private BenchmarkMain() {
 	}
@@ -92,6 +93,12 @@ public final class BenchmarkMain {
 			results.storm = RecoveryStorm.run(profile, out);
 			results.rows.addAll(results.storm.rows());
 		}
+		if (arguments.runs("takeover")) {
+			out.println("\n[7] Takeover: two instances of a server endpoint with ha on (PostgreSQL), the leader killed "
+					+ "(SIGKILL) again and again under load");
+			results.takeover = TakeoverScenario.run(profile, out);
+			results.rows.addAll(results.takeover.rows());
+		}
 		results.elapsed = Duration.ofNanos(System.nanoTime() - started);
 		String table = Report.table(results.rows);
 		String targets = Report.targets(results);
@@ -132,6 +139,8 @@ public final class BenchmarkMain {
 		ScaleScenario.Result scale;
 
 		RecoveryStorm.Result storm;
+
+		TakeoverScenario.Result takeover;
 
 		Path plot;
 

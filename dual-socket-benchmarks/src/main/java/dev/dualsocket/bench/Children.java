@@ -42,6 +42,7 @@ public final class Children {
 			case "scale-server" -> ScaleScenario.serverChild(args);
 			case "scale-client" -> ScaleScenario.clientChild(args);
 			case "restart-peer" -> PeerRestarts.child(args);
+			case "ha-instance" -> TakeoverScenario.instanceChild(args);
 			default -> throw new IllegalArgumentException("unknown child " + child);
 		}
 		System.out.flush();

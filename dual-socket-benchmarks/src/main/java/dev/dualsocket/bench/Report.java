@@ -243,6 +243,21 @@ public final class Report {
 						storm.clean() && lastNormal.max() <= 3e9 && storm.stormPeakThreads() <= 32));
 			}
 		}
+		TakeoverScenario.Result takeover = results.takeover;
+		if (takeover != null) {
+			String name = "Takeover after kill -9 of the leader ≤ lock TTL + 2 s (p99)";
+			if (takeover.available() != null || takeover.takeovers().isEmpty()) {
+				targets.add(new Target(name, (takeover.available() != null) ? takeover.available() : "", null));
+			}
+			else {
+				double p99 = takeover.percentile(0.99);
+				targets.add(new Target(name, String.format(Locale.ROOT,
+						"p50 %s, p99 %s over %d kills (TTL %d ms); %,d requests, %,d in doubt, %,d failed",
+						duration(takeover.percentile(0.5)), duration(p99), takeover.takeovers().size(),
+						TakeoverScenario.LOCK_TTL.toMillis(), takeover.requests(), takeover.inDoubt(), takeover.failed()),
+						p99 <= TakeoverScenario.LOCK_TTL.plusSeconds(2).toNanos()));
+			}
+		}
 		return targets;
 	}
 
