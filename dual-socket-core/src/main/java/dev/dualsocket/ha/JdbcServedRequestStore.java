@@ -42,6 +42,12 @@ public final class JdbcServedRequestStore implements ServedRequestStore {
 	/** The table the store keeps its rows in. */
 	public static final String TABLE = "DUAL_SOCKET_SERVED_REQUEST";
 
+	/** The statements that create the table and its index if they do not exist (PostgreSQL). */
+	public static final String SCHEMA = "CREATE TABLE IF NOT EXISTS " + TABLE + " (LINK_ID VARCHAR(255) NOT NULL, "
+			+ "ORIGIN_SESSION BIGINT NOT NULL, ORIGIN_ID BIGINT NOT NULL, ANSWER CHAR(1) NOT NULL, PAYLOAD BYTEA, "
+			+ "CREATED_DATE TIMESTAMP NOT NULL, CONSTRAINT " + TABLE + "_PK PRIMARY KEY (LINK_ID, ORIGIN_SESSION, ORIGIN_ID)); "
+			+ "CREATE INDEX IF NOT EXISTS " + TABLE + "_CREATED ON " + TABLE + " (CREATED_DATE)";
+
 	/** The default retention: well above the default request timeout of 30 s. */
 	public static final Duration DEFAULT_RETENTION = Duration.ofMinutes(10);
 
