@@ -134,6 +134,34 @@ class FailoverWithSharedStoreTests {
 	}
 
 	@Test
+	void aRequestStillRunningWhenTheLinkIsEstablishedAnewWithTheSameServerGetsItsAnswerInTheNewSession()
+			throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		ServerEndpoint server = server("server", new InMemorySharedStore(), (request) -> {
+			String payload = ran(request.payload());
+			release.await();
+			return ("answer:" + payload).getBytes(UTF_8);
+		});
+		ClientEndpoint client = new ClientEndpoint(EndpointSettings.client("client", "127.0.0.1",
+				server.getLocalAddress().getPort(), "orders", SETTINGS), this.bed.transport, this.bed.events);
+		client.start();
+		this.bed.adopt(client);
+		DualSocketLink link = client.link("orders");
+		TestBed.awaitNormal(link);
+		CompletableFuture<byte[]> slow = link.request("slow".getBytes(UTF_8));
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.runs.containsKey("slow"));
+
+		int before = this.bed.events.states("client").size();
+		link.reconnect(); // a new session with the same server, the handler still running for the old one
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.bed.events.states("client").size() > before
+				&& link.getState() == LinkState.NORMAL);
+		release.countDown();
+
+		assertThat(new String(slow.get(10, java.util.concurrent.TimeUnit.SECONDS), UTF_8)).isEqualTo("answer:slow");
+		assertThat(this.runs.get("slow").get()).isEqualTo(1);
+	}
+
+	@Test
 	void withoutASharedStoreRequestsOfTheLostSessionFailAsBefore() throws Exception {
 		CountDownLatch never = new CountDownLatch(1);
 		ServerEndpoint active = server("active", null, (request) -> {

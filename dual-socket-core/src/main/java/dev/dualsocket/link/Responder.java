@@ -57,6 +57,14 @@ final class Responder {
 
 	private final RateLimitedLog storeFailures = new RateLimitedLog(logger, 10, TimeUnit.SECONDS);
 
+	/**
+	 * The keyed requests whose handlers run here now, with their answers to come: a copy that arrives in a later
+	 * session of the same link (the client re-established it with this instance) gets the answer when it comes,
+	 * rather than {@code DUPLICATE_EXPIRED}. Bounded like the handlers: an entry leaves when its request is answered.
+	 */
+	private final java.util.concurrent.ConcurrentHashMap<RequestKey, CompletableFuture<Frame>> runningHere =
+			new java.util.concurrent.ConcurrentHashMap<>();
+
 	private final LinkContext context;
 
 	private final String linkId;
@@ -452,7 +460,16 @@ final class Responder {
 			return true;
 		}
 		if (known == null) {
+			this.runningHere.put(key, new CompletableFuture<>());
 			return false;
+		}
+		CompletableFuture<Frame> running = (known.kind() == StoredAnswer.Kind.IN_DOUBT) ? this.runningHere.get(key)
+				: null;
+		if (running != null) {
+			// Its handler still runs here, for a session that ended: this copy gets its answer.
+			running.thenAccept((answer) -> answer(request, session, started,
+					new Frame(answer.type(), request.id(), answer.payload()), null));
+			return true;
 		}
 		Frame reply = switch (known.kind()) {
 			case RESPONSE -> Frame.response(request.id(), known.payload());
@@ -512,6 +529,10 @@ final class Responder {
 				this.storeFailures.warn(() -> this.context.logPrefix(this.linkId) + "the answer of request "
 						+ request.id() + " could not be stored (" + ex + "); a copy sent after a failover is answered "
 						+ "DUPLICATE_EXPIRED", null);
+			}
+			CompletableFuture<Frame> waiting = this.runningHere.remove(key);
+			if (waiting != null) {
+				waiting.complete(reply);
 			}
 		}
 		this.context.observe(this.observations, Direction.INBOUND,
