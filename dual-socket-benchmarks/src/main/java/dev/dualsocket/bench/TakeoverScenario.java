@@ -40,7 +40,7 @@ import org.springframework.context.annotation.Configuration;
  * {@code JdbcLockRegistry} on PostgreSQL, and a shared store of served requests; a client in this JVM lists both as
  * its addresses and keeps sending requests. The leader is killed ({@code SIGKILL}) again and again; each time the
  * takeover is timed from the kill to the first request that the other instance answers, and the killed one is
- * started again as the new standby. Needs a PostgreSQL: {@code DUALSOCKET_TEST_POSTGRES_URL} (and {@code _USER},
+ * started again as the new standby. Needs a PostgreSQL: {@code TEST_POSTGRES_URL} (and {@code _USER},
  * {@code _PASSWORD}), as {@code .ci/run} sets up.
  */
 final class TakeoverScenario {
@@ -87,14 +87,14 @@ final class TakeoverScenario {
 
 	static Result run(Profile profile, PrintStream progress) throws Exception {
 		Map<String, String> env = System.getenv();
-		String url = env.get("DUALSOCKET_TEST_POSTGRES_URL");
+		String url = env.get("TEST_POSTGRES_URL");
 		if (url == null) {
-			String why = "no PostgreSQL: set DUALSOCKET_TEST_POSTGRES_URL (and _USER, _PASSWORD), as .ci/run does";
+			String why = "no PostgreSQL: set TEST_POSTGRES_URL (and _USER, _PASSWORD), as .ci/run does";
 			progress.println("  " + why + "; skipped");
 			return new Result(why, List.of(), 0, 0, 0, 0);
 		}
-		List<String> database = List.of(url, env.getOrDefault("DUALSOCKET_TEST_POSTGRES_USER", "postgres"),
-				env.getOrDefault("DUALSOCKET_TEST_POSTGRES_PASSWORD", ""));
+		List<String> database = List.of(url, env.getOrDefault("TEST_POSTGRES_USER", "postgres"),
+				env.getOrDefault("TEST_POSTGRES_PASSWORD", ""));
 		int[] ports = { Sockets.freePort(), Sockets.freePort() };
 		Children.Child[] instances = new Children.Child[2];
 		List<Long> takeovers = new ArrayList<>();
@@ -183,7 +183,8 @@ final class TakeoverScenario {
 			if (failure == null) {
 				answered.incrementAndGet();
 			}
-			else if (failure.getCause() instanceof RemoteRequestException remote
+			else if (((failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null)
+					? failure.getCause() : failure) instanceof RemoteRequestException remote
 					&& remote.getReason() == RemoteRequestException.Reason.DUPLICATE_EXPIRED) {
 				inDoubt.incrementAndGet();
 			}

@@ -2,6 +2,8 @@ package dev.dualsocket.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 
 import dev.dualsocket.codec.BasicPayloadCodec;
@@ -30,6 +32,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.util.ClassUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -92,10 +95,27 @@ public final class DualSocketAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	DualSocketEndpointLifecycle dualSocketEndpointLifecycle(DualSocketEndpointRegistry registry,
-			ObjectProvider<LifecycleProperties> lifecycle) {
+			ObjectProvider<LifecycleProperties> lifecycle, DualSocketProperties properties) {
 		Duration drainTimeout = lifecycle.getIfAvailable(LifecycleProperties::new).getTimeoutPerShutdownPhase();
-		return new DualSocketEndpointLifecycle(registry, drainTimeout);
+		Set<String> activeStandby = new LinkedHashSet<>();
+		properties.getEndpoints().forEach((name, endpoint) -> {
+			if (endpoint.getHa().isEnabled()) {
+				activeStandby.add(name);
+			}
+		});
+		if (!activeStandby.isEmpty() && !ClassUtils.isPresent(LEADER_INITIATOR, getClass().getClassLoader())) {
+			String name = activeStandby.iterator().next();
+			throw new InvalidDualSocketPropertyException("dual-socket.endpoints." + name + ".ha.enabled", true,
+					"false, or true with Spring Integration's leader election on the class path (add "
+							+ "org.springframework.integration:spring-integration-jdbc and spring-boot-starter-jdbc "
+							+ "for a JdbcLockRegistry on the application's DataSource)");
+		}
+		// The active/standby endpoints run only while this instance leads them: HaEndpoints starts and stops them.
+		return new DualSocketEndpointLifecycle(registry, drainTimeout, activeStandby);
 	}
+
+	private static final String LEADER_INITIATOR =
+			"org.springframework.integration.support.leader.LockRegistryLeaderInitiator";
 
 	@Bean
 	@ConditionalOnBooleanProperty("dual-socket.readiness.refuse-when-quiesced")

@@ -2,6 +2,7 @@ package dev.dualsocket.autoconfigure;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import dev.dualsocket.EndpointRole;
@@ -24,16 +25,35 @@ public class DualSocketEndpointLifecycle implements SmartLifecycle {
 
 	private final Duration drainTimeout;
 
+	private final Set<String> startedElsewhere;
+
 	private volatile boolean running;
 
 	public DualSocketEndpointLifecycle(DualSocketEndpointRegistry registry, Duration drainTimeout) {
+		this(registry, drainTimeout, Set.of());
+	}
+
+	/**
+	 * @param registry the endpoints
+	 * @param drainTimeout how long stopping waits for requests in flight
+	 * @param startedElsewhere the names of the endpoints that something else starts and stops (the active/standby
+	 * ones, which run only while this instance leads them)
+	 */
+	public DualSocketEndpointLifecycle(DualSocketEndpointRegistry registry, Duration drainTimeout,
+			Set<String> startedElsewhere) {
 		this.registry = registry;
 		this.drainTimeout = drainTimeout;
+		this.startedElsewhere = Set.copyOf(startedElsewhere);
+	}
+
+	private List<DualSocketEndpoint> endpoints() {
+		return this.registry.all().stream().filter((endpoint) -> !this.startedElsewhere.contains(endpoint.getName()))
+			.toList();
 	}
 
 	@Override
 	public void start() {
-		List<DualSocketEndpoint> endpoints = this.registry.all();
+		List<DualSocketEndpoint> endpoints = endpoints();
 		endpoints.stream().filter((endpoint) -> endpoint.getRole() == EndpointRole.SERVER).forEach(DualSocketEndpoint::start);
 		endpoints.stream().filter((endpoint) -> endpoint.getRole() == EndpointRole.CLIENT).forEach(DualSocketEndpoint::start);
 		this.running = true;
@@ -51,7 +71,7 @@ public class DualSocketEndpointLifecycle implements SmartLifecycle {
 
 	private CompletableFuture<Void> stopAll() {
 		this.running = false;
-		List<DualSocketEndpoint> endpoints = this.registry.all();
+		List<DualSocketEndpoint> endpoints = endpoints();
 		CompletableFuture<?>[] stopping = new CompletableFuture<?>[endpoints.size()];
 		for (int i = 0; i < stopping.length; i++) {
 			DualSocketEndpoint endpoint = endpoints.get(i);

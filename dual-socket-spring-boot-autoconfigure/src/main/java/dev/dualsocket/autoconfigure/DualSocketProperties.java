@@ -53,6 +53,16 @@ public class DualSocketProperties {
 	@NestedConfigurationProperty
 	private final Listener listener = new Listener();
 
+	/**
+	 * What the endpoints that run on one instance at a time ({@code dual-socket.endpoints.<name>.ha}) share.
+	 */
+	@NestedConfigurationProperty
+	private final HaStore ha = new HaStore();
+
+	public HaStore getHa() {
+		return this.ha;
+	}
+
 	public Readiness getReadiness() {
 		return this.readiness;
 	}
@@ -317,6 +327,143 @@ public class DualSocketProperties {
 
 		public void setOwnRequests(@Nullable OwnRequests ownRequests) {
 			this.ownRequests = ownRequests;
+		}
+
+	}
+
+	/**
+	 * The tables in the application's database that the instances of a service share for active/standby endpoints.
+	 */
+	public static class HaStore {
+
+		/**
+		 * Whether the tables of leader election (INT_LOCK), fencing epochs (DUAL_SOCKET_EPOCH) and served requests
+		 * (DUAL_SOCKET_SERVED_REQUEST) are created at start-up if missing (PostgreSQL DDL): always, or never (they are
+		 * made by the application's own migrations).
+		 */
+		private InitializeSchema initializeSchema = InitializeSchema.ALWAYS;
+
+		public InitializeSchema getInitializeSchema() {
+			return this.initializeSchema;
+		}
+
+		public void setInitializeSchema(InitializeSchema initializeSchema) {
+			this.initializeSchema = initializeSchema;
+		}
+
+		/** When the HA tables are created. */
+		public enum InitializeSchema {
+
+			/** At every start-up, if they are missing. */
+			ALWAYS,
+
+			/** Never: the application's migrations make them. */
+			NEVER
+
+		}
+
+	}
+
+	/**
+	 * One endpoint's active/standby across instances of the service (seeds 003 and 004).
+	 */
+	public static class Ha {
+
+		/**
+		 * Whether the endpoint runs only on the instance that holds leadership for its role (Spring Integration's
+		 * leader election on a LockRegistry; with a DataSource and no registry of the application's, a
+		 * JdbcLockRegistry). Off: the endpoint runs on every instance.
+		 */
+		private boolean enabled;
+
+		/**
+		 * The name the instances compete for; the same on every instance of the service. Unset:
+		 * dual-socket.<endpoint name>.
+		 */
+		private @Nullable String role;
+
+		/**
+		 * How long the leader's lock lasts without renewal: a standby takes over at most this long after the leader
+		 * died.
+		 */
+		private Duration lockTtl = Duration.ofSeconds(10);
+
+		/**
+		 * How often the leader renews its lock; below lock-ttl.
+		 */
+		private Duration heartBeat = Duration.ofMillis(500);
+
+		/**
+		 * How long a standby waits between two attempts to take the lock.
+		 */
+		private Duration busyWait = Duration.ofMillis(50);
+
+		/**
+		 * Server: whether the instances share the requests they served in the database
+		 * (DUAL_SOCKET_SERVED_REQUEST), so that a request a client re-sends after a failover is answered from there
+		 * and not run again (section 6.6 of docs/PROTOCOL.md).
+		 */
+		private boolean sharedStore;
+
+		/**
+		 * How long the shared store keeps a served request; above the clients' longest request timeout.
+		 */
+		private Duration sharedStoreRetention = Duration.ofMinutes(10);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable String getRole() {
+			return this.role;
+		}
+
+		public void setRole(@Nullable String role) {
+			this.role = role;
+		}
+
+		public Duration getLockTtl() {
+			return this.lockTtl;
+		}
+
+		public void setLockTtl(Duration lockTtl) {
+			this.lockTtl = lockTtl;
+		}
+
+		public Duration getHeartBeat() {
+			return this.heartBeat;
+		}
+
+		public void setHeartBeat(Duration heartBeat) {
+			this.heartBeat = heartBeat;
+		}
+
+		public Duration getBusyWait() {
+			return this.busyWait;
+		}
+
+		public void setBusyWait(Duration busyWait) {
+			this.busyWait = busyWait;
+		}
+
+		public boolean isSharedStore() {
+			return this.sharedStore;
+		}
+
+		public void setSharedStore(boolean sharedStore) {
+			this.sharedStore = sharedStore;
+		}
+
+		public Duration getSharedStoreRetention() {
+			return this.sharedStoreRetention;
+		}
+
+		public void setSharedStoreRetention(Duration sharedStoreRetention) {
+			this.sharedStoreRetention = sharedStoreRetention;
 		}
 
 	}
@@ -661,6 +808,16 @@ public class DualSocketProperties {
 		 */
 		@NestedConfigurationProperty
 		private final Failback failback = new Failback();
+
+		/**
+		 * Active/standby across instances of the service: the endpoint runs only on the instance that leads it.
+		 */
+		@NestedConfigurationProperty
+		private final Ha ha = new Ha();
+
+		public Ha getHa() {
+			return this.ha;
+		}
 
 		public @Nullable EndpointRole getRole() {
 			return this.role;

@@ -8,9 +8,11 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Ranks the {@code RECOVERING} and {@code QUIESCED} health statuses between {@code DOWN} and {@code UP}: by default a
+ * Ranks the {@code RECOVERING}, {@code QUIESCED} and {@code STANDBY} health statuses between {@code DOWN} and
+ * {@code UP}: by default a
  * health aggregate ignores statuses missing from {@code management.endpoint.health.status.order}. Adds the order
- * {@code DOWN, OUT_OF_SERVICE, RECOVERING, QUIESCED, UP, UNKNOWN} as a lowest-precedence default, so any order the
+ * {@code DOWN, OUT_OF_SERVICE, RECOVERING, QUIESCED, STANDBY, UP, UNKNOWN}, and maps {@code STANDBY} to 503 in the
+ * {@code readiness} health group, as a lowest-precedence default, so any order the
  * application configures wins.
  */
 class HealthStatusOrderEnvironmentPostProcessor implements EnvironmentPostProcessor {
@@ -22,7 +24,9 @@ class HealthStatusOrderEnvironmentPostProcessor implements EnvironmentPostProces
 		if (!environment.getPropertySources().contains(PROPERTY_SOURCE)) {
 			environment.getPropertySources()
 				.addLast(new MapPropertySource(PROPERTY_SOURCE, Map.of("management.endpoint.health.status.order",
-						"DOWN,OUT_OF_SERVICE,RECOVERING,QUIESCED,UP,UNKNOWN")));
+						"DOWN,OUT_OF_SERVICE,RECOVERING,QUIESCED,STANDBY,UP,UNKNOWN",
+						// A readiness group that includes dualSocket routes no traffic to a standby instance.
+						"management.endpoint.health.group.readiness.status.http-mapping.STANDBY", "503")));
 		}
 	}
 

@@ -3,10 +3,12 @@ package dev.dualsocket.actuate.endpoint;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 import dev.dualsocket.actuate.LinkDetails;
 import dev.dualsocket.actuate.events.RecentLinkEvents;
+import dev.dualsocket.autoconfigure.ha.EndpointLeaderships;
 import dev.dualsocket.endpoint.ClientEndpoint;
 import dev.dualsocket.endpoint.DualSocketEndpoint;
 import dev.dualsocket.endpoint.DualSocketEndpointRegistry;
@@ -47,6 +49,8 @@ public class DualSocketActuatorEndpoint {
 
 	private final @Nullable RecentLinkEvents recentEvents;
 
+	private final EndpointLeaderships leaderships;
+
 	public DualSocketActuatorEndpoint(DualSocketEndpointRegistry registry) {
 		this(registry, null);
 	}
@@ -56,8 +60,20 @@ public class DualSocketActuatorEndpoint {
 	 * @param recentEvents each link's recent events, or {@code null} to list none
 	 */
 	public DualSocketActuatorEndpoint(DualSocketEndpointRegistry registry, @Nullable RecentLinkEvents recentEvents) {
+		this(registry, recentEvents, (endpoint) -> Optional.empty());
+	}
+
+	/**
+	 * @param registry the endpoints
+	 * @param recentEvents each link's recent events, or {@code null} to list none
+	 * @param leaderships where the active/standby endpoints stand, shown under {@code ha}: role, leader, epoch,
+	 * instance
+	 */
+	public DualSocketActuatorEndpoint(DualSocketEndpointRegistry registry, @Nullable RecentLinkEvents recentEvents,
+			EndpointLeaderships leaderships) {
 		this.registry = registry;
 		this.recentEvents = recentEvents;
+		this.leaderships = leaderships;
 	}
 
 	@ReadOperation
@@ -69,7 +85,7 @@ public class DualSocketActuatorEndpoint {
 
 	@ReadOperation
 	public @Nullable Map<String, Object> endpoint(@Selector String name) {
-		return this.registry.find(name).map(DualSocketActuatorEndpoint::describe).orElse(null);
+		return this.registry.find(name).map(this::describe).orElse(null);
 	}
 
 	/**
@@ -154,7 +170,7 @@ public class DualSocketActuatorEndpoint {
 		return endpoint.links().stream().map(DualSocketLink::getId).sorted().toList();
 	}
 
-	private static Map<String, Object> describe(DualSocketEndpoint endpoint) {
+	private Map<String, Object> describe(DualSocketEndpoint endpoint) {
 		Map<String, Object> description = new LinkedHashMap<>();
 		description.put("role", endpoint.getRole().name());
 		description.put("running", endpoint.isRunning());
@@ -166,6 +182,17 @@ public class DualSocketActuatorEndpoint {
 			description.put("address", String.valueOf(client.getCurrentAddress()));
 		}
 		description.put("links", endpoint.links().stream().map((link) -> LinkDetails.of(link.snapshot())).toList());
+		this.leaderships.statusOf(endpoint.getName()).ifPresent((status) -> {
+			Map<String, Object> ha = new LinkedHashMap<>();
+			ha.put("role", status.role());
+			ha.put("leader", status.leader());
+			ha.put("epoch", status.epoch());
+			ha.put("instance", status.instance());
+			if (status.since() != null) {
+				ha.put("since", String.valueOf(status.since()));
+			}
+			description.put("ha", ha);
+		});
 		return description;
 	}
 

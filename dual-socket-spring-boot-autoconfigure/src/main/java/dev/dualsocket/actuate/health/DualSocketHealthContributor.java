@@ -1,8 +1,11 @@
 package dev.dualsocket.actuate.health;
 
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import dev.dualsocket.EndpointRole;
+import dev.dualsocket.autoconfigure.ha.EndpointLeaderships;
+import dev.dualsocket.autoconfigure.ha.LeadershipStatus;
 import dev.dualsocket.endpoint.ClientEndpoint;
 import dev.dualsocket.endpoint.DualSocketEndpoint;
 import dev.dualsocket.endpoint.DualSocketEndpointRegistry;
@@ -12,6 +15,7 @@ import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 
 /**
  * The {@code dualSocket} health component: one entry per endpoint. A client endpoint's entry is its link's health; a
@@ -19,15 +23,30 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  */
 public final class DualSocketHealthContributor implements CompositeHealthContributor {
 
+	/** The status of an active/standby endpoint on an instance that does not lead it. */
+	public static final Status STANDBY = new Status("STANDBY");
+
 	private final DualSocketEndpointRegistry registry;
 
+	private final EndpointLeaderships leaderships;
+
 	public DualSocketHealthContributor(DualSocketEndpointRegistry registry) {
+		this(registry, (endpoint) -> Optional.empty());
+	}
+
+	/**
+	 * @param registry the endpoints
+	 * @param leaderships where the active/standby endpoints stand: one this instance does not lead is
+	 * {@code STANDBY}, with its role, epoch and instance
+	 */
+	public DualSocketHealthContributor(DualSocketEndpointRegistry registry, EndpointLeaderships leaderships) {
 		this.registry = registry;
+		this.leaderships = leaderships;
 	}
 
 	@Override
 	public @Nullable HealthContributor getContributor(String name) {
-		return this.registry.find(name).map(DualSocketHealthContributor::contributorOf).orElse(null);
+		return this.registry.find(name).map(this::contributorOf).orElse(null);
 	}
 
 	@Override
@@ -35,7 +54,17 @@ public final class DualSocketHealthContributor implements CompositeHealthContrib
 		return this.registry.all().stream().map((endpoint) -> new Entry(endpoint.getName(), contributorOf(endpoint)));
 	}
 
-	private static HealthContributor contributorOf(DualSocketEndpoint endpoint) {
+	private HealthContributor contributorOf(DualSocketEndpoint endpoint) {
+		Optional<LeadershipStatus> leadership = this.leaderships.statusOf(endpoint.getName());
+		if (leadership.isPresent() && !leadership.get().leader()) {
+			LeadershipStatus standby = leadership.get();
+			return (HealthIndicator) () -> Health.status(STANDBY)
+				.withDetail("role", standby.role())
+				.withDetail("leader", false)
+				.withDetail("epoch", standby.epoch())
+				.withDetail("instance", standby.instance())
+				.build();
+		}
 		if (endpoint.getRole() == EndpointRole.SERVER) {
 			return new ServerEndpointHealthContributor(endpoint);
 		}

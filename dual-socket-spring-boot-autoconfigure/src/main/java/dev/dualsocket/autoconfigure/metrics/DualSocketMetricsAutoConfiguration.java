@@ -1,6 +1,8 @@
 package dev.dualsocket.autoconfigure.metrics;
 
 import dev.dualsocket.actuate.metrics.DualSocketMetrics;
+import dev.dualsocket.actuate.metrics.LeadershipMetrics;
+import dev.dualsocket.autoconfigure.DualSocketProperties;
 import dev.dualsocket.endpoint.DualSocketEndpointRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
@@ -26,6 +28,18 @@ public final class DualSocketMetricsAutoConfiguration {
 	DualSocketMetrics dualSocketMetrics(MeterRegistry meterRegistry,
 			ObjectProvider<DualSocketEndpointRegistry> endpoints) {
 		return new DualSocketMetrics(meterRegistry, endpoints);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LeadershipMetrics dualSocketLeadershipMetrics(MeterRegistry meterRegistry, DualSocketProperties properties) {
+		LeadershipMetrics metrics = new LeadershipMetrics(meterRegistry);
+		properties.getEndpoints().forEach((name, endpoint) -> {
+			if (endpoint.getHa().isEnabled()) {
+				metrics.register(name);
+			}
+		});
+		return metrics;
 	}
 
 }

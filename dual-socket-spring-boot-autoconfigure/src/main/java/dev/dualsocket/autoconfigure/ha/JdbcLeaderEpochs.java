@@ -1,0 +1,66 @@
+package dev.dualsocket.autoconfigure.ha;
+
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.OptionalLong;
+
+import javax.sql.DataSource;
+
+import org.springframework.integration.util.UUIDConverter;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Fencing epochs in the table {@code DUAL_SOCKET_EPOCH (ROLE, EPOCH)} of the database that also holds the
+ * {@code JdbcLockRegistry}'s {@code INT_LOCK}: the epoch is raised in the same statement that checks that this
+ * instance still holds the role's lock row, unexpired, so the epoch only ever grows under a valid lock and the
+ * legitimate leader always holds the highest one. PostgreSQL SQL ({@code ON CONFLICT}, {@code RETURNING}).
+ */
+public final class JdbcLeaderEpochs implements LeaderEpochs {
+
+	/** The table of epochs. */
+	public static final String TABLE = "DUAL_SOCKET_EPOCH";
+
+	private final JdbcTemplate jdbc;
+
+	private final String lockTable;
+
+	private final String region;
+
+	private final String clientId;
+
+	/**
+	 * @param dataSource the database of the lock registry
+	 * @param lockTablePrefix the lock registry's table prefix ({@code INT_})
+	 * @param region the lock registry's region
+	 * @param clientId the lock repository's client id: this instance's
+	 */
+	public JdbcLeaderEpochs(DataSource dataSource, String lockTablePrefix, String region, String clientId) {
+		this.jdbc = new JdbcTemplate(dataSource);
+		this.lockTable = lockTablePrefix + "LOCK";
+		this.region = region;
+		this.clientId = clientId;
+	}
+
+	@Override
+	public OptionalLong next(String role) {
+		this.jdbc.update("INSERT INTO " + TABLE + " (ROLE, EPOCH) VALUES (?, 0) ON CONFLICT (ROLE) DO NOTHING", role);
+		// The lock registry writes the JVM's UTC time in the lock row; compared the same way here.
+		List<Long> epoch = this.jdbc.queryForList("UPDATE " + TABLE + " SET EPOCH = EPOCH + 1 WHERE ROLE = ? AND EXISTS "
+				+ "(SELECT 1 FROM " + this.lockTable + " WHERE LOCK_KEY = ? AND REGION = ? AND CLIENT_ID = ? AND "
+				+ "EXPIRED_AFTER >= ?) RETURNING EPOCH", Long.class, role, UUIDConverter.getUUID(role).toString(),
+				this.region, this.clientId, LocalDateTime.now(ZoneOffset.UTC));
+		return epoch.isEmpty() ? OptionalLong.empty() : OptionalLong.of(epoch.get(0));
+	}
+
+	/**
+	 * The current epoch of a role, for operators and tests.
+	 * @param role the role
+	 * @return the epoch, 0 if none was drawn
+	 */
+	public long current(String role) {
+		List<Long> epoch = this.jdbc.queryForList("SELECT EPOCH FROM " + TABLE + " WHERE ROLE = ?", Long.class, role);
+		return epoch.isEmpty() ? 0 : epoch.get(0);
+	}
+
+}
