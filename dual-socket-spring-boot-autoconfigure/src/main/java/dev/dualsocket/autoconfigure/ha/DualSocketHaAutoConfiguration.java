@@ -63,6 +63,7 @@ public final class DualSocketHaAutoConfiguration {
 		String instance = UUID.randomUUID().toString();
 		LockRegistry<?> applicationLocks = locks.getIfUnique();
 		DataSource database = dataSource.getIfUnique();
+		activeStandbyEndpoints(properties).forEach((name, endpoint) -> check(name, endpoint.getHa(), database));
 		Function<Duration, LockRegistry<?>> lockRegistries;
 		LeaderEpochs leaderEpochs = epochs.getIfUnique();
 		if (applicationLocks != null) {
@@ -92,7 +93,6 @@ public final class DualSocketHaAutoConfiguration {
 					+ "DataSource (spring.datasource.*) and spring-integration-jdbc on the class path for a "
 					+ "JdbcLockRegistry on it; or false, to run the endpoint on every instance");
 		}
-		activeStandbyEndpoints(properties).forEach((name, endpoint) -> check(name, endpoint.getHa(), database));
 		Function<Duration, ServedRequestStore> sharedStores = (retention) -> new JdbcServedRequestStore(
 				java.util.Objects.requireNonNull(database), retention);
 		Duration drainTimeout = lifecycle.getIfAvailable(LifecycleProperties::new).getTimeoutPerShutdownPhase();
