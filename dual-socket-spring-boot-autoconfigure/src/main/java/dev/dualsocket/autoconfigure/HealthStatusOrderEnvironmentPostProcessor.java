@@ -19,14 +19,19 @@ class HealthStatusOrderEnvironmentPostProcessor implements EnvironmentPostProces
 
 	static final String PROPERTY_SOURCE = "dualSocketHealthDefaults";
 
+	private static final String READINESS_MAPPING = "management.endpoint.health.group.readiness.status.http-mapping.";
+
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		if (!environment.getPropertySources().contains(PROPERTY_SOURCE)) {
 			environment.getPropertySources()
 				.addLast(new MapPropertySource(PROPERTY_SOURCE, Map.of("management.endpoint.health.status.order",
 						"DOWN,OUT_OF_SERVICE,RECOVERING,QUIESCED,STANDBY,UP,UNKNOWN",
-						// A readiness group that includes dualSocket routes no traffic to a standby instance.
-						"management.endpoint.health.group.readiness.status.http-mapping.STANDBY", "503")));
+						// A readiness group that includes dualSocket routes no traffic to a standby instance. A group
+						// with a mapping of its own loses Boot's defaults, so they are given here too; an application's
+						// own entries add to these.
+						READINESS_MAPPING + "down", "503", READINESS_MAPPING + "out-of-service", "503",
+						READINESS_MAPPING + "standby", "503")));
 		}
 	}
 
