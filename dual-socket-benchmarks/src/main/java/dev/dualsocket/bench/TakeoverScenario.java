@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.dualsocket.LinkState;
 import dev.dualsocket.RemoteRequestException;
+import dev.dualsocket.autoconfigure.ha.LeadershipGrantedEvent;
 import dev.dualsocket.endpoint.ClientEndpoint;
 import dev.dualsocket.endpoint.EndpointSettings;
 import dev.dualsocket.event.DualSocketEventListener;
@@ -32,8 +33,8 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.PayloadApplicationEvent;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * Seed 003/004 across instances: two JVMs run the same server endpoint with {@code ha} on, leadership through a
@@ -49,6 +50,9 @@ final class TakeoverScenario {
 	static final Duration LOCK_TTL = Duration.ofSeconds(2);
 
 	static final String ROLE = "bench-takeover";
+
+	/** Why the requests that failed otherwise failed, for the report. */
+	static final Map<String, Long> FAILURES = new java.util.concurrent.ConcurrentHashMap<>();
 
 	private TakeoverScenario() {
 	}
@@ -105,6 +109,8 @@ final class TakeoverScenario {
 		LinkSettings settings = LinkSettings.builder()
 			.heartbeat(Duration.ofMillis(200), Duration.ofMillis(600))
 			.afterDisconnect(true, Duration.ofMillis(50), LinkSettings.AfterDisconnect.UNLIMITED)
+			// A client of an active/standby service holds its requests across the takeover instead of failing them.
+			.requestWhileDisconnected(LinkSettings.WhileDisconnected.WAIT)
 			.build();
 		try (TransportResources transport = TransportResources.create(TransportSettings.defaults())) {
 			instances[0] = startInstance(ports[0], database, profile);
@@ -140,6 +146,7 @@ final class TakeoverScenario {
 				request.handle((response, failure) -> null).get(60, TimeUnit.SECONDS);
 			}
 			client.stop(Duration.ofSeconds(5));
+			FAILURES.forEach((why, count) -> progress.println("  failed " + count + "x: " + why));
 		}
 		finally {
 			for (Children.Child instance : instances) {
@@ -190,6 +197,9 @@ final class TakeoverScenario {
 			}
 			else {
 				failed.incrementAndGet();
+				Throwable cause = (failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null)
+						? failure.getCause() : failure;
+				FAILURES.merge(cause.getClass().getSimpleName() + ": " + cause.getMessage(), 1L, Long::sum);
 			}
 		});
 	}
@@ -242,7 +252,6 @@ final class TakeoverScenario {
 	}
 
 	/** The instance's application: the auto-configuration, an echo listener, and a line when it leads. */
-	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class Instance {
 
@@ -254,7 +263,8 @@ final class TakeoverScenario {
 		@Bean
 		ApplicationListener<ApplicationEvent> leadership() {
 			return (event) -> {
-				if (event.getClass().getSimpleName().equals("LeadershipGrantedEvent")) {
+				if (event instanceof PayloadApplicationEvent<?> payload
+						&& payload.getPayload() instanceof LeadershipGrantedEvent) {
 					System.out.println("@@leader");
 				}
 			};
