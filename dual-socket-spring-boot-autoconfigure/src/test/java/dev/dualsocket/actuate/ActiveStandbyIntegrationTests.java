@@ -87,10 +87,12 @@ class ActiveStandbyIntegrationTests {
 		assertThat((String) JsonPath.read(health.body(), CLIENT + ".status")).isEqualTo("STANDBY");
 		assertThat((String) JsonPath.read(health.body(), CLIENT + ".details.role")).isEqualTo(this.role);
 		assertThat((Boolean) JsonPath.read(health.body(), CLIENT + ".details.leader")).isFalse();
+		assertThat((String) JsonPath.read(health.body(), CLIENT + ".details.holder")).isEqualTo(status(first).instance());
 		assertThat(standby.get("/actuator/health/readiness").statusCode()).isEqualTo(503);
 		assertThat(http(first).get("/actuator/health/readiness").statusCode()).isEqualTo(200);
 		HttpResponse<String> leaderView = http(first).get("/actuator/dualsocket/exchange");
 		assertThat((Boolean) JsonPath.read(leaderView.body(), "$.ha.leader")).isTrue();
+		assertThat((String) JsonPath.read(leaderView.body(), "$.ha.holder")).isEqualTo(status(first).instance());
 		long firstEpoch = ((Number) JsonPath.read(leaderView.body(), "$.ha.epoch")).longValue();
 		assertThat(firstEpoch).isPositive();
 

@@ -188,6 +188,7 @@ public class DualSocketActuatorEndpoint {
 			ha.put("leader", status.leader());
 			ha.put("epoch", status.epoch());
 			ha.put("instance", status.instance());
+			ha.put("holder", String.valueOf(status.holder()));
 			if (status.since() != null) {
 				ha.put("since", String.valueOf(status.since()));
 			}

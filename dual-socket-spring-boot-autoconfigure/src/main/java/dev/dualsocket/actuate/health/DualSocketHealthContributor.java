@@ -63,6 +63,7 @@ public final class DualSocketHealthContributor implements CompositeHealthContrib
 				.withDetail("leader", false)
 				.withDetail("epoch", standby.epoch())
 				.withDetail("instance", standby.instance())
+				.withDetail("holder", String.valueOf(standby.holder()))
 				.build();
 		}
 		if (endpoint.getRole() == EndpointRole.SERVER) {

@@ -167,7 +167,19 @@ final class EndpointLeadership implements Candidate {
 	}
 
 	LeadershipStatus status() {
-		return new LeadershipStatus(this.role, this.leader, this.epoch, this.instance, this.since);
+		String holder;
+		if (this.leader) {
+			holder = this.instance;
+		}
+		else {
+			try {
+				holder = this.epochs.holder(this.role).orElse(null);
+			}
+			catch (RuntimeException ex) {
+				holder = null; // the store is not reachable now: health and the actuator still answer
+			}
+		}
+		return new LeadershipStatus(this.role, this.leader, this.epoch, this.instance, this.since, holder);
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.dualsocket.autoconfigure.ha;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import javax.sql.DataSource;
@@ -51,6 +52,14 @@ public final class JdbcLeaderEpochs implements LeaderEpochs {
 				+ "EXPIRED_AFTER >= ?) RETURNING EPOCH", Long.class, role, UUIDConverter.getUUID(role).toString(),
 				this.region, this.clientId, LocalDateTime.now(ZoneOffset.UTC));
 		return epoch.isEmpty() ? OptionalLong.empty() : OptionalLong.of(epoch.get(0));
+	}
+
+	@Override
+	public Optional<String> holder(String role) {
+		List<String> holder = this.jdbc.queryForList("SELECT CLIENT_ID FROM " + this.lockTable + " WHERE LOCK_KEY = ? AND "
+				+ "REGION = ? AND EXPIRED_AFTER >= ?", String.class, UUIDConverter.getUUID(role).toString(), this.region,
+				LocalDateTime.now(ZoneOffset.UTC));
+		return holder.stream().findFirst().map(String::trim);
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.dualsocket.autoconfigure.ha;
 
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -16,5 +17,14 @@ public interface LeaderEpochs {
 	 * @return the epoch, or empty if the caller no longer holds the role's lock
 	 */
 	OptionalLong next(String role);
+
+	/**
+	 * Which instance holds a role's lock now, as the coordination store says.
+	 * @param role the role
+	 * @return the instance id of the holder, or empty if nobody holds it or the store cannot tell
+	 */
+	default Optional<String> holder(String role) {
+		return Optional.empty();
+	}
 
 }

@@ -12,6 +12,9 @@ import org.jspecify.annotations.Nullable;
  * @param epoch the fencing epoch of this instance's leadership; the last one it held, or 0 if it never led
  * @param instance this instance's id in the coordination store
  * @param since when it became leader or standby
+ * @param holder the instance id of the leader as the coordination store says now, or {@code null} if none holds the
+ * role or the store cannot tell
  */
-public record LeadershipStatus(String role, boolean leader, long epoch, String instance, @Nullable Instant since) {
+public record LeadershipStatus(String role, boolean leader, long epoch, String instance, @Nullable Instant since,
+		@Nullable String holder) {
 }
