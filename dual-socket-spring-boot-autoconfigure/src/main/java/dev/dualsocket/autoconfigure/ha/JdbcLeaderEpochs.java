@@ -10,12 +10,18 @@ import javax.sql.DataSource;
 
 import org.springframework.integration.util.UUIDConverter;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Fencing epochs in the table {@code DUAL_SOCKET_EPOCH (ROLE, EPOCH)} of the database that also holds the
- * {@code JdbcLockRegistry}'s {@code INT_LOCK}: the epoch is raised in the same statement that checks that this
- * instance still holds the role's lock row, unexpired, so the epoch only ever grows under a valid lock and the
- * legitimate leader always holds the highest one. PostgreSQL SQL ({@code ON CONFLICT}, {@code RETURNING}).
+ * {@code JdbcLockRegistry}'s {@code INT_LOCK}: in one transaction, this instance's unexpired lock row is locked
+ * ({@code SELECT ... FOR UPDATE}), then the epoch raised. So the epoch only ever grows under a valid lock: another
+ * instance cannot take the lock over until the raise has committed, and once it has, this instance's lock row is no
+ * longer its own and no epoch is drawn. (A subquery in the raise itself would not do: under READ COMMITTED it sees the
+ * lock table as the statement began, and an instance whose lock expired meanwhile could raise the epoch above the new
+ * leader's.) The legitimate leader therefore always holds the highest epoch. PostgreSQL SQL ({@code FOR UPDATE},
+ * {@code ON CONFLICT}, {@code RETURNING}).
  */
 public final class JdbcLeaderEpochs implements LeaderEpochs {
 
@@ -23,6 +29,8 @@ public final class JdbcLeaderEpochs implements LeaderEpochs {
 	public static final String TABLE = "DUAL_SOCKET_EPOCH";
 
 	private final JdbcTemplate jdbc;
+
+	private final TransactionTemplate transactions;
 
 	private final String lockTable;
 
@@ -38,6 +46,7 @@ public final class JdbcLeaderEpochs implements LeaderEpochs {
 	 */
 	public JdbcLeaderEpochs(DataSource dataSource, String lockTablePrefix, String region, String clientId) {
 		this.jdbc = new JdbcTemplate(dataSource);
+		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
 		this.lockTable = lockTablePrefix + "LOCK";
 		this.region = region;
 		this.clientId = clientId;
@@ -46,12 +55,18 @@ public final class JdbcLeaderEpochs implements LeaderEpochs {
 	@Override
 	public OptionalLong next(String role) {
 		this.jdbc.update("INSERT INTO " + TABLE + " (ROLE, EPOCH) VALUES (?, 0) ON CONFLICT (ROLE) DO NOTHING", role);
-		// The lock registry writes the JVM's UTC time in the lock row; compared the same way here.
-		List<Long> epoch = this.jdbc.queryForList("UPDATE " + TABLE + " SET EPOCH = EPOCH + 1 WHERE ROLE = ? AND EXISTS "
-				+ "(SELECT 1 FROM " + this.lockTable + " WHERE LOCK_KEY = ? AND REGION = ? AND CLIENT_ID = ? AND "
-				+ "EXPIRED_AFTER >= ?) RETURNING EPOCH", Long.class, role, UUIDConverter.getUUID(role).toString(),
-				this.region, this.clientId, LocalDateTime.now(ZoneOffset.UTC));
-		return epoch.isEmpty() ? OptionalLong.empty() : OptionalLong.of(epoch.get(0));
+		Long epoch = this.transactions.execute((status) -> {
+			// The lock registry writes the JVM's UTC time in the lock row; compared the same way here.
+			List<String> held = this.jdbc.queryForList("SELECT CLIENT_ID FROM " + this.lockTable + " WHERE LOCK_KEY = ? "
+					+ "AND REGION = ? AND CLIENT_ID = ? AND EXPIRED_AFTER >= ? FOR UPDATE", String.class,
+					UUIDConverter.getUUID(role).toString(), this.region, this.clientId, LocalDateTime.now(ZoneOffset.UTC));
+			if (held.isEmpty()) {
+				return null;
+			}
+			return this.jdbc.queryForObject("UPDATE " + TABLE + " SET EPOCH = EPOCH + 1 WHERE ROLE = ? RETURNING EPOCH",
+					Long.class, role);
+		});
+		return (epoch != null) ? OptionalLong.of(epoch) : OptionalLong.empty();
 	}
 
 	@Override
