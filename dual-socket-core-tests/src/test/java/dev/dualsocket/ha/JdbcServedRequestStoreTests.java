@@ -44,7 +44,9 @@ class JdbcServedRequestStoreTests {
 
 	@AfterEach
 	void tearDown() {
-		this.threads.shutdownNow();
+		if (this.threads != null) { // null when skipped for want of a database
+			this.threads.shutdownNow();
+		}
 	}
 
 	@Test
