@@ -69,7 +69,7 @@ final class OutstandingRequests {
 		// the request DUPLICATE_EXPIRED when it arrives.
 		synchronized (this.registration) {
 			request = new Outstanding(this.lastId.incrementAndGet(), payload, fields, this.timeout.toNanos());
-			this.requests.put(request.id, request);
+			this.requests.put(request.boxedId, request);
 		}
 		return request;
 	}
@@ -84,7 +84,7 @@ final class OutstandingRequests {
 		Outstanding retry;
 		synchronized (this.registration) {
 			retry = new Outstanding(this.lastId.incrementAndGet(), busy);
-			this.requests.put(retry.id, retry);
+			this.requests.put(retry.boxedId, retry);
 		}
 		return retry;
 	}
@@ -95,7 +95,7 @@ final class OutstandingRequests {
 	 * @return whether it is
 	 */
 	boolean isAwaited(Outstanding request) {
-		return this.requests.get(request.id) == request;
+		return this.requests.get(request.boxedId) == request;
 	}
 
 	/**
@@ -120,7 +120,7 @@ final class OutstandingRequests {
 	}
 
 	private void expire(Outstanding request) {
-		if (this.requests.remove(request.id, request)) {
+		if (this.requests.remove(request.boxedId, request)) {
 			this.completion.completed(request, Outcome.TIMEOUT);
 			// A request that never left says so: it did not run, which a caller deciding on a retry wants to know.
 			String what = (request.busyAnswers > 0)
@@ -151,7 +151,7 @@ final class OutstandingRequests {
 	 */
 	@Nullable Outstanding removeAnsweredIn(long id, Session session) {
 		Outstanding request = this.requests.get(id);
-		if (request == null || request.sentIn != session || !this.requests.remove(id, request)) {
+		if (request == null || request.sentIn != session || !this.requests.remove(request.boxedId, request)) {
 			return null;
 		}
 		return request;
@@ -244,6 +244,9 @@ final class OutstandingRequests {
 
 		private final long id;
 
+		/** The id as the map's key, boxed once: the map would otherwise box it for every put, get and remove. */
+		private final Long boxedId;
+
 		private final byte[] payload;
 
 		private final FieldList fields;
@@ -271,6 +274,7 @@ final class OutstandingRequests {
 
 		Outstanding(long id, byte[] payload, FieldList fields, long timeoutNanos) {
 			this.id = id;
+			this.boxedId = id;
 			this.payload = payload;
 			this.fields = fields;
 			this.future = new CompletableFuture<>();
@@ -282,6 +286,7 @@ final class OutstandingRequests {
 		/** The same request under a new id, after the peer answered the earlier one {@code BUSY}. */
 		Outstanding(long id, Outstanding busy) {
 			this.id = id;
+			this.boxedId = id;
 			this.payload = busy.payload;
 			this.fields = busy.fields;
 			this.future = busy.future;
