@@ -287,8 +287,6 @@ final class ClientEstablishment implements Requester.Establishment {
 			this.gaveUp = true;
 			this.link.disconnect(this.link.sessionId(), because("gave up establishing the link after " + attempt
 					+ " attempts").in(LINK_ESTABLISHMENT).then("stay disconnected until a reconnect is requested"));
-			// No next session comes: requests carried for one fail now.
-			this.link.requester().failAll("gave up establishing the link after " + attempt + " attempts");
 		}
 	}
 
@@ -316,6 +314,11 @@ final class ClientEstablishment implements Requester.Establishment {
 			return "is not connected: not sent: " + lastFailure;
 		}
 		return null;
+	}
+
+	@Override
+	public boolean hasGivenUp() {
+		return this.gaveUp;
 	}
 
 	private boolean failsRequests() {

@@ -275,6 +275,12 @@ final class Requester {
 		@Nullable String refusal(Status status);
 
 		/**
+		 * Whether the attempts to establish the link gave up: no next session comes until a reconnect is requested.
+		 * @return whether they did
+		 */
+		boolean hasGivenUp();
+
+		/**
 		 * The attempts to establish the link so far.
 		 * @return the attempts of the current series
 		 */
@@ -371,12 +377,14 @@ final class Requester {
 
 	/**
 	 * The session ended (the link disconnected): every request awaiting an answer fails with a
-	 * {@link LinkDisconnectedException}, but for a client's keyed requests (section 6.6 of the protocol), which wait
-	 * for the next session, bounded by their timeout, and go out in it if its server keeps answers too.
+	 * {@link LinkDisconnectedException}, but for a client's keyed requests (section 6.6 of the protocol) unless its
+	 * establishment gave up: they wait for the next session, bounded by their timeout, and go out in it if its server
+	 * keeps answers too.
 	 * @param why the end of a sentence that follows the link's name
 	 */
 	void sessionEnded(String why) {
-		if (this.establishment == null) {
+		Establishment establishment = this.establishment;
+		if (establishment == null || establishment.hasGivenUp()) {
 			failAll(why);
 			return;
 		}
