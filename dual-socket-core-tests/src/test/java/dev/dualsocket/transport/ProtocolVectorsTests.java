@@ -120,7 +120,9 @@ class ProtocolVectorsTests {
 
 	@Test
 	void requestKeyExampleMatchesTheDocument() throws IOException {
-		byte[] key = HexFormat.of().parseHex("1122334455667788000000000000002a");
+		byte[] key = new dev.dualsocket.ha.RequestKey(SESSION, 42).toBytes();
+		assertThat(HexFormat.of().formatHex(key)).isEqualTo("1122334455667788000000000000002a");
+		assertThat(dev.dualsocket.ha.RequestKey.fromBytes(key)).isEqualTo(new dev.dualsocket.ha.RequestKey(SESSION, 42));
 		Frame frame = new Frame(FrameType.REQUEST, 3, "ping".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
 				FieldList.builder().put(RequestFields.REQUEST_KEY, key).build());
 		assertVector(frame, "00 00 00 24 10 01 00 00 00 00 00 00 00 03 | 00 14 00 04 00 10 11 22 33 44 55 66 77 88 00 00 "

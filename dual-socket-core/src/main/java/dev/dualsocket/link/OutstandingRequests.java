@@ -13,6 +13,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import dev.dualsocket.RequestTimeoutException;
+import dev.dualsocket.ha.RequestKey;
 import dev.dualsocket.link.RequestObserver.Outcome;
 import dev.dualsocket.transport.FieldList;
 import dev.dualsocket.transport.Frame;
@@ -312,7 +313,7 @@ final class OutstandingRequests {
 		boolean sendIn(Session session) {
 			if (SENT_IN.compareAndSet(this, null, session)) {
 				if (this.key == null && session.keepsAnswers()) {
-					this.key = java.nio.ByteBuffer.allocate(16).putLong(session.id()).putLong(this.id).array();
+					this.key = new RequestKey(session.id(), this.id).toBytes();
 				}
 				return true;
 			}

@@ -1,12 +1,13 @@
 package dev.dualsocket.link;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -62,8 +63,7 @@ final class Responder {
 	 * session of the same link (the client re-established it with this instance) gets the answer when it comes,
 	 * rather than {@code DUPLICATE_EXPIRED}. Bounded like the handlers: an entry leaves when its request is answered.
 	 */
-	private final java.util.concurrent.ConcurrentHashMap<RequestKey, CompletableFuture<Frame>> runningHere =
-			new java.util.concurrent.ConcurrentHashMap<>();
+	private final ConcurrentHashMap<RequestKey, CompletableFuture<Frame>> runningHere = new ConcurrentHashMap<>();
 
 	private final LinkContext context;
 
@@ -432,11 +432,7 @@ final class Responder {
 			return null;
 		}
 		byte[] key = request.fields().get(RequestFields.REQUEST_KEY);
-		if (key == null) {
-			return null;
-		}
-		ByteBuffer bytes = ByteBuffer.wrap(key);
-		return new RequestKey(bytes.getLong(), bytes.getLong());
+		return (key != null) ? RequestKey.fromBytes(key) : null;
 	}
 
 	/**
@@ -446,7 +442,7 @@ final class Responder {
 	 * @return whether the request was answered without running
 	 */
 	private boolean answeredFromStore(Frame request, Session session, RequestKey key, long started) {
-		ServedRequestStore store = java.util.Objects.requireNonNull(this.context.servedRequestStore());
+		ServedRequestStore store = Objects.requireNonNull(this.context.servedRequestStore());
 		StoredAnswer known;
 		try {
 			known = store.claim(this.linkId, key);
@@ -521,7 +517,7 @@ final class Responder {
 			// Stored before it is sent: an answer the peer may have read is always in the store for the instance that
 			// takes over. Should storing fail, the claim stays without an answer and a copy is never run again.
 			try {
-				java.util.Objects.requireNonNull(this.context.servedRequestStore()).complete(this.linkId, key,
+				Objects.requireNonNull(this.context.servedRequestStore()).complete(this.linkId, key,
 						new StoredAnswer((reply.type() == FrameType.RESPONSE) ? StoredAnswer.Kind.RESPONSE
 								: StoredAnswer.Kind.ERROR, reply.payload()));
 			}
