@@ -97,14 +97,13 @@ public final class JdbcServedRequestStore implements ServedRequestStore {
 			List<StoredAnswer> known = this.jdbc.query("SELECT ANSWER, PAYLOAD FROM " + TABLE
 					+ " WHERE LINK_ID = ? AND ORIGIN_SESSION = ? AND ORIGIN_ID = ?", (row, number) -> {
 						String answer = row.getString(1);
+						StoredAnswer.Kind kind = RESPONSE.equals(answer) ? StoredAnswer.Kind.RESPONSE
+								: ERROR.equals(answer) ? StoredAnswer.Kind.ERROR : null;
+						if (kind == null) {
+							return StoredAnswer.IN_DOUBT; // claimed, no answer stored
+						}
 						byte[] payload = row.getBytes(2);
-						if (RESPONSE.equals(answer)) {
-							return new StoredAnswer(StoredAnswer.Kind.RESPONSE, (payload != null) ? payload : new byte[0]);
-						}
-						if (ERROR.equals(answer)) {
-							return new StoredAnswer(StoredAnswer.Kind.ERROR, (payload != null) ? payload : new byte[0]);
-						}
-						return StoredAnswer.IN_DOUBT;
+						return new StoredAnswer(kind, (payload != null) ? payload : new byte[0]);
 					}, linkId, key.originSession(), key.originId());
 			// Deleted between the insert and the select (past its retention): it may have run all the same.
 			return known.isEmpty() ? StoredAnswer.IN_DOUBT : known.get(0);
