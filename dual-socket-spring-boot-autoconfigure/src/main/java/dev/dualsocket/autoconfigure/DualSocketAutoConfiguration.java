@@ -2,9 +2,8 @@ package dev.dualsocket.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.List;
+import java.util.Set;
 
 import dev.dualsocket.codec.BasicPayloadCodec;
 import dev.dualsocket.codec.JacksonPayloadCodec;
@@ -97,12 +96,7 @@ public final class DualSocketAutoConfiguration {
 	DualSocketEndpointLifecycle dualSocketEndpointLifecycle(DualSocketEndpointRegistry registry,
 			ObjectProvider<LifecycleProperties> lifecycle, DualSocketProperties properties) {
 		Duration drainTimeout = lifecycle.getIfAvailable(LifecycleProperties::new).getTimeoutPerShutdownPhase();
-		Set<String> activeStandby = new LinkedHashSet<>();
-		properties.getEndpoints().forEach((name, endpoint) -> {
-			if (endpoint.getHa().isEnabled()) {
-				activeStandby.add(name);
-			}
-		});
+		Set<String> activeStandby = properties.activeStandbyEndpoints().keySet();
 		if (!activeStandby.isEmpty() && !ClassUtils.isPresent(LEADER_INITIATOR, getClass().getClassLoader())) {
 			String name = activeStandby.iterator().next();
 			throw new InvalidDualSocketPropertyException("dual-socket.endpoints." + name + ".ha.enabled", true,

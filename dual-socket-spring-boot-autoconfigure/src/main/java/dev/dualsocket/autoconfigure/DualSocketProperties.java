@@ -79,6 +79,30 @@ public class DualSocketProperties {
 		return this.endpoints;
 	}
 
+	/**
+	 * The endpoints that run only while this instance leads them ({@code ha.enabled}), in the order they are
+	 * configured.
+	 * @return them, by name
+	 */
+	public Map<String, Endpoint> activeStandbyEndpoints() {
+		return activeStandby(this.endpoints);
+	}
+
+	/**
+	 * The endpoints among the given ones that have {@code ha.enabled}, in their order.
+	 * @param endpoints endpoints by name
+	 * @return those, by name
+	 */
+	public static Map<String, Endpoint> activeStandby(Map<String, Endpoint> endpoints) {
+		Map<String, Endpoint> activeStandby = new LinkedHashMap<>();
+		endpoints.forEach((name, endpoint) -> {
+			if (endpoint.getHa().isEnabled()) {
+				activeStandby.put(name, endpoint);
+			}
+		});
+		return activeStandby;
+	}
+
 	public Transport getTransport() {
 		return this.transport;
 	}

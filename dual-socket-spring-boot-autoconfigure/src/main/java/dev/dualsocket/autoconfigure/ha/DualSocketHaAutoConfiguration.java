@@ -2,6 +2,7 @@ package dev.dualsocket.autoconfigure.ha;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -58,12 +59,13 @@ public final class DualSocketHaAutoConfiguration {
 			ObjectProvider<LifecycleProperties> lifecycle, ApplicationEventPublisher publisher,
 			ObjectProvider<DualSocketEventListener> listeners,
 			ObjectProvider<LeadershipObserver> observer) {
-		String anEndpoint = activeStandbyEndpoints(properties).keySet().iterator().next();
+		Map<String, DualSocketProperties.Endpoint> activeStandby = properties.activeStandbyEndpoints();
+		String anEndpoint = activeStandby.keySet().iterator().next();
 		String property = "dual-socket.endpoints." + anEndpoint + ".ha.enabled";
 		String instance = UUID.randomUUID().toString();
 		LockRegistry<?> applicationLocks = locks.getIfUnique();
 		DataSource database = dataSource.getIfUnique();
-		activeStandbyEndpoints(properties).forEach((name, endpoint) -> check(name, endpoint.getHa(), database));
+		activeStandby.forEach((name, endpoint) -> check(name, endpoint.getHa(), database));
 		Function<Duration, LockRegistry<?>> lockRegistries;
 		LeaderEpochs leaderEpochs = epochs.getIfUnique();
 		if (applicationLocks != null) {
@@ -94,7 +96,7 @@ public final class DualSocketHaAutoConfiguration {
 					+ "JdbcLockRegistry on it; or false, to run the endpoint on every instance");
 		}
 		Function<Duration, ServedRequestStore> sharedStores = (retention) -> new JdbcServedRequestStore(
-				java.util.Objects.requireNonNull(database), retention);
+				Objects.requireNonNull(database), retention);
 		Duration drainTimeout = lifecycle.getIfAvailable(LifecycleProperties::new).getTimeoutPerShutdownPhase();
 		return new HaEndpoints(properties, registry, lockRegistries, sharedStores, leaderEpochs, instance,
 				drainTimeout, publisher, listeners, observer.getIfAvailable(() -> LeadershipObserver.NONE));
@@ -124,16 +126,6 @@ public final class DualSocketHaAutoConfiguration {
 		}
 	}
 
-	static Map<String, DualSocketProperties.Endpoint> activeStandbyEndpoints(DualSocketProperties properties) {
-		Map<String, DualSocketProperties.Endpoint> endpoints = new java.util.LinkedHashMap<>();
-		properties.getEndpoints().forEach((name, endpoint) -> {
-			if (endpoint.getHa().isEnabled()) {
-				endpoints.put(name, endpoint);
-			}
-		});
-		return endpoints;
-	}
-
 	/** Matches when some endpoint has {@code ha.enabled=true}. */
 	static final class OnActiveStandbyEndpoint extends SpringBootCondition {
 
@@ -142,8 +134,7 @@ public final class DualSocketHaAutoConfiguration {
 			Map<String, DualSocketProperties.Endpoint> endpoints = Binder.get(context.getEnvironment())
 				.bind("dual-socket.endpoints", Bindable.mapOf(String.class, DualSocketProperties.Endpoint.class))
 				.orElse(Map.of());
-			boolean any = endpoints.values().stream().anyMatch((endpoint) -> endpoint.getHa().isEnabled());
-			return any ? ConditionOutcome.match("an endpoint has ha.enabled")
+			return !DualSocketProperties.activeStandby(endpoints).isEmpty() ? ConditionOutcome.match("an endpoint has ha.enabled")
 					: ConditionOutcome.noMatch("no endpoint has ha.enabled");
 		}
 

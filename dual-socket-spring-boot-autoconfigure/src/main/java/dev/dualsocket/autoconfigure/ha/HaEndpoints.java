@@ -87,11 +87,9 @@ final class HaEndpoints implements SmartLifecycle, EndpointLeaderships, DualSock
 		DualSocketEndpointRegistry endpoints = this.registry.getObject();
 		DualSocketEventListener events = DualSocketEventListener
 			.of(this.listeners.orderedStream().filter((listener) -> listener != this).toList());
-		for (Map.Entry<String, DualSocketProperties.Endpoint> entry : this.properties.getEndpoints().entrySet()) {
+		Map<String, DualSocketProperties.Endpoint> activeStandby = this.properties.activeStandbyEndpoints();
+		for (Map.Entry<String, DualSocketProperties.Endpoint> entry : activeStandby.entrySet()) {
 			DualSocketProperties.Ha ha = entry.getValue().getHa();
-			if (!ha.isEnabled()) {
-				continue;
-			}
 			DualSocketEndpoint endpoint = endpoints.find(entry.getKey())
 				.orElseThrow(() -> new IllegalStateException("No endpoint bean for '" + entry.getKey() + "'"));
 			if (ha.isSharedStore()) {

@@ -34,11 +34,7 @@ public final class DualSocketMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	LeadershipMetrics dualSocketLeadershipMetrics(MeterRegistry meterRegistry, DualSocketProperties properties) {
 		LeadershipMetrics metrics = new LeadershipMetrics(meterRegistry);
-		properties.getEndpoints().forEach((name, endpoint) -> {
-			if (endpoint.getHa().isEnabled()) {
-				metrics.register(name);
-			}
-		});
+		properties.activeStandbyEndpoints().keySet().forEach(metrics::register);
 		return metrics;
 	}
 
