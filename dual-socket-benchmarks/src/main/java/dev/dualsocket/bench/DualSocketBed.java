@@ -13,12 +13,16 @@ import dev.dualsocket.endpoint.ServerEndpoint;
 import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.LinkSettings;
+import dev.dualsocket.link.RequestHandler;
 import dev.dualsocket.transport.TransportResources;
 import dev.dualsocket.transport.TransportSettings;
 
 /**
  * This library as an application uses it: one shared transport, a server endpoint on 127.0.0.1 and a client endpoint
- * with one link to it, both answering requests with the request's own payload.
+ * with one link to it, both answering requests with the request's own payload. That echo never blocks and says so
+ * ({@link RequestHandler#nonBlocking}), as an application's handler that only computes would, so it runs on the I/O
+ * threads; {@link #DualSocketBed(LinkSettings, TransportSettings, DualSocketEventListener, IntUnaryOperator, boolean)}
+ * makes it a handler that may block, run on the handler pool, for comparison.
  */
 public final class DualSocketBed implements AutoCloseable {
 
@@ -83,16 +87,29 @@ public final class DualSocketBed implements AutoCloseable {
 	 */
 	public DualSocketBed(LinkSettings settings, TransportSettings transport, DualSocketEventListener events,
 			IntUnaryOperator connectTo) {
+		this(settings, transport, events, connectTo, false);
+	}
+
+	/**
+	 * @param transport thread settings of the shared transport
+	 * @param connectTo given the server's port, the port the client connects to (a proxy may sit between)
+	 * @param blockingHandlers whether the echo handlers are left as handlers that may block, which run on the handler
+	 * pool, rather than declared non-blocking
+	 */
+	public DualSocketBed(LinkSettings settings, TransportSettings transport, DualSocketEventListener events,
+			IntUnaryOperator connectTo, boolean blockingHandlers) {
+		RequestHandler echo = blockingHandlers ? (request) -> request.payload()
+				: RequestHandler.nonBlocking((request) -> request.payload());
 		this.transport = TransportResources.create(transport);
 		this.server = new ServerEndpoint(SecuredEndpoints.server(SERVER, "127.0.0.1", 0, settings), this.transport,
 				events);
-		this.server.setRequestHandler((request) -> request.payload());
+		this.server.setRequestHandler(echo);
 		this.server.start();
 		int port = this.server.getLocalAddress().getPort();
 		this.client = new ClientEndpoint(
 				SecuredEndpoints.client(CLIENT, "127.0.0.1", connectTo.applyAsInt(port), LINK_ID, settings),
 				this.transport, events);
-		this.client.setRequestHandler((request) -> request.payload());
+		this.client.setRequestHandler(echo);
 		this.client.start();
 		this.clientLink = this.client.link(LINK_ID);
 		awaitNormal(this.clientLink, Duration.ofSeconds(10));
@@ -114,16 +131,6 @@ public final class DualSocketBed implements AutoCloseable {
 			}
 			sleep(1);
 		}
-	}
-
-	/**
-	 * The default transport, except that handlers run on the I/O threads ({@code handler-threads=0}).
-	 * @return the settings
-	 */
-	public static TransportSettings handlersOnIoThreads() {
-		TransportSettings defaults = TransportSettings.defaults();
-		return new TransportSettings(defaults.ioThreads(), 0, defaults.handlerQueueCapacity(),
-				defaults.recoveryThreads(), defaults.nativeTransport(), defaults.interfacePollInterval());
 	}
 
 	static void sleep(long millis) {

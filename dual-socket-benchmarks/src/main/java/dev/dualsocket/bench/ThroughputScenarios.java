@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.LinkSettings;
+import dev.dualsocket.transport.TransportSettings;
 
 /**
  * Scenario 1 (round trip, one caller) and scenario 2 (pipelined throughput on one link).
@@ -29,7 +30,7 @@ public final class ThroughputScenarios {
 
 	static final String OURS_RT = "dual-socket, request().get()";
 
-	static final String OURS_RT_INLINE = "dual-socket, request().get(), handlers on I/O threads";
+	static final String OURS_RT_BLOCKING = "dual-socket, request().get(), handler that may block (handler pool)";
 
 	static final String SI_GATEWAY_RT = "Spring Integration gateway, shared connection";
 
@@ -51,7 +52,7 @@ public final class ThroughputScenarios {
 
 	static final String OURS_1024 = "dual-socket, 1,024 in flight";
 
-	static final String OURS_1024_INLINE = "dual-socket, 1,024 in flight, handlers on I/O threads";
+	static final String OURS_1024_BLOCKING = "dual-socket, 1,024 in flight, handler that may block (handler pool)";
 
 	static final String OURS_16 = "dual-socket, 16 sync callers";
 
@@ -92,10 +93,10 @@ public final class ThroughputScenarios {
 			DualSocketLink link = ours.clientLink;
 			byte[] payload = new byte[PAYLOAD];
 			contestants.add(sync(OURS_RT, () -> () -> link.request(payload).get()));
-			DualSocketBed inline = add(resources, new DualSocketBed(LinkSettings.builder().build(),
-					DualSocketBed.handlersOnIoThreads(), DualSocketEventListener.NONE, (port) -> port));
-			DualSocketLink inlineLink = inline.clientLink;
-			contestants.add(sync(OURS_RT_INLINE, () -> () -> inlineLink.request(payload).get()));
+			DualSocketBed blocking = add(resources, new DualSocketBed(LinkSettings.builder().build(),
+					TransportSettings.defaults(), DualSocketEventListener.NONE, (port) -> port, true));
+			DualSocketLink blockingLink = blocking.clientLink;
+			contestants.add(sync(OURS_RT_BLOCKING, () -> () -> blockingLink.request(payload).get()));
 
 			SpringIntegrationBed spring = add(resources, new SpringIntegrationBed());
 			Load.SyncCall gateway = spring.gateway(0, PAYLOAD);
@@ -161,11 +162,11 @@ public final class ThroughputScenarios {
 			contestants.add(Contestant.of(OURS_1024, (d) -> Load.asyncWindow(1024, () -> link.request(payload), d),
 					() -> {
 					}));
-			DualSocketBed inline = add(resources, new DualSocketBed(LinkSettings.builder().build(),
-					DualSocketBed.handlersOnIoThreads(), DualSocketEventListener.NONE, (port) -> port));
-			DualSocketLink inlineLink = inline.clientLink;
-			contestants.add(Contestant.of(OURS_1024_INLINE,
-					(d) -> Load.asyncWindow(1024, () -> inlineLink.request(payload), d), () -> {
+			DualSocketBed blocking = add(resources, new DualSocketBed(LinkSettings.builder().build(),
+					TransportSettings.defaults(), DualSocketEventListener.NONE, (port) -> port, true));
+			DualSocketLink blockingLink = blocking.clientLink;
+			contestants.add(Contestant.of(OURS_1024_BLOCKING,
+					(d) -> Load.asyncWindow(1024, () -> blockingLink.request(payload), d), () -> {
 					}));
 			contestants.add(Contestant.of(OURS_16,
 					(d) -> Load.syncCallers(16, (i) -> () -> link.request(payload).get(), d), () -> {

@@ -187,6 +187,24 @@ class FailoverWithSharedStoreTests {
 		assertThat(this.runs.get("stuck").get()).isEqualTo(1);
 	}
 
+	@Test
+	void aHandlerThatDeclaresItNeverBlocksStillRunsKeyedRequestsOnTheHandlerPoolSinceClaimingThemBlocks()
+			throws Exception {
+		Map<String, String> threads = new ConcurrentHashMap<>();
+		ServerEndpoint active = server("active", new InMemorySharedStore(), RequestHandler.nonBlocking((request) -> {
+			threads.put(ran(request.payload()), Thread.currentThread().getName());
+			return request.payload();
+		}));
+		ServerEndpoint standby = server("standby", null, (request) -> request.payload());
+		try (FaultProxy toActive = new FaultProxy(active.getLocalAddress().getPort())) {
+			DualSocketLink link = client(toActive, standby).link("orders");
+			assertThat(link.request("keyed".getBytes(UTF_8)).get(10, java.util.concurrent.TimeUnit.SECONDS))
+				.asString(UTF_8)
+				.isEqualTo("keyed");
+		}
+		assertThat(threads.get("keyed")).startsWith("dual-socket-handler");
+	}
+
 	/** A client of the active server through the proxy, with the standby server as its standby address. */
 	private ClientEndpoint client(FaultProxy toActive, ServerEndpoint standby) {
 		ClientEndpoint client = new ClientEndpoint(

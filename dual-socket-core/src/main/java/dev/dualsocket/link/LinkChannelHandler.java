@@ -25,7 +25,7 @@ final class LinkChannelHandler extends ChannelInboundHandlerAdapter {
 	/** The session the connection was attached in: what it reads belongs to that session only. */
 	private final Session session;
 
-	/** Requests read in the current read batch, handed to the handler pool together when the batch ends. */
+	/** Requests read in the current read batch, served together when the batch ends; reused for the next. */
 	private final List<Frame> requests = new ArrayList<>();
 
 	LinkChannelHandler(Link link, SocketRole role, Session session) {
@@ -59,7 +59,7 @@ final class LinkChannelHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void channelReadComplete(ChannelHandlerContext ctx) {
 		if (!this.requests.isEmpty()) {
-			this.link.responder().serve(List.copyOf(this.requests), this.session);
+			this.link.responder().serve(this.requests, this.session);
 			this.requests.clear();
 		}
 		ctx.fireChannelReadComplete();

@@ -37,6 +37,9 @@ public final class LinkContext {
 	/** Whether the handler overrides {@link RequestHandler#handleAsync}; read with it. */
 	private volatile boolean handlerAnswersLater;
 
+	/** Whether the handler says it never blocks, so that it runs on the I/O threads; read with it. */
+	private volatile boolean handlerRunsInline;
+
 	private volatile PayloadCodec codec = new BasicPayloadCodec();
 
 	private volatile RequestObserver observer = RequestObserver.NONE;
@@ -90,7 +93,10 @@ public final class LinkContext {
 	}
 
 	public void setHandler(@Nullable RequestHandler handler) {
-		this.handlerAnswersLater = (handler != null) && overridesHandleAsync(handler);
+		RequestHandler declared = (handler instanceof NonBlockingRequestHandler nonBlocking) ? nonBlocking.delegate()
+				: handler;
+		this.handlerAnswersLater = (declared != null) && overridesHandleAsync(declared);
+		this.handlerRunsInline = (handler != null) && !handler.isBlocking();
 		this.handler = handler;
 	}
 
@@ -101,6 +107,15 @@ public final class LinkContext {
 	 */
 	boolean handlerAnswersLater() {
 		return this.handlerAnswersLater;
+	}
+
+	/**
+	 * Whether the handler runs on the I/O thread that read the request: it says it never blocks
+	 * ({@link RequestHandler#isBlocking}), and no shared store of served requests is to be asked first.
+	 * @return whether it does
+	 */
+	boolean handlerRunsInline() {
+		return this.handlerRunsInline && this.servedRequestStore == null;
 	}
 
 	private static boolean overridesHandleAsync(RequestHandler handler) {

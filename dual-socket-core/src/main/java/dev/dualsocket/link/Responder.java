@@ -36,8 +36,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The requests the peer sends on this side's inbound socket: admits each one against the session's record of served
- * requests (so a request sent again is never run twice), runs the new ones on the handler pool, and answers on the
- * inbound socket of the session the request came in.
+ * requests (so a request sent again is never run twice), runs the new ones on the handler pool (or, for a handler
+ * that never blocks, on the event loop that read them), and answers on the inbound socket of the session the request
+ * came in.
  *
  * <p>While this side is quiesced (seed 002) the requests taken are not run but held, in arrival order and within
  * {@code quiesce.max-queued} and {@code quiesce.max-queued-bytes}; those beyond are answered {@code BUSY}. On resuming
@@ -157,7 +158,9 @@ final class Responder {
 
 	/**
 	 * Runs admitted requests on the handler pool, in as many tasks as there are handler threads at most, so that
-	 * a batch costs a few hand-offs instead of one each while still using every thread.
+	 * a batch costs a few hand-offs instead of one each while still using every thread; a handler that never blocks
+	 * runs them here.
+	 * @param requests the requests of one read batch, which the caller reuses once this returns
 	 */
 	void serve(List<Frame> requests, Session session) {
 		List<Frame> now = holdOrRefuse(requests, session);
@@ -343,11 +346,19 @@ final class Responder {
 
 	private void run(List<Frame> requests, Session session) {
 		requests.forEach((request) -> taken(request, session));
+		if (this.context.handlerRunsInline()) {
+			// A handler that never blocks answers here, on the event loop that read the requests: no hand-off.
+			for (Frame request : requests) {
+				serve(request, session);
+			}
+			return;
+		}
 		Executor executor = this.context.transport().handlerExecutor();
 		int tasks = Math.min(requests.size(), Math.max(1, this.context.transport().handlerThreads()));
 		int chunk = (requests.size() + tasks - 1) / tasks;
-		for (int from = 0; from < requests.size(); from += chunk) {
-			List<Frame> part = requests.subList(from, Math.min(requests.size(), from + chunk));
+		List<Frame> batch = List.copyOf(requests);
+		for (int from = 0; from < batch.size(); from += chunk) {
+			List<Frame> part = batch.subList(from, Math.min(batch.size(), from + chunk));
 			try {
 				executor.execute(() -> part.forEach((request) -> serve(request, session)));
 			}

@@ -15,7 +15,8 @@ import java.lang.annotation.Target;
  * all. Its return value is encoded as the response ({@code void} or {@code null} answers with an empty payload); a
  * {@link java.util.concurrent.CompletableFuture} or {@link java.util.concurrent.CompletionStage} answers when it
  * completes, without holding a handler thread meanwhile. It runs on the endpoint's bounded handler pool, never on an
- * I/O thread, so it may block; a request the peer sends again after a socket failure is not run twice. What the peer
+ * I/O thread, so it may block; one marked {@link #blocking() blocking = false} runs on the I/O thread that read the
+ * request instead, saving two thread hand-offs per request. A request the peer sends again after a socket failure is not run twice. What the peer
  * is told when it throws is the {@link DualSocketListenerErrorHandler}'s decision: by default a generic error, the
  * exception being logged here.
  *
@@ -51,5 +52,15 @@ public @interface DualSocketListener {
 	 * @return the message type
 	 */
 	String type() default "";
+
+	/**
+	 * Whether the method may block the thread it runs on (I/O, a lock held for long, waiting on a future). {@code false}
+	 * runs it on the I/O thread that read the request, without handing it to the handler pool: only for a method that
+	 * returns within microseconds, since no other socket of that thread is served meanwhile. An endpoint with several
+	 * listeners runs them on the I/O threads only if none of them blocks. See
+	 * {@link dev.dualsocket.link.RequestHandler#isBlocking()}.
+	 * @return {@code true} (the default) if it may block
+	 */
+	boolean blocking() default true;
 
 }

@@ -50,7 +50,8 @@ public class DualSocketListenerMethodProcessor implements BeanPostProcessor, Sma
 				(MethodIntrospector.MetadataLookup<DualSocketListener>) (method) -> AnnotatedElementUtils
 					.findMergedAnnotation(method, DualSocketListener.class));
 		methods.forEach((method, annotation) -> this.found.add(new Found(bean,
-				AopUtils.selectInvocableMethod(method, bean.getClass()), annotation.value(), annotation.type())));
+				AopUtils.selectInvocableMethod(method, bean.getClass()), annotation.value(), annotation.type(),
+				annotation.blocking())));
 		return bean;
 	}
 
@@ -95,12 +96,13 @@ public class DualSocketListenerMethodProcessor implements BeanPostProcessor, Sma
 		if (listeners.size() == 1) {
 			// One listener answers every request, whatever message type it names.
 			Found only = listeners.get(0);
-			return new ListenerMethodHandler(only.bean, only.method, codec, errors);
+			return new ListenerMethodHandler(only.bean, only.method, codec, errors, only.blocking);
 		}
 		Map<String, ListenerMethodHandler> byType = new LinkedHashMap<>();
 		ListenerMethodHandler fallback = null;
 		for (Found listener : listeners) {
-			ListenerMethodHandler handler = new ListenerMethodHandler(listener.bean, listener.method, codec, errors);
+			ListenerMethodHandler handler = new ListenerMethodHandler(listener.bean, listener.method, codec, errors,
+					listener.blocking);
 			String type = listener.type.isEmpty() ? handler.defaultMessageType() : listener.type;
 			if (type == null) {
 				if (fallback != null) {
@@ -125,7 +127,7 @@ public class DualSocketListenerMethodProcessor implements BeanPostProcessor, Sma
 		return new ListenerDispatcher(endpoint, byType, fallback);
 	}
 
-	private record Found(Object bean, Method method, String endpoint, String type) {
+	private record Found(Object bean, Method method, String endpoint, String type, boolean blocking) {
 	}
 
 }

@@ -31,6 +31,13 @@ final class ListenerDispatcher implements RequestHandler {
 		this.fallback = fallback;
 	}
 
+	/** Blocking if any of its listeners is: it cannot tell before the request which one answers it. */
+	@Override
+	public boolean isBlocking() {
+		return (this.fallback != null && this.fallback.isBlocking())
+				|| this.byType.values().stream().anyMatch(ListenerMethodHandler::isBlocking);
+	}
+
 	@Override
 	public byte[] handle(IncomingRequest request) throws Exception {
 		return handleAsync(request).toCompletableFuture().get();

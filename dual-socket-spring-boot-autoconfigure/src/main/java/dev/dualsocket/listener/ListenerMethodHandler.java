@@ -38,7 +38,11 @@ final class ListenerMethodHandler implements RequestHandler {
 
 	private final String description;
 
-	ListenerMethodHandler(Object bean, Method method, PayloadCodec codec, DualSocketListenerErrorHandler errors) {
+	private final boolean blocking;
+
+	ListenerMethodHandler(Object bean, Method method, PayloadCodec codec, DualSocketListenerErrorHandler errors,
+			boolean blocking) {
+		this.blocking = blocking;
 		this.bean = bean;
 		this.method = method;
 		this.codec = codec;
@@ -48,6 +52,11 @@ final class ListenerMethodHandler implements RequestHandler {
 		this.payloadType = (this.payloadIndex >= 0) ? method.getGenericParameterTypes()[this.payloadIndex] : byte[].class;
 		this.answersLater = CompletionStage.class.isAssignableFrom(method.getReturnType());
 		ReflectionUtils.makeAccessible(method);
+	}
+
+	@Override
+	public boolean isBlocking() {
+		return this.blocking;
 	}
 
 	/**
