@@ -72,6 +72,43 @@ class ServedRequestsTests {
 	}
 
 	@Test
+	void aRequestRunningLongWhileThousandsPassStaysRecordedAndTheOthersStayWithinTheBound() {
+		ServedRequests served = new ServedRequests(100, UNBOUNDED);
+		served.admit(1);
+		for (long id = 2; id <= 5000; id++) {
+			assertThat(served.admit(id)).isNull();
+			served.complete(id, answer(id));
+			if (id % 50 == 0) {
+				served.forgetBelow(id - 10);
+			}
+		}
+		assertThat(served.size()).isLessThanOrEqualTo(101);
+		assertThat(served.admit(1)).isSameAs(ServedRequests.RUNNING);
+		assertThat(served.admit(4999)).isSameAs(answer(4999));
+		served.complete(1, answer(1));
+		assertThat(served.admit(1)).isSameAs(answer(1));
+		served.forgetBelow(5001);
+		assertThat(served.size()).isZero();
+		assertThat(served.admit(1)).isSameAs(ServedRequests.EXPIRED);
+	}
+
+	@Test
+	void anAbandonedRequestRunsWhenSentAgainAndIsRecordedOnce() {
+		ServedRequests served = new ServedRequests(2, UNBOUNDED);
+		served.admit(1);
+		served.abandon(1);
+		assertThat(served.admit(1)).isNull();
+		served.complete(1, answer(1));
+		served.admit(2);
+		served.complete(2, answer(2));
+		served.admit(3);
+		served.complete(3, answer(3));
+		assertThat(served.size()).isEqualTo(2);
+		assertThat(served.admit(1)).isSameAs(ServedRequests.EXPIRED);
+		assertThat(served.admit(3)).isSameAs(answer(3));
+	}
+
+	@Test
 	void watermarkNeverLowersTheFloor() {
 		ServedRequests served = new ServedRequests(10, UNBOUNDED);
 		served.admit(5);

@@ -5,9 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -22,6 +20,8 @@ import dev.dualsocket.transport.RequestFields;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
 import io.netty.util.TimerTask;
+import io.netty.util.collection.LongObjectHashMap;
+import io.netty.util.collection.LongObjectMap.PrimitiveEntry;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,12 +31,18 @@ import org.jspecify.annotations.Nullable;
  */
 final class OutstandingRequests {
 
-	private final ConcurrentHashMap<Long, Outstanding> requests = new ConcurrentHashMap<>();
+	/**
+	 * The awaited requests by id; guarded by itself, as is {@link #lastId}. Keyed by the primitive id, so that a
+	 * request costs no boxed key and no map node; every caller registering and the event loop taking answers out
+	 * hold the lock only for a map operation, and never complete a future under it.
+	 */
+	private final LongObjectHashMap<Outstanding> requests = new LongObjectHashMap<>();
 
-	private final AtomicLong lastId = new AtomicLong();
+	/** The last id taken; guarded by {@link #requests}. */
+	private long lastId;
 
-	/** Makes taking an id and entering its request one step, as seen by {@link #lowWatermark()}. */
-	private final Object registration = new Object();
+	/** How many requests are awaited, for reading without the lock. */
+	private volatile int size;
 
 	private final Timer timer;
 
@@ -68,9 +74,10 @@ final class OutstandingRequests {
 		// Taking the id and entering it are one step under the lock that lowWatermark() reads under: otherwise the
 		// watermark could see the id taken but not yet entered, report it as answered, and the receiver would answer
 		// the request DUPLICATE_EXPIRED when it arrives.
-		synchronized (this.registration) {
-			request = new Outstanding(this.lastId.incrementAndGet(), payload, fields, this.timeout.toNanos());
-			this.requests.put(request.boxedId, request);
+		synchronized (this.requests) {
+			request = new Outstanding(++this.lastId, payload, fields, this.timeout.toNanos());
+			this.requests.put(request.id, request);
+			this.size = this.requests.size();
 		}
 		return request;
 	}
@@ -83,9 +90,10 @@ final class OutstandingRequests {
 	 */
 	Outstanding registerRetry(Outstanding busy) {
 		Outstanding retry;
-		synchronized (this.registration) {
-			retry = new Outstanding(this.lastId.incrementAndGet(), busy);
-			this.requests.put(retry.boxedId, retry);
+		synchronized (this.requests) {
+			retry = new Outstanding(++this.lastId, busy);
+			this.requests.put(retry.id, retry);
+			this.size = this.requests.size();
 		}
 		return retry;
 	}
@@ -96,7 +104,9 @@ final class OutstandingRequests {
 	 * @return whether it is
 	 */
 	boolean isAwaited(Outstanding request) {
-		return this.requests.get(request.boxedId) == request;
+		synchronized (this.requests) {
+			return this.requests.get(request.id) == request;
+		}
 	}
 
 	/**
@@ -113,15 +123,36 @@ final class OutstandingRequests {
 
 	private void expireOverdue() {
 		long now = System.nanoTime();
-		for (Outstanding request : this.requests.values()) {
-			if (now - request.deadlineNanos >= 0) {
-				expire(request);
+		List<Outstanding> overdue = null;
+		synchronized (this.requests) {
+			for (Outstanding request : this.requests.values()) {
+				if (now - request.deadlineNanos >= 0) {
+					if (overdue == null) {
+						overdue = new ArrayList<>();
+					}
+					overdue.add(request);
+				}
 			}
+		}
+		if (overdue != null) {
+			overdue.forEach(this::expire);
+		}
+	}
+
+	/** Takes a request out if it is still the one awaited under its id. */
+	private boolean removeIfAwaited(Outstanding request) {
+		synchronized (this.requests) {
+			if (this.requests.get(request.id) != request) {
+				return false;
+			}
+			this.requests.remove(request.id);
+			this.size = this.requests.size();
+			return true;
 		}
 	}
 
 	private void expire(Outstanding request) {
-		if (this.requests.remove(request.boxedId, request)) {
+		if (removeIfAwaited(request)) {
 			this.completion.completed(request, Outcome.TIMEOUT);
 			// A request that never left says so: it did not run, which a caller deciding on a retry wants to know.
 			String what = (request.busyAnswers > 0)
@@ -140,7 +171,11 @@ final class OutstandingRequests {
 	 * @return the request, or {@code null} if it was already answered, timed out or failed
 	 */
 	@Nullable Outstanding remove(long id) {
-		return this.requests.remove(id);
+		synchronized (this.requests) {
+			Outstanding request = this.requests.remove(id);
+			this.size = this.requests.size();
+			return request;
+		}
 	}
 
 	/**
@@ -151,11 +186,15 @@ final class OutstandingRequests {
 	 * @return the request, or {@code null} if it is not awaited, or was sent in another session (or not yet)
 	 */
 	@Nullable Outstanding removeAnsweredIn(long id, Session session) {
-		Outstanding request = this.requests.get(id);
-		if (request == null || request.sentIn != session || !this.requests.remove(request.boxedId, request)) {
-			return null;
+		synchronized (this.requests) {
+			Outstanding request = this.requests.get(id);
+			if (request == null || request.sentIn != session) {
+				return null;
+			}
+			this.requests.remove(id);
+			this.size = this.requests.size();
+			return request;
 		}
-		return request;
 	}
 
 	void fail(long id, Throwable failure) {
@@ -167,7 +206,15 @@ final class OutstandingRequests {
 	}
 
 	void failAll(Supplier<? extends Throwable> failure) {
-		for (Long id : this.requests.keySet()) {
+		long[] ids;
+		synchronized (this.requests) {
+			ids = new long[this.requests.size()];
+			int i = 0;
+			for (PrimitiveEntry<Outstanding> entry : this.requests.entries()) {
+				ids[i++] = entry.key();
+			}
+		}
+		for (long id : ids) {
 			fail(id, failure.get());
 		}
 	}
@@ -177,7 +224,10 @@ final class OutstandingRequests {
 	 * @return the requests
 	 */
 	List<Outstanding> inIdOrder() {
-		List<Outstanding> pending = new ArrayList<>(this.requests.values());
+		List<Outstanding> pending;
+		synchronized (this.requests) {
+			pending = new ArrayList<>(this.requests.values());
+		}
 		pending.sort(Comparator.comparingLong(Outstanding::id));
 		return pending;
 	}
@@ -187,19 +237,17 @@ final class OutstandingRequests {
 	 * @return the low watermark
 	 */
 	long lowWatermark() {
-		long lowest;
-		synchronized (this.registration) {
-			lowest = this.lastId.get() + 1;
+		synchronized (this.requests) {
+			long lowest = this.lastId + 1;
+			for (PrimitiveEntry<Outstanding> entry : this.requests.entries()) {
+				lowest = Math.min(lowest, entry.key());
+			}
+			return lowest;
 		}
-		// Every id up to lowest - 1 was entered before the lock was let go; any entered later is higher.
-		for (Long id : this.requests.keySet()) {
-			lowest = Math.min(lowest, id);
-		}
-		return lowest;
 	}
 
 	int size() {
-		return this.requests.size();
+		return this.size;
 	}
 
 	private final class Sweep implements TimerTask {
@@ -235,7 +283,7 @@ final class OutstandingRequests {
 	}
 
 	boolean isEmpty() {
-		return this.requests.isEmpty();
+		return this.size == 0;
 	}
 
 	static final class Outstanding {
@@ -244,9 +292,6 @@ final class OutstandingRequests {
 			.newUpdater(Outstanding.class, Session.class, "sentIn");
 
 		private final long id;
-
-		/** The id as the map's key, boxed once: the map would otherwise box it for every put, get and remove. */
-		private final Long boxedId;
 
 		private final byte[] payload;
 
@@ -273,9 +318,11 @@ final class OutstandingRequests {
 		 */
 		private volatile byte @Nullable [] key;
 
+		/** The frame it goes out as, once made; see {@link #frame()}. */
+		private @Nullable Frame frame;
+
 		Outstanding(long id, byte[] payload, FieldList fields, long timeoutNanos) {
 			this.id = id;
-			this.boxedId = id;
 			this.payload = payload;
 			this.fields = fields;
 			this.future = new CompletableFuture<>();
@@ -287,7 +334,6 @@ final class OutstandingRequests {
 		/** The same request under a new id, after the peer answered the earlier one {@code BUSY}. */
 		Outstanding(long id, Outstanding busy) {
 			this.id = id;
-			this.boxedId = id;
 			this.payload = busy.payload;
 			this.fields = busy.fields;
 			this.future = busy.future;
@@ -353,11 +399,19 @@ final class OutstandingRequests {
 			return this.payload;
 		}
 
-		/** The request as it goes on the wire. */
+		/**
+		 * The request as it goes on the wire: made when it is first sent, once its key is known, and kept for sending
+		 * it again. Frames are immutable, so a race between two threads sending it only makes an equal one twice.
+		 */
 		Frame frame() {
-			byte[] requestKey = this.key;
-			return new Frame(FrameType.REQUEST, this.id, this.payload,
-					(requestKey != null) ? this.fields.with(RequestFields.REQUEST_KEY, requestKey) : this.fields);
+			Frame made = this.frame;
+			if (made == null) {
+				byte[] requestKey = this.key;
+				made = new Frame(FrameType.REQUEST, this.id, this.payload,
+						(requestKey != null) ? this.fields.with(RequestFields.REQUEST_KEY, requestKey) : this.fields);
+				this.frame = made;
+			}
+			return made;
 		}
 
 		CompletableFuture<byte[]> future() {

@@ -345,7 +345,13 @@ final class Responder {
 	}
 
 	private void run(List<Frame> requests, Session session) {
-		requests.forEach((request) -> taken(request, session));
+		long highest = 0;
+		for (Frame request : requests) {
+			highest = Math.max(highest, request.id());
+			counted(request);
+		}
+		// Before any of them runs, as for a single one: a QUIESCE read next says they are served.
+		takenUpTo(highest, session);
 		if (this.context.handlerRunsInline()) {
 			// A handler that never blocks answers here, on the event loop that read the requests: no hand-off.
 			for (Frame request : requests) {
@@ -553,10 +559,20 @@ final class Responder {
 	}
 
 	private void taken(Frame request, Session session) {
+		takenUpTo(request.id(), session);
+		counted(request);
+	}
+
+	/** Records the highest request id of a session handed to a handler, for a batch at once. */
+	private void takenUpTo(long id, Session session) {
 		Taken last = this.lastTaken;
-		if (last.session != session || last.id < request.id()) {
-			this.lastTaken = new Taken(session, request.id());
+		if (last.session != session || last.id < id) {
+			this.lastTaken = new Taken(session, id);
 		}
+	}
+
+	/** Counts a request as unanswered, and pauses reading above the bounds. */
+	private void counted(Frame request) {
 		int running = this.runningHandlers.incrementAndGet();
 		long bytes = this.unansweredBytes.addAndGet(request.payload().length);
 		if (running > UNANSWERED_HIGH || bytes > UNANSWERED_BYTES_HIGH) {

@@ -1,11 +1,8 @@
 package dev.dualsocket.link;
 
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import dev.dualsocket.transport.Frame;
 import dev.dualsocket.transport.FrameType;
+import io.netty.util.collection.LongObjectHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,6 +17,11 @@ import org.jspecify.annotations.Nullable;
  * as served. The floor rises with the peer's watermark and past every response evicted for room, whether the count or
  * the bytes made the room. A request below the floor that is not remembered gets {@link #EXPIRED}: the requester is
  * told it was not run now (section 6.3 of the protocol), never a second run.
+ *
+ * <p>The record is kept without an object per request: a map keyed by the primitive id, and the ids in the order they
+ * were taken in a ring of {@code long}s, which is what oldest-first means here. A request still running when its turn
+ * to go comes is moved to the back of the ring; an id whose request was abandoned stays in the ring until its turn
+ * comes and is then skipped.
  */
 final class ServedRequests {
 
@@ -42,7 +44,11 @@ final class ServedRequests {
 	/** Set once the session ended; guarded by this. */
 	private boolean ended;
 
-	private final LinkedHashMap<Long, Frame> entries = new LinkedHashMap<>();
+	/** The requests recorded, running or finished, by id; guarded by this. */
+	private final LongObjectHashMap<Frame> entries = new LongObjectHashMap<>();
+
+	/** The ids recorded, oldest first; guarded by this. May hold ids no longer recorded, which are skipped. */
+	private final LongRing order = new LongRing();
 
 	/**
 	 * @param capacity most requests recorded, running or finished; only finished ones are dropped to stay within it
@@ -63,11 +69,15 @@ final class ServedRequests {
 		if (this.ended) {
 			return EXPIRED;
 		}
+		Frame kept = this.entries.get(id);
 		if (id < this.floor) {
-			Frame kept = this.entries.get(id);
 			return (kept != null) ? kept : EXPIRED;
 		}
-		return this.entries.putIfAbsent(id, RUNNING);
+		if (kept == null) {
+			this.entries.put(id, RUNNING);
+			this.order.add(id);
+		}
+		return kept;
 	}
 
 	synchronized void complete(long id, Frame response) {
@@ -76,7 +86,10 @@ final class ServedRequests {
 			return;
 		}
 		Frame previous = this.entries.put(id, response);
-		if (previous != null && previous != RUNNING) {
+		if (previous == null) {
+			this.order.add(id);
+		}
+		else if (previous != RUNNING) {
 			this.bytes -= previous.payload().length;
 		}
 		this.bytes += response.payload().length;
@@ -91,20 +104,27 @@ final class ServedRequests {
 	 * @param id the request id
 	 */
 	synchronized void abandon(long id) {
-		this.entries.remove(id, RUNNING);
+		if (this.entries.get(id) == RUNNING) {
+			this.entries.remove(id);
+		}
 	}
 
 	synchronized void forgetBelow(long watermark) {
 		this.floor = Math.max(this.floor, watermark);
-		Iterator<Map.Entry<Long, Frame>> iterator = this.entries.entrySet().iterator();
-		while (iterator.hasNext()) {
-			Map.Entry<Long, Frame> entry = iterator.next();
-			if (entry.getKey() >= watermark) {
+		// Each id is looked at once at most: one still running goes to the back, and the next pass sees it again.
+		for (int left = this.order.size(); left > 0; left--) {
+			long id = this.order.first();
+			Frame entry = this.entries.get(id);
+			if (entry != null && id >= watermark) {
 				return;
 			}
-			if (entry.getValue() != RUNNING) {
-				this.bytes -= entry.getValue().payload().length;
-				iterator.remove();
+			this.order.removeFirst();
+			if (entry == RUNNING) {
+				this.order.add(id);
+			}
+			else if (entry != null) {
+				this.bytes -= entry.payload().length;
+				this.entries.remove(id);
 			}
 		}
 	}
@@ -114,14 +134,18 @@ final class ServedRequests {
 	 * above its bound while they run. A response larger than {@code maxBytes} on its own is dropped too.
 	 */
 	private void evictOldestFinishedWhileOverBounds() {
-		Iterator<Map.Entry<Long, Frame>> iterator = this.entries.entrySet().iterator();
-		while ((this.entries.size() > this.capacity || this.bytes > this.maxBytes) && iterator.hasNext()) {
-			Map.Entry<Long, Frame> entry = iterator.next();
-			if (entry.getValue() != RUNNING) {
+		for (int left = this.order.size(); left > 0
+				&& (this.entries.size() > this.capacity || this.bytes > this.maxBytes); left--) {
+			long id = this.order.removeFirst();
+			Frame entry = this.entries.get(id);
+			if (entry == RUNNING) {
+				this.order.add(id);
+			}
+			else if (entry != null) {
 				// Its request must still never run again: everything up to it now counts as served.
-				this.floor = Math.max(this.floor, entry.getKey() + 1);
-				this.bytes -= entry.getValue().payload().length;
-				iterator.remove();
+				this.floor = Math.max(this.floor, id + 1);
+				this.bytes -= entry.payload().length;
+				this.entries.remove(id);
 			}
 		}
 	}
@@ -133,6 +157,7 @@ final class ServedRequests {
 	synchronized void endSession() {
 		this.ended = true;
 		this.entries.clear();
+		this.order.clear();
 		this.bytes = 0;
 	}
 
@@ -143,6 +168,50 @@ final class ServedRequests {
 	/** Payload bytes of the finished responses kept. */
 	synchronized long bytes() {
 		return this.bytes;
+	}
+
+	/** A queue of {@code long}s in a growing circular array, without an object per element. */
+	private static final class LongRing {
+
+		private long[] ids = new long[16];
+
+		private int head;
+
+		private int size;
+
+		int size() {
+			return this.size;
+		}
+
+		void add(long id) {
+			if (this.size == this.ids.length) {
+				long[] grown = new long[this.ids.length * 2];
+				for (int i = 0; i < this.size; i++) {
+					grown[i] = this.ids[(this.head + i) & (this.ids.length - 1)];
+				}
+				this.ids = grown;
+				this.head = 0;
+			}
+			this.ids[(this.head + this.size) & (this.ids.length - 1)] = id;
+			this.size++;
+		}
+
+		long first() {
+			return this.ids[this.head];
+		}
+
+		long removeFirst() {
+			long id = this.ids[this.head];
+			this.head = (this.head + 1) & (this.ids.length - 1);
+			this.size--;
+			return id;
+		}
+
+		void clear() {
+			this.head = 0;
+			this.size = 0;
+		}
+
 	}
 
 }
