@@ -20,8 +20,6 @@ import dev.dualsocket.transport.RequestFields;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
 import io.netty.util.TimerTask;
-import io.netty.util.collection.LongObjectHashMap;
-import io.netty.util.collection.LongObjectMap.PrimitiveEntry;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,7 +34,7 @@ final class OutstandingRequests {
 	 * request costs no boxed key and no map node; every caller registering and the event loop taking answers out
 	 * hold the lock only for a map operation, and never complete a future under it.
 	 */
-	private final LongObjectHashMap<Outstanding> requests = new LongObjectHashMap<>();
+	private final IdMap<Outstanding> requests = new IdMap<>();
 
 	/** The last id taken; guarded by {@link #requests}. */
 	private long lastId;
@@ -210,8 +208,8 @@ final class OutstandingRequests {
 		synchronized (this.requests) {
 			ids = new long[this.requests.size()];
 			int i = 0;
-			for (PrimitiveEntry<Outstanding> entry : this.requests.entries()) {
-				ids[i++] = entry.key();
+			for (Outstanding request : this.requests.values()) {
+				ids[i++] = request.id;
 			}
 		}
 		for (long id : ids) {
@@ -239,8 +237,8 @@ final class OutstandingRequests {
 	long lowWatermark() {
 		synchronized (this.requests) {
 			long lowest = this.lastId + 1;
-			for (PrimitiveEntry<Outstanding> entry : this.requests.entries()) {
-				lowest = Math.min(lowest, entry.key());
+			for (Outstanding request : this.requests.values()) {
+				lowest = Math.min(lowest, request.id);
 			}
 			return lowest;
 		}

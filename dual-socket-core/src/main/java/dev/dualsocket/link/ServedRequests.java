@@ -2,7 +2,6 @@ package dev.dualsocket.link;
 
 import dev.dualsocket.transport.Frame;
 import dev.dualsocket.transport.FrameType;
-import io.netty.util.collection.LongObjectHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,7 +44,7 @@ final class ServedRequests {
 	private boolean ended;
 
 	/** The requests recorded, running or finished, by id; guarded by this. */
-	private final LongObjectHashMap<Frame> entries = new LongObjectHashMap<>();
+	private final IdMap<Frame> entries = new IdMap<>();
 
 	/** The ids recorded, oldest first; guarded by this. May hold ids no longer recorded, which are skipped. */
 	private final LongRing order = new LongRing();
