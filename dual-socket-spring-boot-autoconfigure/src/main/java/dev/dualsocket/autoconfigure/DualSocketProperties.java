@@ -1037,8 +1037,9 @@ public class DualSocketProperties {
 		private int ioThreads = 0;
 
 		/**
-		 * Most threads that run request handlers at once, off the I/O threads. 0 runs handlers on the I/O threads
-		 * themselves: fastest, and only right for handlers that never block.
+		 * Most threads that run request handlers at once, off the I/O threads. 0 runs every handler on the I/O threads
+		 * themselves, only right if none ever blocks; a handler that never blocks can say so instead
+		 * (@DualSocketListener(blocking = false), RequestHandler.nonBlocking).
 		 */
 		private int handlerThreads = 16;
 

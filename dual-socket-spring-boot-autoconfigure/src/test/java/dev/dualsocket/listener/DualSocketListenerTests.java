@@ -92,6 +92,36 @@ class DualSocketListenerTests {
 	}
 
 	@Test
+	void aListenerMarkedNonBlockingRunsOnTheIoThreadAndOneThatMayBlockOnTheHandlerPool() {
+		this.runner.withUserConfiguration(ThreadReporter.class)
+			.withPropertyValues("dual-socket.endpoints.hub.role=server", "dual-socket.endpoints.hub.host=127.0.0.1",
+					"dual-socket.endpoints.hub.port=0", "dual-socket.endpoints.desk.role=server",
+					"dual-socket.endpoints.desk.host=127.0.0.1", "dual-socket.endpoints.desk.port=0")
+			.run((servers) -> {
+				assertThat(servers).hasNotFailed();
+				int hub = servers.getBean("hubDualSocketEndpoint", ServerEndpoint.class).getLocalAddress().getPort();
+				int desk = servers.getBean("deskDualSocketEndpoint", ServerEndpoint.class).getLocalAddress().getPort();
+				this.runner
+					.withPropertyValues("dual-socket.endpoints.fast.role=client", "dual-socket.endpoints.fast.host=127.0.0.1",
+							"dual-socket.endpoints.fast.port=" + hub, "dual-socket.endpoints.fast.link-id=fast-1",
+							"dual-socket.endpoints.slow.role=client", "dual-socket.endpoints.slow.host=127.0.0.1",
+							"dual-socket.endpoints.slow.port=" + desk, "dual-socket.endpoints.slow.link-id=slow-1")
+					.run((clients) -> {
+						DualSocketEndpoint fast = clients.getBean("fastDualSocketEndpoint", ClientEndpoint.class);
+						DualSocketEndpoint slow = clients.getBean("slowDualSocketEndpoint", ClientEndpoint.class);
+						await().atMost(Duration.ofSeconds(10))
+							.until(() -> fast.link("fast-1").getState() == LinkState.NORMAL
+									&& slow.link("slow-1").getState() == LinkState.NORMAL);
+
+						assertThat(fast.request("which thread", String.class).get(5, TimeUnit.SECONDS))
+							.startsWith("dual-socket-io");
+						assertThat(slow.request("which thread", String.class).get(5, TimeUnit.SECONDS))
+							.startsWith("dual-socket-handler");
+					});
+			});
+	}
+
+	@Test
 	void aListenerForAnUnknownEndpointFailsStartupNamingIt() {
 		this.runner.withUserConfiguration(QuoteDesk.class).run((context) -> {
 			assertThat(context).hasFailed();
@@ -137,6 +167,21 @@ class DualSocketListenerTests {
 		@DualSocketListener("exchange")
 		String onFill(String fill) {
 			return "ack: " + fill;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ThreadReporter {
+
+		@DualSocketListener(value = "hub", blocking = false)
+		String onFast(String request) {
+			return Thread.currentThread().getName();
+		}
+
+		@DualSocketListener("desk")
+		String onSlow(String request) {
+			return Thread.currentThread().getName();
 		}
 
 	}
