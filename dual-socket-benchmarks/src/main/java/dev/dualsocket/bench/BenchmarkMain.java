@@ -24,7 +24,7 @@ import java.util.logging.Logger;
  * writes it, with the targets, into docs/BENCHMARKS.md and draws the recovery timeline into docs/.
  *
  * <pre>
- * java -jar dual-socket-benchmarks/target/dual-socket-benchmarks.jar [--quick] [--only=rt,pinned,pipe,recovery,scale,plot,storm,takeover] [--out=DIR]
+ * java -jar dual-socket-benchmarks/target/dual-socket-benchmarks.jar [--quick] [--only=rt,pinned,pipe,recovery,scale,plot,storm,takeover,jmh] [--out=DIR]
  * </pre>
  */
 public final class BenchmarkMain {
@@ -33,7 +33,7 @@ public final class BenchmarkMain {
 			+ "java -jar dual-socket-benchmarks/target/dual-socket-benchmarks.jar";
 
 	static final List<String> SCENARIOS = List.of("rt", "pinned", "pipe", "recovery", "scale", "plot", "storm",
-			"takeover");
+			"takeover", "jmh");
 
 	private BenchmarkMain() {
 	}
@@ -99,6 +99,11 @@ public final class BenchmarkMain {
 			results.takeover = TakeoverScenario.run(profile, out);
 			results.rows.addAll(results.takeover.rows());
 		}
+		if (arguments.runs("jmh")) {
+			out.println("\n[8] JMH microbenchmarks (round trip, pipelined) with JMH's GC profiler, in a JVM of JMH's own");
+			results.microbenchmarks = Microbenchmarks.run(arguments.quick, outDir.resolve("jmh.log"), out);
+			results.rows.addAll(results.microbenchmarks.rows());
+		}
 		results.elapsed = Duration.ofNanos(System.nanoTime() - started);
 		String table = Report.table(results.rows);
 		String targets = Report.targets(results);
@@ -141,6 +146,8 @@ public final class BenchmarkMain {
 		RecoveryStorm.Result storm;
 
 		TakeoverScenario.Result takeover;
+
+		Microbenchmarks.Measured microbenchmarks;
 
 		Path plot;
 

@@ -20,8 +20,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * JMH microbenchmarks of one link on 127.0.0.1, default configuration (authentication off, as in the harness's
- * round trip; back-pressure, bounds and at-most-once on): one caller's round trip, and 1,024 requests pipelined. Run
+ * JMH microbenchmarks of one link on 127.0.0.1, default configuration with the safety features on (authentication,
+ * back-pressure, bounds, at-most-once) and an echo handler that says it never blocks, as in the harness's scenarios 1
+ * and 2: one caller's round trip, and 1,024 requests pipelined. The harness runs them as scenario 8
+ * ({@link Microbenchmarks}); or run them
  * by hand, with {@code -prof gc} for the bytes allocated per request:
  *
  * <pre>
