@@ -48,14 +48,14 @@ public record Profile(String name, Duration latencyWarmup, Duration latencyRound
 		return new Profile("full", Duration.ofMillis(2000), Duration.ofMillis(2000), 5, Duration.ofMillis(1000), 5,
 				Duration.ofMillis(1500), Duration.ofMillis(1500), 5, 200, Duration.ofMillis(100), 6,
 				Duration.ofMillis(200), Duration.ofMillis(1000), 100, 1000, 10_000, 2_500, Duration.ofSeconds(5),
-				Duration.ofSeconds(15), Duration.ofSeconds(90), Duration.ofMillis(8000), 4, 10, Duration.ofMillis(1000), 1000, 3);
+				Duration.ofSeconds(15), Duration.ofSeconds(75), Duration.ofMillis(8000), 4, 10, Duration.ofMillis(1000), 1000, 3);
 	}
 
 	public static Profile quick() {
 		return new Profile("quick", Duration.ofMillis(300), Duration.ofMillis(300), 2, Duration.ofMillis(200), 2,
 				Duration.ofMillis(200), Duration.ofMillis(200), 2, 12, Duration.ofMillis(30), 2,
 				Duration.ofMillis(100), Duration.ofMillis(500), 100, 1000, 10_000, 2_500, Duration.ofMillis(500),
-				Duration.ofMillis(1500), Duration.ofSeconds(60), Duration.ofMillis(2500), 2, 2, Duration.ofMillis(500), 200, 1);
+				Duration.ofMillis(1500), Duration.ofSeconds(45), Duration.ofMillis(2500), 2, 2, Duration.ofMillis(500), 200, 1);
 	}
 
 	/**
