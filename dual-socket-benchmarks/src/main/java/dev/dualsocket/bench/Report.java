@@ -307,7 +307,10 @@ public final class Report {
 		if (threads > 32) {
 			missed.add("threads");
 		}
-		if (serverRatio > 2 || clientRatio > 2) {
+		if (server.spread("perSecond").median() == 0 || client.spread("perSecond").median() == 0) {
+			missed.add("no request answered within its measuring window");
+		}
+		else if (serverRatio > 2 || clientRatio > 2) {
 			missed.add("p99");
 		}
 		String measured = String.format(Locale.ROOT,
