@@ -74,8 +74,9 @@ public final class BenchmarkMain {
 			results.rows.addAll(results.recovery.rows());
 		}
 		if (arguments.runs("scale")) {
-			out.println("\n[4] Scale: one server endpoint, " + profile.scaleSmall() + " and " + profile.scaleLarge()
-					+ " client links (clients in a second JVM)");
+			out.println(String.format("%n[4] Scale: one server endpoint, %,d, %,d and %,d client links (clients in other JVMs,"
+					+ " at most %,d to a JVM)", profile.scaleSmall(), profile.scaleLarge(), profile.scaleHuge(),
+					profile.scaleLinksPerClientJvm()));
 			results.scale = ScaleScenario.run(profile, out);
 			results.rows.addAll(results.scale.rows());
 		}
@@ -127,7 +128,26 @@ public final class BenchmarkMain {
 		Logger root = Logger.getLogger("");
 		root.setLevel(level);
 		Arrays.stream(root.getHandlers()).forEach((handler) -> handler.setLevel(level));
+		// The library logs through commons-logging, which goes to SLF4J and Logback when they are on the class path (as
+		// here, from spring-boot-starter-logging); Logback's default is DEBUG on the console.
+		if (org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger logback) {
+			logback.setLevel(logbackLevel(level));
+		}
 		System.setProperty("io.netty.leakDetection.level", System.getProperty("io.netty.leakDetection.level", "disabled"));
+	}
+
+	private static ch.qos.logback.classic.Level logbackLevel(Level level) {
+		int value = level.intValue();
+		if (value >= Level.SEVERE.intValue()) {
+			return ch.qos.logback.classic.Level.ERROR;
+		}
+		if (value >= Level.WARNING.intValue()) {
+			return ch.qos.logback.classic.Level.WARN;
+		}
+		if (value >= Level.INFO.intValue()) {
+			return ch.qos.logback.classic.Level.INFO;
+		}
+		return (value >= Level.FINE.intValue()) ? ch.qos.logback.classic.Level.DEBUG : ch.qos.logback.classic.Level.TRACE;
 	}
 
 	/** What the run found, for the report. */

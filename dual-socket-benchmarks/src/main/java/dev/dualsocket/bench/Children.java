@@ -74,6 +74,53 @@ public final class Children {
 	}
 
 	/**
+	 * A command prefix that raises the child's limit of open files to at least the given number: {@code sh -c 'ulimit
+	 * -n N; exec "$@"'}. The JVM itself lifts its soft limit to the hard one ({@code -XX:+MaxFDLimit}, on by default),
+	 * but a hard limit below N takes privileges to raise (root has them); without them the child keeps what it has,
+	 * and says so when it finds it too few.
+	 * @param files open files the child needs
+	 * @return the prefix, or none when this is not a Unix with /bin/sh
+	 */
+	static List<String> withOpenFiles(int files) {
+		if (!Files.isExecutable(Path.of("/bin/sh"))) {
+			return List.of();
+		}
+		return List.of("/bin/sh", "-c", "[ \"$(ulimit -Hn)\" = unlimited ] || [ \"$(ulimit -Hn)\" -ge " + files
+				+ " ] || ulimit -n " + files + " 2>/dev/null; exec \"$@\"",
+				"sh");
+	}
+
+	/**
+	 * This JVM's limit of open files.
+	 * @return the limit, or {@code Long.MAX_VALUE} when the JVM does not say
+	 */
+	static long openFileLimit() {
+		if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+			return unix.getMaxFileDescriptorCount();
+		}
+		return Long.MAX_VALUE;
+	}
+
+	/** Standard input of a child JVM, where its parent's commands come in lines. */
+	private static final BufferedReader PARENT = new BufferedReader(
+			new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
+
+	/**
+	 * In a child JVM: waits for the parent to send the given line.
+	 * @param command the line
+	 * @return false when the parent closed the pipe (went away, or wants the child to stop) first
+	 */
+	static boolean awaitParent(String command) throws IOException {
+		String line;
+		while ((line = PARENT.readLine()) != null) {
+			if (line.trim().equals(command)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * Starts {@code java -cp <this classpath> BenchmarkMain --child=<name> <args>} behind an optional command prefix,
 	 * with the JVM options this JVM was given (less agents and recordings).
 	 */
@@ -146,6 +193,13 @@ public final class Children {
 				}
 				System.out.println("    " + line);
 			}
+		}
+
+		/** Sends the child one line on its standard input. */
+		void send(String line) throws IOException {
+			OutputStream in = this.process.getOutputStream();
+			in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+			in.flush();
 		}
 
 		/** Asks the child to finish and waits for it. */

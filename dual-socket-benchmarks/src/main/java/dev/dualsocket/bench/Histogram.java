@@ -49,6 +49,36 @@ public final class Histogram {
 	}
 
 	/**
+	 * The histogram as one token for another JVM: its largest value, a colon, and HdrHistogram's compressed form in
+	 * Base64 (no spaces, no commas).
+	 * @return the token
+	 */
+	public String encode() {
+		java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(this.recorded.getNeededByteBufferCapacity());
+		int length = this.recorded.encodeIntoCompressedByteBuffer(buffer);
+		return this.max + ":" + java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer.array(), length));
+	}
+
+	/**
+	 * @param token what {@link #encode()} wrote
+	 * @return the histogram again
+	 */
+	public static Histogram decode(String token) {
+		int colon = token.indexOf(':');
+		byte[] bytes = java.util.Base64.getDecoder().decode(token.substring(colon + 1));
+		Histogram histogram = new Histogram();
+		try {
+			histogram.recorded.add(org.HdrHistogram.Histogram
+				.decodeFromCompressedByteBuffer(java.nio.ByteBuffer.wrap(bytes), 0));
+		}
+		catch (java.util.zip.DataFormatException ex) {
+			throw new IllegalArgumentException("not an encoded histogram: " + token, ex);
+		}
+		histogram.max = Long.parseLong(token.substring(0, colon));
+		return histogram;
+	}
+
+	/**
 	 * What the histogram reports for a value recorded alone: the value, within its resolution.
 	 * @param value nanoseconds
 	 * @return the value as reported

@@ -21,8 +21,11 @@ import java.time.Duration;
  * @param blackHoleTimeout heartbeat timeout in the black-hole trials
  * @param scaleSmall the smaller number of links
  * @param scaleLarge the larger number of links
+ * @param scaleHuge the largest number of links, on one server endpoint, the clients spread over several JVMs
+ * @param scaleLinksPerClientJvm at most this many client endpoints in one client JVM of the scale scenario
  * @param scaleWarmup load before the measured window of the scale scenario
  * @param scaleMeasure the measured window of the scale scenario
+ * @param scaleEstablish how long the scale scenario waits for its links to come up; it measures those that did
  * @param timeline length of the recovery timeline
  * @param timelineKills kills in the recovery timeline
  * @param restarts times the peer JVM is killed and started again, for each of the two sides
@@ -33,7 +36,9 @@ import java.time.Duration;
 public record Profile(String name, Duration latencyWarmup, Duration latencyRound, int latencyRounds,
 		Duration pinnedRound, int pinnedRounds, Duration throughputWarmup, Duration throughputRound,
 		int throughputRounds, int kills, Duration pauseBetweenKills, int blackHoles, Duration blackHoleInterval,
-		Duration blackHoleTimeout, int scaleSmall, int scaleLarge, Duration scaleWarmup, Duration scaleMeasure,
+		Duration blackHoleTimeout, int scaleSmall, int scaleLarge, int scaleHuge,
+		int scaleLinksPerClientJvm, Duration scaleWarmup, Duration scaleMeasure,
+		Duration scaleEstablish,
 		Duration timeline, int timelineKills, int restarts, Duration pauseBetweenRestarts, int stormLinks,
 		int stormKills) {
 
@@ -42,15 +47,35 @@ public record Profile(String name, Duration latencyWarmup, Duration latencyRound
 	public static Profile full() {
 		return new Profile("full", Duration.ofMillis(2000), Duration.ofMillis(2000), 5, Duration.ofMillis(1000), 5,
 				Duration.ofMillis(1500), Duration.ofMillis(1500), 5, 200, Duration.ofMillis(100), 6,
-				Duration.ofMillis(200), Duration.ofMillis(1000), 100, 1000, Duration.ofSeconds(5),
-				Duration.ofSeconds(15), Duration.ofMillis(8000), 4, 10, Duration.ofMillis(1000), 1000, 3);
+				Duration.ofMillis(200), Duration.ofMillis(1000), 100, 1000, 10_000, 2_500, Duration.ofSeconds(5),
+				Duration.ofSeconds(15), Duration.ofSeconds(75), Duration.ofMillis(8000), 4, 10, Duration.ofMillis(1000), 1000, 3);
 	}
 
 	public static Profile quick() {
 		return new Profile("quick", Duration.ofMillis(300), Duration.ofMillis(300), 2, Duration.ofMillis(200), 2,
 				Duration.ofMillis(200), Duration.ofMillis(200), 2, 12, Duration.ofMillis(30), 2,
-				Duration.ofMillis(100), Duration.ofMillis(500), 100, 1000, Duration.ofMillis(500),
-				Duration.ofMillis(1500), Duration.ofMillis(2500), 2, 2, Duration.ofMillis(500), 200, 1);
+				Duration.ofMillis(100), Duration.ofMillis(500), 100, 1000, 10_000, 2_500, Duration.ofMillis(500),
+				Duration.ofMillis(1500), Duration.ofSeconds(45), Duration.ofMillis(2500), 2, 2, Duration.ofMillis(500), 200, 1);
+	}
+
+	/**
+	 * The numbers of links the scale scenario measures, smallest first; {@code -Dbench.scale-links=1000,10000} picks
+	 * some (the targets need the smallest, as their reference).
+	 */
+	public int[] scaleLinks() {
+		String only = System.getProperty("bench.scale-links");
+		if (only != null && !only.isBlank()) {
+			return java.util.Arrays.stream(only.split(",")).mapToInt((n) -> Integer.parseInt(n.trim())).sorted().toArray();
+		}
+		return new int[] { this.scaleSmall, this.scaleLarge, this.scaleHuge };
+	}
+
+	/**
+	 * @param links links of one run of the scale scenario
+	 * @return the client JVMs that hold them, each at most {@link #scaleLinksPerClientJvm()}
+	 */
+	public int scaleClientJvms(int links) {
+		return Math.max(1, (links + this.scaleLinksPerClientJvm - 1) / this.scaleLinksPerClientJvm);
 	}
 
 	public boolean isQuick() {

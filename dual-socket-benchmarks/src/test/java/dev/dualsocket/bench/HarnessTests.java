@@ -44,6 +44,70 @@ class HarnessTests {
 	}
 
 	@Test
+	void histogramsTravelBetweenJvms() {
+		Histogram histogram = new Histogram();
+		for (int micros = 1; micros <= 1_000; micros++) {
+			histogram.record(micros * 1_000L);
+		}
+		Histogram back = Histogram.decode(histogram.encode());
+		assertEquals(histogram.count(), back.count());
+		assertEquals(histogram.percentile(0.99), back.percentile(0.99));
+		assertEquals(1_000_000, back.max());
+		assertFalse(histogram.encode().contains(",") || histogram.encode().contains(" "));
+	}
+
+	@Test
+	void clientJvmsAddUpAndTheirLatenciesMerge() {
+		Histogram fast = new Histogram();
+		Histogram slow = new Histogram();
+		for (int i = 0; i < 100; i++) {
+			fast.record(1_000_000);
+			slow.record(9_000_000);
+		}
+		java.util.Map<String, String> one = ScaleScenario.parse("@@scale links=10 heapMb=20.0 threads=30 libraryThreads=20 "
+				+ "peakThreads=31 errors=1 perSecond=10.0 p50=1000000.0 p99=1000000.0 cpuPercent=5.0 hist=" + fast.encode());
+		java.util.Map<String, String> two = ScaleScenario.parse("@@scale links=20 heapMb=30.0 threads=32 libraryThreads=22 "
+				+ "peakThreads=33 errors=2 perSecond=20.0 p50=9000000.0 p99=9000000.0 cpuPercent=7.0 hist=" + slow.encode());
+		java.util.Map<String, String> all = ScaleScenario.combine(List.of(one, two));
+		assertEquals("30", all.get("links"));
+		assertEquals("2", all.get("jvms"));
+		assertEquals(50.0, Double.parseDouble(all.get("heapMb")));
+		assertEquals(30.0, Double.parseDouble(all.get("heapMbMax")));
+		assertEquals("22", all.get("libraryThreads"));
+		assertEquals("3", all.get("errors"));
+		assertEquals(30.0, Double.parseDouble(all.get("perSecond")));
+		assertEquals(12.0, Double.parseDouble(all.get("cpuPercent")));
+		assertEquals(9_000_000, Double.parseDouble(all.get("p99")), 9_000);
+	}
+
+	@Test
+	void theTenThousandLinkTargetHoldsOnlyWhenAllThreePartsDo() {
+		Profile profile = Profile.quick();
+		java.util.function.BiFunction<Integer, String, ScaleScenario.Side> side = (links, values) -> new ScaleScenario.Side(
+				links, values.startsWith("s") ? "server" : "client", ScaleScenario.parse("@@scale " + values.substring(2)));
+		String small = "links=100 heapMb=12.0 threads=20 libraryThreads=12 peakThreads=20 errors=0 perSecond=100 "
+				+ "p50=200000 p99=2000000 cpuPercent=5";
+		String huge = "links=10000 heapMb=%s threads=40 libraryThreads=%d peakThreads=40 errors=0 perSecond=10000 "
+				+ "p50=300000 p99=%d cpuPercent=50";
+		ScaleScenario.Result held = new ScaleScenario.Result(List.of(side.apply(100, "s " + small),
+				side.apply(100, "c " + small), side.apply(10_000, "s " + String.format(huge, "180.0", 24, 3_000_000)),
+				side.apply(10_000, "c " + String.format(huge, "400.0", 32, 3_900_000) + " jvms=4")), java.util.Map.of());
+		Report.Target target = Report.hugeScale(held, profile);
+		assertEquals("held", target.verdict(), target.measured());
+		assertTrue(target.target().startsWith("10,000 links: heap after GC ≤ 256 MB, library threads ≤ 32 (server), "
+				+ "p99 ≤ 2 × the 100-link figure"), target.target());
+		ScaleScenario.Result slow = new ScaleScenario.Result(List.of(side.apply(100, "s " + small),
+				side.apply(100, "c " + small), side.apply(10_000, "s " + String.format(huge, "300.0", 24, 5_000_000)),
+				side.apply(10_000, "c " + String.format(huge, "400.0", 32, 3_000_000) + " jvms=4")), java.util.Map.of());
+		Report.Target missed = Report.hugeScale(slow, profile);
+		assertEquals("**missed**", missed.verdict());
+		assertTrue(missed.measured().endsWith("missed: heap, p99"), missed.measured());
+		Report.Target none = Report.hugeScale(new ScaleScenario.Result(List.of(side.apply(100, "s " + small),
+				side.apply(100, "c " + small)), java.util.Map.of(10_000, "no room")), profile);
+		assertEquals("not measured", none.verdict());
+	}
+
+	@Test
 	void spreadIsTheMedianAndHalfTheRange() {
 		Spread odd = Spread.of(3, 1, 2);
 		assertEquals(2, odd.median());
