@@ -98,9 +98,9 @@ final class ClientRecovery implements Recovery {
 		SocketReconnect reconnect = this.policy.reconnectSocket(run, CLIENT_INBOUND, INBOUND,
 				() -> this.connector.connect(this.link, INBOUND, run.cancelled()));
 		if (reconnect == SocketReconnect.CONNECTED) {
-			// Blocks 540, 535: re-connected; normal operation resumes.
-			this.link.transition(session, RECOVERING, NORMAL,
-					because("inbound socket re-connected").on(INBOUND).in(CLIENT_INBOUND));
+			// Blocks 540, 535: re-connected; normal operation resumes. Normally socketAttached has made this move
+			// already, on the I/O thread that attached the socket; then this finds the link NORMAL and does nothing.
+			this.link.transition(session, RECOVERING, NORMAL, reconnected(INBOUND));
 		}
 		else {
 			this.link.closeSocket(session, OUTBOUND); // block 525
@@ -129,8 +129,8 @@ final class ClientRecovery implements Recovery {
 		SocketReconnect reconnect = this.policy.reconnectSocket(run, CLIENT_OUTBOUND, OUTBOUND,
 				() -> this.connector.connect(this.link, OUTBOUND, run.cancelled()));
 		if (reconnect == SocketReconnect.CONNECTED) {
-			this.link.transition(session, RECOVERING, NORMAL, // block 655
-					because("outbound socket re-connected").on(OUTBOUND).in(CLIENT_OUTBOUND));
+			// Block 655, unless socketAttached made the move already (see recoverInbound).
+			this.link.transition(session, RECOVERING, NORMAL, reconnected(OUTBOUND));
 		}
 		else {
 			this.link.closeSocket(session, INBOUND); // block 645
@@ -175,9 +175,25 @@ final class ClientRecovery implements Recovery {
 				+ failure).in(procedure).then(planAfterDisconnect()));
 	}
 
+	/**
+	 * The last step of Figs. 5 and 6 (blocks 540-535 and 655), taken as soon as the running procedure's re-connect has
+	 * attached its socket: on the I/O thread that attached it, in the handshake's answer, rather than once the
+	 * procedure's thread has woken up from its wait for the connect, which on a busy host is a scheduling delay of its
+	 * own before the link reads NORMAL again. The move is the one the procedure makes next (it still tries it, and
+	 * finds it made): only the running procedure's own socket, only in its session, only from RECOVERING, only while
+	 * the run is not cancelled. A socket attached while the link is being established is the establishment's.
+	 */
 	@Override
 	public void socketAttached(SocketRole socket) {
-		// The procedure that connected the socket decides the state.
+		ProcedureRun run = this.sequencer.running();
+		if (run != null && !run.isCancelled() && socket.name().equals(run.purpose())) {
+			this.link.transition(run.session(), RECOVERING, NORMAL, reconnected(socket));
+		}
+	}
+
+	private static StateChange reconnected(SocketRole socket) {
+		return because(socket.label() + " socket re-connected").on(socket)
+			.in((socket == INBOUND) ? CLIENT_INBOUND : CLIENT_OUTBOUND);
 	}
 
 	@Override
