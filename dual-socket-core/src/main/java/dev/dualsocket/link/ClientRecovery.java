@@ -63,9 +63,14 @@ final class ClientRecovery implements Recovery {
 		// While CONNECTING the running establishment attempt sees the socket down and tries again; a link that is
 		// DISCONNECTED or CLOSED has nothing left to recover.
 		if (state.isUp() || state == RECOVERING) {
-			Steps procedure = (socket == INBOUND) ? (run) -> recoverInbound(run, failure, session)
-					: (run) -> recoverOutbound(run, failure, session);
-			if (!this.sequencer.submit(socket.name(), session, onRecoveryThread(procedure))) {
+			ProcedureSequencer.Procedure procedure = (socket == INBOUND) ? (run) -> {
+				// Block 520's heartbeat goes out as the procedure starts, from the thread that starts it (the I/O thread
+				// that saw the failure, as a rule), instead of after the hand-off to a recovery thread and the move to
+				// RECOVERING there: the procedure takes its answer in the same place as before.
+				CompletableFuture<Boolean> probe = this.link.probe(OUTBOUND, this.settings.recovery().probeTimeout());
+				return onRecoveryThread((started) -> recoverInbound(started, failure, session, probe)).start(run);
+			} : onRecoveryThread((run) -> recoverOutbound(run, failure, session));
+			if (!this.sequencer.submit(socket.name(), session, procedure)) {
 				logger.info(prefix() + socket.label() + " socket failed while another procedure runs; it waits for that "
 						+ "one to finish, at most " + this.settings.recovery().timeout().toMillis() + " ms");
 			}
@@ -75,7 +80,8 @@ final class ClientRecovery implements Recovery {
 	/**
 	 * Fig. 5: the client's inbound ("server-initiated receive") socket failed.
 	 */
-	private void recoverInbound(ProcedureRun run, SocketFailure failure, long session) {
+	private void recoverInbound(ProcedureRun run, SocketFailure failure, long session,
+			CompletableFuture<Boolean> outboundProbe) {
 		if (this.link.isUp(INBOUND)) {
 			return; // re-connected since the failure was reported
 		}
@@ -85,8 +91,9 @@ final class ClientRecovery implements Recovery {
 			.then("probe the outbound socket"))) {
 			return;
 		}
-		// Block 520: can the host still communicate on the outbound ("send") socket?
-		if (!probe(run, OUTBOUND)) {
+		// Block 520: can the host still communicate on the outbound ("send") socket? (Its heartbeat went out when the
+		// procedure started; see socketFailed.)
+		if (!answered(run, outboundProbe)) {
 			this.link.closeSocket(session, OUTBOUND); // block 525
 			this.link.disconnect(session, because("the outbound socket did not answer the probe").on(OUTBOUND) // block 530
 				.in(CLIENT_INBOUND)
@@ -150,9 +157,9 @@ final class ClientRecovery implements Recovery {
 				+ " attempts";
 	}
 
-	private boolean probe(ProcedureRun run, SocketRole socket) {
+	private boolean answered(ProcedureRun run, CompletableFuture<Boolean> probe) {
 		try {
-			return run.await(this.link.probe(socket, this.settings.recovery().probeTimeout()));
+			return run.await(probe);
 		}
 		catch (ExecutionException ex) {
 			return false;
