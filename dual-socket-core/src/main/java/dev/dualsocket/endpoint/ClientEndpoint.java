@@ -2,6 +2,7 @@ package dev.dualsocket.endpoint;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +46,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.NetUtil;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -168,7 +170,7 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 						}),
 						ClientEndpoint.this.errors);
 			}
-		}).connect(address.host(), address.port());
+		}).connect(remoteAddress(address));
 		connecting.addListener((future) -> {
 			if (!future.isSuccess()) {
 				accepted.completeExceptionally(future.cause());
@@ -205,6 +207,17 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 			connecting.channel().close();
 			throw ex;
 		}
+	}
+
+	/**
+	 * The address to connect to: an IP address (the usual case) as it is, so that the transport does not run its
+	 * resolver for it on the I/O thread, a task of its own before the connect; a name unresolved, for the transport to
+	 * resolve as ever.
+	 */
+	private static InetSocketAddress remoteAddress(EndpointSettings.Address address) {
+		InetAddress literal = NetUtil.createInetAddressFromIpAddressString(address.host());
+		return (literal != null) ? new InetSocketAddress(literal, address.port())
+				: InetSocketAddress.createUnresolved(address.host(), address.port());
 	}
 
 	@Override

@@ -63,9 +63,14 @@ final class ClientRecovery implements Recovery {
 		// While CONNECTING the running establishment attempt sees the socket down and tries again; a link that is
 		// DISCONNECTED or CLOSED has nothing left to recover.
 		if (state.isUp() || state == RECOVERING) {
-			Steps procedure = (socket == INBOUND) ? (run) -> recoverInbound(run, failure, session)
-					: (run) -> recoverOutbound(run, failure, session);
-			if (!this.sequencer.submit(socket.name(), session, onRecoveryThread(procedure))) {
+			ProcedureSequencer.Procedure procedure = (socket == INBOUND) ? (run) -> {
+				// Block 520's heartbeat goes out as the procedure starts, from the thread that starts it (the I/O thread
+				// that saw the failure, as a rule), instead of after the hand-off to a recovery thread and the move to
+				// RECOVERING there: the procedure takes its answer in the same place as before.
+				CompletableFuture<Boolean> probe = this.link.probe(OUTBOUND, this.settings.recovery().probeTimeout());
+				return onRecoveryThread((started) -> recoverInbound(started, failure, session, probe)).start(run);
+			} : onRecoveryThread((run) -> recoverOutbound(run, failure, session));
+			if (!this.sequencer.submit(socket.name(), session, procedure)) {
 				logger.info(prefix() + socket.label() + " socket failed while another procedure runs; it waits for that "
 						+ "one to finish, at most " + this.settings.recovery().timeout().toMillis() + " ms");
 			}
@@ -75,7 +80,8 @@ final class ClientRecovery implements Recovery {
 	/**
 	 * Fig. 5: the client's inbound ("server-initiated receive") socket failed.
 	 */
-	private void recoverInbound(ProcedureRun run, SocketFailure failure, long session) {
+	private void recoverInbound(ProcedureRun run, SocketFailure failure, long session,
+			CompletableFuture<Boolean> outboundProbe) {
 		if (this.link.isUp(INBOUND)) {
 			return; // re-connected since the failure was reported
 		}
@@ -85,8 +91,9 @@ final class ClientRecovery implements Recovery {
 			.then("probe the outbound socket"))) {
 			return;
 		}
-		// Block 520: can the host still communicate on the outbound ("send") socket?
-		if (!probe(run, OUTBOUND)) {
+		// Block 520: can the host still communicate on the outbound ("send") socket? (Its heartbeat went out when the
+		// procedure started; see socketFailed.)
+		if (!answered(run, outboundProbe)) {
 			this.link.closeSocket(session, OUTBOUND); // block 525
 			this.link.disconnect(session, because("the outbound socket did not answer the probe").on(OUTBOUND) // block 530
 				.in(CLIENT_INBOUND)
@@ -98,9 +105,9 @@ final class ClientRecovery implements Recovery {
 		SocketReconnect reconnect = this.policy.reconnectSocket(run, CLIENT_INBOUND, INBOUND,
 				() -> this.connector.connect(this.link, INBOUND, run.cancelled()));
 		if (reconnect == SocketReconnect.CONNECTED) {
-			// Blocks 540, 535: re-connected; normal operation resumes.
-			this.link.transition(session, RECOVERING, NORMAL,
-					because("inbound socket re-connected").on(INBOUND).in(CLIENT_INBOUND));
+			// Blocks 540, 535: re-connected; normal operation resumes. Normally socketAttached has made this move
+			// already, on the I/O thread that attached the socket; then this finds the link NORMAL and does nothing.
+			this.link.transition(session, RECOVERING, NORMAL, reconnected(INBOUND));
 		}
 		else {
 			this.link.closeSocket(session, OUTBOUND); // block 525
@@ -129,8 +136,8 @@ final class ClientRecovery implements Recovery {
 		SocketReconnect reconnect = this.policy.reconnectSocket(run, CLIENT_OUTBOUND, OUTBOUND,
 				() -> this.connector.connect(this.link, OUTBOUND, run.cancelled()));
 		if (reconnect == SocketReconnect.CONNECTED) {
-			this.link.transition(session, RECOVERING, NORMAL, // block 655
-					because("outbound socket re-connected").on(OUTBOUND).in(CLIENT_OUTBOUND));
+			// Block 655, unless socketAttached made the move already (see recoverInbound).
+			this.link.transition(session, RECOVERING, NORMAL, reconnected(OUTBOUND));
 		}
 		else {
 			this.link.closeSocket(session, INBOUND); // block 645
@@ -150,9 +157,9 @@ final class ClientRecovery implements Recovery {
 				+ " attempts";
 	}
 
-	private boolean probe(ProcedureRun run, SocketRole socket) {
+	private boolean answered(ProcedureRun run, CompletableFuture<Boolean> probe) {
 		try {
-			return run.await(this.link.probe(socket, this.settings.recovery().probeTimeout()));
+			return run.await(probe);
 		}
 		catch (ExecutionException ex) {
 			return false;
@@ -175,9 +182,25 @@ final class ClientRecovery implements Recovery {
 				+ failure).in(procedure).then(planAfterDisconnect()));
 	}
 
+	/**
+	 * The last step of Figs. 5 and 6 (blocks 540-535 and 655), taken as soon as the running procedure's re-connect has
+	 * attached its socket: on the I/O thread that attached it, in the handshake's answer, rather than once the
+	 * procedure's thread has woken up from its wait for the connect, which on a busy host is a scheduling delay of its
+	 * own before the link reads NORMAL again. The move is the one the procedure makes next (it still tries it, and
+	 * finds it made): only the running procedure's own socket, only in its session, only from RECOVERING, only while
+	 * the run is not cancelled. A socket attached while the link is being established is the establishment's.
+	 */
 	@Override
 	public void socketAttached(SocketRole socket) {
-		// The procedure that connected the socket decides the state.
+		ProcedureRun run = this.sequencer.running();
+		if (run != null && !run.isCancelled() && socket.name().equals(run.purpose())) {
+			this.link.transition(run.session(), RECOVERING, NORMAL, reconnected(socket));
+		}
+	}
+
+	private static StateChange reconnected(SocketRole socket) {
+		return because(socket.label() + " socket re-connected").on(socket)
+			.in((socket == INBOUND) ? CLIENT_INBOUND : CLIENT_OUTBOUND);
 	}
 
 	@Override

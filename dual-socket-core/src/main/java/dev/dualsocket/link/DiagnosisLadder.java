@@ -204,6 +204,15 @@ final class DiagnosisLadder {
 		});
 	}
 
+	/**
+	 * A duration in milliseconds with one decimal, rounded half up: what {@code String.format("%.1f")} wrote, without
+	 * the formatter, which this runs on the I/O thread that took the probe's answer, in the middle of a recovery.
+	 */
+	static String millisWithOneDecimal(long nanos) {
+		long tenths = (Math.max(0, nanos) + 50_000) / 100_000;
+		return (tenths / 10) + "." + (tenths % 10);
+	}
+
 	/** Step 1: can the peer still answer on the other socket? */
 	private CompletableFuture<Seen> probeOtherSocket(Run run) {
 		SocketRole other = run.socket.other();
@@ -215,7 +224,7 @@ final class DiagnosisLadder {
 		return socket.roundTrip(timeout).handle((roundTrip, failure) -> {
 			if (failure == null) {
 				return new Seen(Outcome.ANSWERED, "the " + other.label() + " socket answered in "
-						+ String.format(Locale.ROOT, "%.1f", roundTrip.toNanos() / 1e6) + " ms");
+						+ millisWithOneDecimal(roundTrip.toNanos()) + " ms");
 			}
 			if (unwrap(failure) instanceof TimeoutException) {
 				return new Seen(Outcome.NOT_ANSWERED,

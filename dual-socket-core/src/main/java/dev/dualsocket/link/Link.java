@@ -287,9 +287,10 @@ public final class Link implements DualSocketLink {
 			return;
 		}
 		SocketFailure failure = Connections.failureOf(channel);
-		// Only starts the diagnosis: it runs beside the procedure and never holds it up.
-		this.diagnosis.socketFailed(role, channel, failure, detached);
+		// The procedure first: its first steps (a probe, a re-connect) then go out ahead of the diagnosis's, which runs
+		// beside the procedure and never holds it up, and whose start here only delays the procedure's otherwise.
 		this.recovery.socketFailed(role, failure, session);
+		this.diagnosis.socketFailed(role, channel, failure, detached);
 	}
 
 	/**

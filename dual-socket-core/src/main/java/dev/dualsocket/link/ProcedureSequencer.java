@@ -107,6 +107,14 @@ final class ProcedureSequencer {
 	}
 
 	/**
+	 * The run of the procedure running now.
+	 * @return the run, or {@code null} when none runs
+	 */
+	synchronized @Nullable ProcedureRun running() {
+		return this.running;
+	}
+
+	/**
 	 * Cancels the running procedure, if any; the next one waiting starts.
 	 * @param why for the log
 	 */

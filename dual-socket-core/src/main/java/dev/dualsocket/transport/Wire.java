@@ -32,6 +32,10 @@ final class Wire {
 	 * @throws ProtocolViolationException if it is not
 	 */
 	static String strictUtf8(byte[] bytes, String field) {
+		if (isAscii(bytes)) {
+			// Valid UTF-8 as it is, and what names (link ids) nearly always are: no decoder needed.
+			return new String(bytes, StandardCharsets.US_ASCII);
+		}
 		try {
 			return StandardCharsets.UTF_8.newDecoder()
 				.onMalformedInput(CodingErrorAction.REPORT)
@@ -42,6 +46,15 @@ final class Wire {
 		catch (CharacterCodingException ex) {
 			throw new ProtocolViolationException(field + " is not valid UTF-8");
 		}
+	}
+
+	private static boolean isAscii(byte[] bytes) {
+		for (byte b : bytes) {
+			if (b < 0) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	static void putShortBytes(ByteBuffer buffer, byte[] bytes) {
