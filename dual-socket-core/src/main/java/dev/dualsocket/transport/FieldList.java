@@ -193,11 +193,7 @@ public final class FieldList {
 			if (key < 0 || key > 0xFFFF) {
 				throw new IllegalArgumentException("field key must be 0 to 0xffff, was " + key);
 			}
-			if (value.length > Wire.MAX_SHORT_FIELD) {
-				// The name is only made for the error: formatting it on every put cost each handshake frame more than
-				// building the rest of it.
-				Wire.checkShortField(String.format("field 0x%04x", key), value);
-			}
+			Wire.checkShortField(() -> String.format("field 0x%04x", key), value);
 			this.entries.put(key, value.clone());
 			return this;
 		}

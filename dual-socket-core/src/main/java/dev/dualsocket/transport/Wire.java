@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 /**
  * Reading and writing the small fields that frame payloads are made of: big-endian integers, and byte strings and
@@ -100,9 +101,14 @@ final class Wire {
 		}
 	}
 
-	static void checkShortField(String field, byte[] bytes) {
+	/**
+	 * Checks that a value fits in a field with a 2-byte length.
+	 * @param field names the field for the error; made only if the value does not fit
+	 * @param bytes the value
+	 */
+	static void checkShortField(Supplier<String> field, byte[] bytes) {
 		if (bytes.length > MAX_SHORT_FIELD) {
-			throw new IllegalArgumentException(field + " is " + bytes.length + " bytes; at most 65535 are allowed");
+			throw new IllegalArgumentException(field.get() + " is " + bytes.length + " bytes; at most 65535 are allowed");
 		}
 	}
 
