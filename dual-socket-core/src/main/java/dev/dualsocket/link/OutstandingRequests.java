@@ -74,8 +74,7 @@ final class OutstandingRequests {
 		// the request DUPLICATE_EXPIRED when it arrives.
 		synchronized (this.requests) {
 			request = new Outstanding(++this.lastId, payload, fields, this.timeout.toNanos());
-			this.requests.put(request.id, request);
-			this.size = this.requests.size();
+			enter(request);
 		}
 		return request;
 	}
@@ -90,10 +89,22 @@ final class OutstandingRequests {
 		Outstanding retry;
 		synchronized (this.requests) {
 			retry = new Outstanding(++this.lastId, busy);
-			this.requests.put(retry.id, retry);
-			this.size = this.requests.size();
+			enter(retry);
 		}
 		return retry;
+	}
+
+	/** Enters a request under its id; the caller holds the lock. */
+	private void enter(Outstanding request) {
+		this.requests.put(request.id, request);
+		this.size = this.requests.size();
+	}
+
+	/** Takes the request with the given id out, if any; the caller holds the lock. */
+	private @Nullable Outstanding take(long id) {
+		Outstanding request = this.requests.remove(id);
+		this.size = this.requests.size();
+		return request;
 	}
 
 	/**
@@ -137,20 +148,12 @@ final class OutstandingRequests {
 		}
 	}
 
-	/** Takes a request out if it is still the one awaited under its id. */
-	private boolean removeIfAwaited(Outstanding request) {
-		synchronized (this.requests) {
-			if (this.requests.get(request.id) != request) {
-				return false;
-			}
-			this.requests.remove(request.id);
-			this.size = this.requests.size();
-			return true;
-		}
-	}
-
 	private void expire(Outstanding request) {
-		if (removeIfAwaited(request)) {
+		boolean awaited;
+		synchronized (this.requests) {
+			awaited = this.requests.get(request.id) == request && take(request.id) != null;
+		}
+		if (awaited) {
 			this.completion.completed(request, Outcome.TIMEOUT);
 			// A request that never left says so: it did not run, which a caller deciding on a retry wants to know.
 			String what = (request.busyAnswers > 0)
@@ -170,9 +173,7 @@ final class OutstandingRequests {
 	 */
 	@Nullable Outstanding remove(long id) {
 		synchronized (this.requests) {
-			Outstanding request = this.requests.remove(id);
-			this.size = this.requests.size();
-			return request;
+			return take(id);
 		}
 	}
 
@@ -186,12 +187,7 @@ final class OutstandingRequests {
 	@Nullable Outstanding removeAnsweredIn(long id, Session session) {
 		synchronized (this.requests) {
 			Outstanding request = this.requests.get(id);
-			if (request == null || request.sentIn != session) {
-				return null;
-			}
-			this.requests.remove(id);
-			this.size = this.requests.size();
-			return request;
+			return (request != null && request.sentIn == session) ? take(id) : null;
 		}
 	}
 
@@ -204,16 +200,12 @@ final class OutstandingRequests {
 	}
 
 	void failAll(Supplier<? extends Throwable> failure) {
-		long[] ids;
+		List<Outstanding> awaited;
 		synchronized (this.requests) {
-			ids = new long[this.requests.size()];
-			int i = 0;
-			for (Outstanding request : this.requests.values()) {
-				ids[i++] = request.id;
-			}
+			awaited = this.requests.values();
 		}
-		for (long id : ids) {
-			fail(id, failure.get());
+		for (Outstanding request : awaited) {
+			fail(request.id, failure.get());
 		}
 	}
 
@@ -224,7 +216,7 @@ final class OutstandingRequests {
 	List<Outstanding> inIdOrder() {
 		List<Outstanding> pending;
 		synchronized (this.requests) {
-			pending = new ArrayList<>(this.requests.values());
+			pending = this.requests.values(); // a copy
 		}
 		pending.sort(Comparator.comparingLong(Outstanding::id));
 		return pending;
