@@ -91,7 +91,7 @@ public final class Report {
 	 * @param target what was asked
 	 * @param measured what this run measured
 	 * @param held true, false, or null when not measured
- * @param scope what the verdict is limited to, e.g. "at 9,900 links", or {@code null}
+	 * @param scope what the verdict is limited to, e.g. "at 9,900 links", or {@code null}
 	 */
 	record Target(String target, String measured, Boolean held, String scope) {
 
