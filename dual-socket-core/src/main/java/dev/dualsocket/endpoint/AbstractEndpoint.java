@@ -25,6 +25,7 @@ abstract class AbstractEndpoint implements DualSocketEndpoint {
 	AbstractEndpoint(EndpointSettings settings, LinkContext context) {
 		this.settings = settings;
 		this.context = context;
+		context.setProtocol(settings.protocol());
 	}
 
 	@Override

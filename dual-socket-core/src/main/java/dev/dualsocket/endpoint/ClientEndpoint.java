@@ -27,14 +27,13 @@ import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.Link;
 import dev.dualsocket.link.LinkContext;
 import dev.dualsocket.link.SocketConnector;
+import dev.dualsocket.protocol.ClientHandshake;
+import dev.dualsocket.protocol.ConnectionSetup;
+import dev.dualsocket.protocol.WireProtocol;
 import dev.dualsocket.support.RateLimitedLog;
 import dev.dualsocket.transport.BackPressureHandler;
-import dev.dualsocket.transport.ChannelKind;
-import dev.dualsocket.transport.ClientHandshakeHandler;
 import dev.dualsocket.transport.ConnectionErrorHandler;
-import dev.dualsocket.transport.FrameDecoder;
 import dev.dualsocket.transport.HandshakeRejectedException;
-import dev.dualsocket.transport.Hello;
 import dev.dualsocket.transport.HelloReject;
 import dev.dualsocket.transport.Authentication;
 import dev.dualsocket.transport.TransportResources;
@@ -151,26 +150,21 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 	public void connect(Link link, SocketRole socket, CompletionStage<?> cancelled) throws Exception {
 		// An empty token opens a new session (the first connection of an establishment); the token the server handed
 		// out for the session joins it (the second connection, and every re-connect of a socket).
-		byte[] secret = this.settings.auth().secretFor(this.settings.name(), link.getId());
-		long epoch = this.context.fencingEpoch();
-		Hello hello = Hello.of(ChannelKind.ofClientSocket(socket), link.sessionId(), link.getId(), link.sessionToken(),
-				(secret != null) ? Authentication.nonce() : null, epoch);
-		CompletableFuture<Channel> accepted = new CompletableFuture<>();
 		EndpointSettings.Address address = this.addresses.get(this.currentAddress);
+		int port = this.settings.portFor(address, socket);
+		Handshake handshake = new Handshake(link, socket, address, link.sessionId(), link.sessionToken());
 		SslContext ssl = this.settings.ssl();
+		WireProtocol protocol = this.settings.protocol();
+		CompletableFuture<Channel> accepted = handshake.result;
 		ChannelFuture connecting = this.bootstrap.clone().handler(new ChannelInitializer<Channel>() {
 			@Override
 			protected void initChannel(Channel channel) {
 				EndpointSupport.initPipeline(channel,
-						(ssl != null) ? EndpointSupport.clientTls(ssl, channel, address.host(), address.port()) : null,
-						new FrameDecoder(ClientEndpoint.this.settings.link().maxFrameSize()),
-						new ClientHandshakeHandler(hello, secret, accepted, (ch, accept) -> {
-							checkServerEpoch(address, accept.epoch());
-							link.attach(socket, ch, hello.sessionId(), accept.token());
-						}),
-						ClientEndpoint.this.errors);
+						(ssl != null) ? EndpointSupport.clientTls(ssl, channel, address.host(), port) : null,
+						protocol, new ConnectionSetup(ClientEndpoint.this.settings, socket),
+						protocol.newClientHandshake(handshake), ClientEndpoint.this.errors);
 			}
-		}).connect(remoteAddress(address));
+		}).connect(remoteAddress(address, port));
 		connecting.addListener((future) -> {
 			if (!future.isSuccess()) {
 				accepted.completeExceptionally(future.cause());
@@ -189,15 +183,15 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 		}
 		catch (TimeoutException ex) {
 			connecting.channel().close();
-			throw new ConnectTimeoutException(
-					"no handshake answer from " + address + " within " + timeout.toMillis() + " ms");
+			throw new ConnectTimeoutException("no handshake answer from " + address.host() + ":" + port + " within "
+					+ timeout.toMillis() + " ms");
 		}
 		catch (ExecutionException ex) {
 			connecting.channel().close();
 			if (ex.getCause() instanceof HandshakeRejectedException rejected
 					&& rejected.getReason() == HelloReject.Reason.STALE_EPOCH) {
 				this.fenced.warn(() -> "Endpoint '" + getName() + "' is fenced off link '" + link.getId() + "' at "
-						+ address + " with epoch " + epoch + ": " + rejected.getMessage() + ". Another instance of this "
+						+ address + " with epoch " + handshake.epoch() + ": " + rejected.getMessage() + ". Another instance of this "
 						+ "service leads the endpoint now; this one stays off the link (it tries again after its interval "
 						+ "and stops when it no longer leads)", null);
 			}
@@ -214,10 +208,106 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 	 * resolver for it on the I/O thread, a task of its own before the connect; a name unresolved, for the transport to
 	 * resolve as ever.
 	 */
-	private static InetSocketAddress remoteAddress(EndpointSettings.Address address) {
+	private static InetSocketAddress remoteAddress(EndpointSettings.Address address, int port) {
 		InetAddress literal = NetUtil.createInetAddressFromIpAddressString(address.host());
-		return (literal != null) ? new InetSocketAddress(literal, address.port())
-				: InetSocketAddress.createUnresolved(address.host(), address.port());
+		return (literal != null) ? new InetSocketAddress(literal, port)
+				: InetSocketAddress.createUnresolved(address.host(), port);
+	}
+
+	/**
+	 * The endpoint's side of one connection's handshake, whatever the protocol: attaches the accepted connection to
+	 * its socket and completes {@link #result} with it, or with why not.
+	 */
+	private final class Handshake implements ClientHandshake {
+
+		final CompletableFuture<Channel> result = new CompletableFuture<>();
+
+		private final Link link;
+
+		private final SocketRole socket;
+
+		private final EndpointSettings.Address address;
+
+		private final long sessionId;
+
+		private final byte[] sessionToken;
+
+		private final byte @Nullable [] secret;
+
+		private final long epoch;
+
+		Handshake(Link link, SocketRole socket, EndpointSettings.Address address, long sessionId, byte[] sessionToken) {
+			this.link = link;
+			this.socket = socket;
+			this.address = address;
+			this.sessionId = sessionId;
+			this.sessionToken = sessionToken;
+			this.secret = ClientEndpoint.this.settings.auth().secretFor(ClientEndpoint.this.settings.name(), link.getId());
+			this.epoch = ClientEndpoint.this.context.fencingEpoch();
+		}
+
+		@Override
+		public EndpointSettings endpoint() {
+			return ClientEndpoint.this.settings;
+		}
+
+		@Override
+		public String linkId() {
+			return this.link.getId();
+		}
+
+		@Override
+		public SocketRole socket() {
+			return this.socket;
+		}
+
+		@Override
+		public long sessionId() {
+			return this.sessionId;
+		}
+
+		@Override
+		public byte[] sessionToken() {
+			return this.sessionToken.clone();
+		}
+
+		@Override
+		public byte @Nullable [] secret() {
+			return this.secret;
+		}
+
+		@Override
+		public long epoch() {
+			return this.epoch;
+		}
+
+		@Override
+		public Duration timeout() {
+			return ClientEndpoint.this.settings.link().connectTimeout();
+		}
+
+		@Override
+		public void accepted(Channel channel, byte @Nullable [] token, long serverEpoch) {
+			try {
+				checkServerEpoch(this.address, serverEpoch);
+				// A protocol without session tokens: the session's own stands for the server's, made at its first
+				// connection, so that a connection of an ended session still cannot join a new one.
+				byte[] joined = (token != null) ? token
+						: (this.link.sessionToken().length > 0) ? this.link.sessionToken() : Authentication.nonce();
+				this.link.attach(this.socket, channel, this.sessionId, joined);
+				this.result.complete(channel);
+			}
+			catch (RuntimeException ex) {
+				this.result.completeExceptionally(ex);
+				throw ex;
+			}
+		}
+
+		@Override
+		public void failed(Throwable cause) {
+			this.result.completeExceptionally(cause);
+		}
+
 	}
 
 	@Override

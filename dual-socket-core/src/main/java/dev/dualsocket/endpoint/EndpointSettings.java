@@ -5,6 +5,8 @@ import java.util.List;
 
 import dev.dualsocket.EndpointRole;
 import dev.dualsocket.link.LinkSettings;
+import dev.dualsocket.protocol.DualSocketProtocol;
+import dev.dualsocket.protocol.WireProtocol;
 import io.netty.handler.ssl.SslContext;
 import org.jspecify.annotations.Nullable;
 
@@ -26,10 +28,14 @@ import org.jspecify.annotations.Nullable;
  * handshake or attached to a link; one more is closed at once
  * @param auth how connections prove they belong to their link; {@link LinkAuthentication#NONE} for not at all
  * @param failback client with standby addresses: whether and when it moves back to the primary address
+ * @param protocol the wire protocol both connections speak ({@link DualSocketProtocol#INSTANCE} for this project's)
+ * @param inboundPort where a protocol pairs connections by port ({@link dev.dualsocket.protocol.Pairing#PORT}): client:
+ * the peer's port for its inbound socket; server: the port that takes the clients' inbound connections. 0: the same
+ * port as the outbound socket's
  */
 public record EndpointSettings(String name, EndpointRole role, String host, int port, @Nullable String linkId,
 		LinkSettings link, @Nullable SslContext ssl, List<Address> standby, int maxLinks, int maxPendingHandshakes,
-		int maxConnectionsPerAddress, LinkAuthentication auth, Failback failback) {
+		int maxConnectionsPerAddress, LinkAuthentication auth, Failback failback, WireProtocol protocol, int inboundPort) {
 
 	/** The default of {@link #maxLinks()}. */
 	public static final int DEFAULT_MAX_LINKS = 10_000;
@@ -47,55 +53,90 @@ public record EndpointSettings(String name, EndpointRole role, String host, int 
 	public static EndpointSettings client(String name, String host, int port, String linkId, LinkSettings link) {
 		return new EndpointSettings(name, EndpointRole.CLIENT, host, port, linkId, link, null, List.of(),
 				DEFAULT_MAX_LINKS, DEFAULT_MAX_PENDING_HANDSHAKES, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
-				LinkAuthentication.NONE, Failback.DISABLED);
+				LinkAuthentication.NONE, Failback.DISABLED, DualSocketProtocol.INSTANCE, 0);
 	}
 
 	public static EndpointSettings server(String name, String host, int port, LinkSettings link) {
 		return new EndpointSettings(name, EndpointRole.SERVER, host, port, null, link, null, List.of(),
 				DEFAULT_MAX_LINKS, DEFAULT_MAX_PENDING_HANDSHAKES, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
-				LinkAuthentication.NONE, Failback.DISABLED);
+				LinkAuthentication.NONE, Failback.DISABLED, DualSocketProtocol.INSTANCE, 0);
 	}
 
 	public EndpointSettings withSsl(@Nullable SslContext ssl) {
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, ssl,
 				this.standby, this.maxLinks, this.maxPendingHandshakes,
-				this.maxConnectionsPerAddress, this.auth, this.failback);
+				this.maxConnectionsPerAddress, this.auth, this.failback, this.protocol, this.inboundPort);
 	}
 
 	public EndpointSettings withStandby(List<Address> standby) {
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
 				List.copyOf(standby), this.maxLinks, this.maxPendingHandshakes,
-				this.maxConnectionsPerAddress, this.auth, this.failback);
+				this.maxConnectionsPerAddress, this.auth, this.failback, this.protocol, this.inboundPort);
 	}
 
 	public EndpointSettings withMaxLinks(int maxLinks) {
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
 				this.standby, maxLinks, this.maxPendingHandshakes,
-				this.maxConnectionsPerAddress, this.auth, this.failback);
+				this.maxConnectionsPerAddress, this.auth, this.failback, this.protocol, this.inboundPort);
 	}
 
 	public EndpointSettings withMaxPendingHandshakes(int maxPendingHandshakes) {
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
 				this.standby, this.maxLinks, maxPendingHandshakes,
-				this.maxConnectionsPerAddress, this.auth, this.failback);
+				this.maxConnectionsPerAddress, this.auth, this.failback, this.protocol, this.inboundPort);
 	}
 
 	public EndpointSettings withMaxConnectionsPerAddress(int maxConnectionsPerAddress) {
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
 				this.standby, this.maxLinks, this.maxPendingHandshakes,
-				maxConnectionsPerAddress, this.auth, this.failback);
+				maxConnectionsPerAddress, this.auth, this.failback, this.protocol, this.inboundPort);
 	}
 
 	public EndpointSettings withAuth(LinkAuthentication auth) {
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
 				this.standby, this.maxLinks, this.maxPendingHandshakes,
-				this.maxConnectionsPerAddress, auth, this.failback);
+				this.maxConnectionsPerAddress, auth, this.failback, this.protocol, this.inboundPort);
 	}
 
 	public EndpointSettings withFailback(Failback failback) {
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
 				this.standby, this.maxLinks, this.maxPendingHandshakes, this.maxConnectionsPerAddress, this.auth,
-				failback);
+				failback, this.protocol, this.inboundPort);
+	}
+
+	/**
+	 * The same endpoint speaking another wire protocol.
+	 * @param protocol the protocol
+	 * @return the settings
+	 */
+	public EndpointSettings withProtocol(WireProtocol protocol) {
+		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
+				this.standby, this.maxLinks, this.maxPendingHandshakes, this.maxConnectionsPerAddress, this.auth,
+				this.failback, protocol, this.inboundPort);
+	}
+
+	/**
+	 * The same endpoint with a port of its own for the inbound socket (client) or the clients' inbound connections
+	 * (server), for a protocol that pairs connections by port.
+	 * @param inboundPort the port; 0 for the same as {@code port}
+	 * @return the settings
+	 */
+	public EndpointSettings withInboundPort(int inboundPort) {
+		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
+				this.standby, this.maxLinks, this.maxPendingHandshakes, this.maxConnectionsPerAddress, this.auth,
+				this.failback, this.protocol, inboundPort);
+	}
+
+	/**
+	 * The port a client connects a socket to, at an address: the inbound socket to {@code inbound-port} where one is
+	 * set, at every address (a standby serves the same ports).
+	 * @param address the address the link uses now
+	 * @param socket the client's socket
+	 * @return the port
+	 */
+	public int portFor(Address address, dev.dualsocket.SocketRole socket) {
+		return (socket == dev.dualsocket.SocketRole.INBOUND && this.inboundPort != 0)
+				? this.inboundPort : address.port();
 	}
 
 	/**

@@ -15,10 +15,10 @@ import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.Link;
 import dev.dualsocket.link.LinkContext;
 import dev.dualsocket.link.LinkSettings;
+import dev.dualsocket.protocol.ConnectionSetup;
+import dev.dualsocket.protocol.WireProtocol;
 import dev.dualsocket.transport.ConnectionErrorHandler;
 import dev.dualsocket.transport.Connections;
-import dev.dualsocket.transport.FrameDecoder;
-import dev.dualsocket.transport.FrameEncoder;
 import dev.dualsocket.transport.TransportResources;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -115,19 +115,17 @@ final class EndpointSupport {
 	}
 
 	/**
-	 * The pipeline of a new connection: TLS if configured, framing, the handshake, and the error handler last. The link adds its own
-	 * handlers (heartbeat, dispatch) in front of the error handler once the handshake is accepted.
+	 * The pipeline of a new connection: TLS if configured, the protocol's framing, its handshake, and the error handler
+	 * last. The link adds its own handlers (heartbeat, dispatch) in front of the error handler once the handshake is
+	 * accepted.
 	 */
-	static void initPipeline(Channel channel, @Nullable SslHandler tls, FrameDecoder frames, ChannelHandler handshake,
-			ConnectionErrorHandler errors) {
+	static void initPipeline(Channel channel, @Nullable SslHandler tls, WireProtocol protocol, ConnectionSetup setup,
+			ChannelHandler handshake, ConnectionErrorHandler errors) {
 		if (tls != null) {
 			channel.pipeline().addLast("tls", tls);
 		}
-		channel.pipeline()
-			.addLast("decoder", frames)
-			.addLast("encoder", FrameEncoder.INSTANCE)
-			.addLast("handshake", handshake)
-			.addLast(ConnectionErrorHandler.NAME, errors);
+		protocol.initConnection(channel, setup);
+		channel.pipeline().addLast("handshake", handshake).addLast(ConnectionErrorHandler.NAME, errors);
 	}
 
 	/**

@@ -90,7 +90,7 @@ public final class LinkAuthentication {
 	 * @param linkId the link id
 	 * @return the secret, or {@code null} if there is none (or it is too short to use)
 	 */
-	byte @Nullable [] secretFor(String endpoint, String linkId) {
+	public byte @Nullable [] secretFor(String endpoint, String linkId) {
 		LinkSecretResolver resolver = this.secrets;
 		if (resolver == null) {
 			return null;

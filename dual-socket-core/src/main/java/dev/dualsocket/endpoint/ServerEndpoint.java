@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,14 +21,18 @@ import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.Link;
 import dev.dualsocket.link.LinkContext;
+import dev.dualsocket.protocol.ConnectionSetup;
+import dev.dualsocket.protocol.DualSocketProtocol;
+import dev.dualsocket.protocol.JoinRequest;
+import dev.dualsocket.protocol.Pairing;
+import dev.dualsocket.protocol.ServerHandshake;
+import dev.dualsocket.protocol.WireProtocol;
 import dev.dualsocket.support.RateLimitedLog;
 import dev.dualsocket.transport.BackPressureHandler;
 import dev.dualsocket.transport.ConnectionErrorHandler;
-import dev.dualsocket.transport.FrameDecoder;
 import dev.dualsocket.transport.HandshakeDecision;
-import dev.dualsocket.transport.Hello;
 import dev.dualsocket.transport.HelloReject;
-import dev.dualsocket.transport.ServerHandshakeHandler;
+import dev.dualsocket.transport.ChannelKind;
 import dev.dualsocket.transport.TransportResources;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -51,8 +56,6 @@ public final class ServerEndpoint extends AbstractEndpoint {
 
 	private final ConnectionErrorHandler errors;
 
-	private final ServerHandshakeHandler.Credentials credentials;
-
 	/** The links by id; changed only under its own lock, read without. */
 	private final Map<String, Link> links = new ConcurrentHashMap<>();
 
@@ -60,6 +63,9 @@ public final class ServerEndpoint extends AbstractEndpoint {
 	private final HighestEpochs epochs;
 
 	private volatile @Nullable Channel listener;
+
+	/** Where a protocol pairs connections by port: the port the clients' inbound connections arrive on. */
+	private volatile @Nullable Channel inboundListener;
 
 	private volatile boolean stopping;
 
@@ -85,17 +91,19 @@ public final class ServerEndpoint extends AbstractEndpoint {
 		this.connectionsPerAddress = new ConnectionsPerAddress(settings.maxConnectionsPerAddress());
 		// The links it may hold and as many it forgot: a paused former leader that comes back soon is still known.
 		this.epochs = new HighestEpochs(settings.maxLinks() + 10_000);
-		this.credentials = credentials(settings);
-	}
-
-	private static ServerHandshakeHandler.Credentials credentials(EndpointSettings settings) {
-		LinkAuthentication auth = settings.auth();
-		if (auth.certificateBinding() && settings.ssl() == null) {
+		if (settings.auth().certificateBinding() && settings.ssl() == null) {
 			throw new IllegalArgumentException("Endpoint '" + settings.name() + "' binds link ids to TLS client "
 					+ "certificates, but has no TLS");
 		}
-		return new ServerHandshakeHandler.Credentials(auth.secrets() != null, auth.certificateBinding(),
-				(linkId) -> auth.secretFor(settings.name(), linkId));
+		if (settings.protocol().getPairing() == Pairing.PORT) {
+			if (settings.linkId() == null || settings.inboundPort() == 0 || settings.inboundPort() == settings.port()) {
+				throw new IllegalArgumentException("Endpoint '" + settings.name() + "' speaks "
+						+ settings.protocol().getName() + ", whose connections are paired by the port they arrive on: it "
+						+ "needs a link-id (the one link it serves) and an inbound-port other than its port (where the "
+						+ "client's inbound connection arrives)");
+			}
+		}
+		settings.protocol().validate(settings);
 	}
 
 	/**
@@ -107,41 +115,25 @@ public final class ServerEndpoint extends AbstractEndpoint {
 		if (this.listener != null) {
 			return;
 		}
-		ServerBootstrap bootstrap = new ServerBootstrap().group(this.transport.eventLoopGroup())
-			.channel(this.transport.serverSocketChannelType())
-			.option(ChannelOption.SO_BACKLOG, 1024)
-			.option(ChannelOption.SO_REUSEADDR, true)
-			.childOption(ChannelOption.TCP_NODELAY, true)
-			.childOption(ChannelOption.SO_KEEPALIVE, true)
-			.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, BackPressureHandler.WATER_MARK)
-			.childHandler(new ChannelInitializer<Channel>() {
-				@Override
-				protected void initChannel(Channel channel) {
-					if (!takeConnectionOfAddress(channel) || !takePendingHandshake(channel)) {
-						return;
-					}
-					SslContext ssl = ServerEndpoint.this.settings.ssl();
-					FrameDecoder frames = new FrameDecoder(ServerEndpoint.this.settings.link().maxFrameSize());
-					EndpointSupport.initPipeline(channel, (ssl != null) ? ssl.newHandler(channel.alloc()) : null, frames,
-							new ServerHandshakeHandler(ServerEndpoint.this::accept, ServerEndpoint.this.credentials,
-									ServerEndpoint.this.settings.link().connectTimeout(), frames,
-									ServerEndpoint.this.pendingHandshakes::decrementAndGet),
-							ServerEndpoint.this.errors);
-				}
-			});
-		EndpointSupport.withKernelTimeouts(bootstrap, this.transport, this.settings.link());
-		try {
-			this.listener = bootstrap.bind(this.settings.host(), this.settings.port()).syncUninterruptibly().channel();
+		boolean byPort = this.settings.protocol().getPairing() == Pairing.PORT;
+		Channel main = bind(this.settings.port(), byPort ? ChannelKind.CLIENT_OUTBOUND : null);
+		if (byPort) {
+			try {
+				this.inboundListener = bind(this.settings.inboundPort(), ChannelKind.CLIENT_INBOUND);
+			}
+			catch (EndpointStartException ex) {
+				main.close().syncUninterruptibly();
+				throw ex;
+			}
 		}
-		catch (Exception ex) {
-			throw new EndpointStartException(getName(), this.settings.host(), this.settings.port(),
-					"Endpoint '" + getName() + "' could not listen on " + this.settings.host() + ":" + this.settings.port()
-							+ ": " + ex.getMessage(),
-					ex);
-		}
+		this.listener = main;
 		this.stopping = false;
 		LinkAuthentication auth = this.settings.auth();
-		logger.info("Endpoint '" + getName() + "' (server) listening on " + getLocalAddress()
+		Channel inboundPort = this.inboundListener;
+		logger.info("Endpoint '" + getName() + "' (server) listening on " + getLocalAddress() + ((inboundPort != null)
+				? " (clients' outbound connections) and " + inboundPort.localAddress() + " (their inbound ones)" : "")
+				+ ((this.settings.protocol() != DualSocketProtocol.INSTANCE)
+						? ", speaking " + this.settings.protocol().getName() : "")
 				+ ((this.settings.ssl() != null) ? " with TLS" : "") + (auth.isRequired() ? ", authenticating links"
 						+ (auth.secrets() != null ? " by secret" : "") + (auth.certificateBinding() ? " by certificate" : "")
 						: ""));
@@ -165,6 +157,11 @@ public final class ServerEndpoint extends AbstractEndpoint {
 			current.close().syncUninterruptibly();
 			this.listener = null;
 		}
+		Channel inbound = this.inboundListener;
+		if (inbound != null) {
+			inbound.close().syncUninterruptibly();
+			this.inboundListener = null;
+		}
 		List<Link> closing;
 		synchronized (this.links) {
 			closing = new ArrayList<>(this.links.values());
@@ -173,6 +170,60 @@ public final class ServerEndpoint extends AbstractEndpoint {
 		synchronized (this.links) {
 			this.links.clear();
 		}
+	}
+
+	/**
+	 * Listens on a port.
+	 * @param port the port
+	 * @param channelByPort which connection of a link arrives there, where the protocol pairs by port; else
+	 * {@code null}
+	 */
+	private Channel bind(int port, @Nullable ChannelKind channelByPort) {
+		WireProtocol protocol = this.settings.protocol();
+		ConnectionSetup setup = new ConnectionSetup(this.settings,
+				(channelByPort != null) ? channelByPort.serverSocket() : null);
+		ServerBootstrap bootstrap = new ServerBootstrap().group(this.transport.eventLoopGroup())
+			.channel(this.transport.serverSocketChannelType())
+			.option(ChannelOption.SO_BACKLOG, 1024)
+			.option(ChannelOption.SO_REUSEADDR, true)
+			.childOption(ChannelOption.TCP_NODELAY, true)
+			.childOption(ChannelOption.SO_KEEPALIVE, true)
+			.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, BackPressureHandler.WATER_MARK)
+			.childHandler(new ChannelInitializer<Channel>() {
+				@Override
+				protected void initChannel(Channel channel) {
+					if (!takeConnectionOfAddress(channel) || !takePendingHandshake(channel)) {
+						return;
+					}
+					SslContext ssl = ServerEndpoint.this.settings.ssl();
+					EndpointSupport.initPipeline(channel, (ssl != null) ? ssl.newHandler(channel.alloc()) : null,
+							protocol, setup, protocol.newServerHandshake(new Handshake(channelByPort)),
+							ServerEndpoint.this.errors);
+				}
+			});
+		EndpointSupport.withKernelTimeouts(bootstrap, this.transport, this.settings.link());
+		try {
+			return bootstrap.bind(this.settings.host(), port).syncUninterruptibly().channel();
+		}
+		catch (Exception ex) {
+			throw new EndpointStartException(getName(), this.settings.host(), port,
+					"Endpoint '" + getName() + "' could not listen on " + this.settings.host() + ":" + port + ": "
+							+ ex.getMessage(),
+					ex);
+		}
+	}
+
+	/**
+	 * The address the clients' inbound connections arrive on, where the protocol pairs connections by port.
+	 * @return the bound address, with the actual port when it was configured as 0
+	 * @throws IllegalStateException if the endpoint is not started, or listens on one port
+	 */
+	public InetSocketAddress getInboundLocalAddress() {
+		Channel current = this.inboundListener;
+		if (current == null) {
+			throw new IllegalStateException("Endpoint '" + getName() + "' has no inbound port listening");
+		}
+		return (InetSocketAddress) current.localAddress();
 	}
 
 	/**
@@ -229,73 +280,105 @@ public final class ServerEndpoint extends AbstractEndpoint {
 
 	/**
 	 * Decides what to do with a client's handshake (on the connection's event loop), once it passed every check of
-	 * the endpoint's authentication.
+	 * the protocol's handshake and the endpoint's authentication.
 	 */
-	private HandshakeDecision accept(Hello hello, Channel channel, boolean authenticated) {
+	private HandshakeDecision accept(Channel channel, JoinRequest request) {
 		if (this.stopping) {
 			return HandshakeDecision.reject(HelloReject.Reason.SHUTTING_DOWN, "endpoint '" + getName() + "' is stopping");
 		}
 		Link link;
-		long epoch = hello.epoch();
+		String linkId = request.linkId();
+		long epoch = request.epoch();
+		long sessionId = request.sessionId();
+		byte[] token = request.token();
 		synchronized (this.links) {
-			long highest = this.epochs.highest(hello.linkId());
+			long highest = this.epochs.highest(linkId);
 			if (epoch < highest) {
 				// Before anything else: a paused former leader of the client's service must not touch the link.
-				return HandshakeDecision.reject(HelloReject.Reason.STALE_EPOCH, "link '" + hello.linkId()
+				return HandshakeDecision.reject(HelloReject.Reason.STALE_EPOCH, "link '" + linkId
 						+ "' was accepted at fencing epoch " + highest + "; this connection carries " + epoch
 						+ ": another instance of the client's service holds the link");
 			}
-			link = this.links.get(hello.linkId());
-			if (hello.token().length > 0) {
+			link = this.links.get(linkId);
+			if (request.joinsLiveSession() && link != null && link.getState().acceptsRequests()) {
+				// A protocol without sessions: the connection joins the live session. Replacing a connection that is
+				// still up takes a connection that proved it belongs to the link.
+				if (!request.authenticated() && link.isSocketUp(request.channel().serverSocket())) {
+					return HandshakeDecision.reject(HelloReject.Reason.LINK_IN_USE, "link '" + linkId + "' already has a "
+							+ "live " + request.channel().serverSocket().label() + " connection; try again once it has "
+							+ "failed");
+				}
+				sessionId = link.sessionId();
+				token = link.sessionToken();
+			}
+			else if (token.length > 0) {
 				// A connection re-joining a session: only into the very session it names, never into a new one, or
 				// the client would re-send its requests into a session that has no record of them.
-				if (link == null || !link.holdsSession(hello.sessionId(), hello.token())) {
+				if (link == null || !link.holdsSession(sessionId, token)) {
 					return HandshakeDecision.reject(HelloReject.Reason.SESSION_ENDED, "the session of link '"
-							+ hello.linkId() + "' that the connection names has ended; establish the link anew");
+							+ linkId + "' that the connection names has ended; establish the link anew");
 				}
 			}
-			else if (link != null && !authenticated && link.hasLiveConnection()) {
+			else if (link != null && !request.authenticated() && link.hasLiveConnection()) {
 				// Nobody authenticates here, so a new session cannot be told from a stranger's: the live link stays.
-				return HandshakeDecision.reject(HelloReject.Reason.LINK_IN_USE, "link '" + hello.linkId()
+				return HandshakeDecision.reject(HelloReject.Reason.LINK_IN_USE, "link '" + linkId
 						+ "' is held by a live session; try again once its connections have failed");
 			}
-			else if (link == null || !restart(link, hello)) {
-				if (link == null && this.links.size() >= this.settings.maxLinks()) {
-					String why = "endpoint '" + getName() + "' already holds " + this.settings.maxLinks()
-							+ " links (max-links); link '" + hello.linkId() + "' is refused until one goes";
-					this.linkLimit.warn(() -> "Refused a new link: " + why
-							+ ". The client tries again after its interval; the links held are not affected", null);
-					EndpointSupport.limitExceeded(this.context, channel, hello.linkId(), Limit.LINKS, why);
-					return HandshakeDecision.reject(HelloReject.Reason.LINK_LIMIT, why);
+			else {
+				if (request.joinsLiveSession()) {
+					// The first connection of a new session of a protocol without sessions: the server names it.
+					sessionId = newSessionId();
 				}
-				link = newLink(hello);
+				if (link == null || !restart(link, sessionId)) {
+					if (link == null && this.links.size() >= this.settings.maxLinks()) {
+						String why = "endpoint '" + getName() + "' already holds " + this.settings.maxLinks()
+								+ " links (max-links); link '" + linkId + "' is refused until one goes";
+						this.linkLimit.warn(() -> "Refused a new link: " + why
+								+ ". The client tries again after its interval; the links held are not affected", null);
+						EndpointSupport.limitExceeded(this.context, channel, linkId, Limit.LINKS, why);
+						return HandshakeDecision.reject(HelloReject.Reason.LINK_LIMIT, why);
+					}
+					link = newLink(linkId, sessionId);
+				}
+				if (request.joinsLiveSession()) {
+					token = link.sessionToken();
+				}
 			}
-			this.epochs.accepted(hello.linkId(), epoch);
+			this.epochs.accepted(linkId, epoch);
 		}
 		Link accepted = link;
-		byte[] token = accepted.sessionToken();
-		return HandshakeDecision.accept(token,
-				() -> accepted.attach(hello.channel().serverSocket(), channel, hello.sessionId(), token),
+		long joined = sessionId;
+		byte[] sessionToken = request.joinsLiveSession() ? token : accepted.sessionToken();
+		return HandshakeDecision.accept(sessionToken,
+				() -> accepted.attach(request.channel().serverSocket(), channel, joined, sessionToken),
 				this.context.fencingEpoch(), this.context.servedRequestStore() != null);
+	}
+
+	private static long newSessionId() {
+		long id;
+		do {
+			id = ThreadLocalRandom.current().nextLong();
+		}
+		while (id == 0);
+		return id;
 	}
 
 	/**
 	 * Takes an existing link into the new session a handshake opens; the old session is given up.
 	 * @return {@code false} if the link is closed and a new one is needed
 	 */
-	private boolean restart(Link link, Hello hello) {
+	private boolean restart(Link link, long sessionId) {
 		if (link.getState() == LinkState.NORMAL) {
 			logger.warn("Endpoint '" + getName() + "': link '" + link.getId() + "' got an authenticated new session while "
 					+ "the previous one was up; the client restarted or re-established the link, or two clients share its "
 					+ "link id and secret");
 		}
-		return link.restart(hello.sessionId(), "the client started a new session");
+		return link.restart(sessionId, "the client started a new session");
 	}
 
-	private Link newLink(Hello hello) {
-		String id = hello.linkId();
+	private Link newLink(String id, long sessionId) {
 		Link[] created = new Link[1];
-		created[0] = Link.server(this.context, id, hello.sessionId(), () -> forget(created[0]));
+		created[0] = Link.server(this.context, id, sessionId, () -> forget(created[0]));
 		this.links.put(id, created[0]);
 		if (this.context.isQuiesced()) {
 			created[0].quiesce(); // the endpoint quiesced while the link was being made
@@ -308,6 +391,44 @@ public final class ServerEndpoint extends AbstractEndpoint {
 		synchronized (this.links) {
 			this.links.remove(link.getId(), link);
 		}
+	}
+
+	/**
+	 * The endpoint's side of one accepted connection's handshake, whatever the protocol.
+	 */
+	private final class Handshake implements ServerHandshake {
+
+		private final @Nullable ChannelKind channelByPort;
+
+		Handshake(@Nullable ChannelKind channelByPort) {
+			this.channelByPort = channelByPort;
+		}
+
+		@Override
+		public EndpointSettings endpoint() {
+			return ServerEndpoint.this.settings;
+		}
+
+		@Override
+		public @Nullable ChannelKind channelByPort() {
+			return this.channelByPort;
+		}
+
+		@Override
+		public Duration timeout() {
+			return ServerEndpoint.this.settings.link().connectTimeout();
+		}
+
+		@Override
+		public HandshakeDecision decide(Channel channel, JoinRequest request) {
+			return accept(channel, request);
+		}
+
+		@Override
+		public void finished() {
+			ServerEndpoint.this.pendingHandshakes.decrementAndGet();
+		}
+
 	}
 
 	@Override

@@ -15,6 +15,7 @@ import dev.dualsocket.SocketRole;
 import dev.dualsocket.event.DualSocketEvent;
 import dev.dualsocket.event.LinkStateChangedEvent;
 import dev.dualsocket.link.LinkStateMachine.Status;
+import dev.dualsocket.protocol.InFlightPolicy;
 import dev.dualsocket.transport.Connections;
 import dev.dualsocket.transport.Frame;
 import dev.dualsocket.transport.ProtocolViolationException;
@@ -165,6 +166,15 @@ public final class Link implements DualSocketLink {
 		}
 	}
 
+	/**
+	 * Whether a connection is attached to one of the sockets now.
+	 * @param role the socket
+	 * @return whether it is up
+	 */
+	public boolean isSocketUp(SocketRole role) {
+		return this.sockets.isUp(role);
+	}
+
 	LinkContext context() {
 		return this.context;
 	}
@@ -287,6 +297,13 @@ public final class Link implements DualSocketLink {
 			return;
 		}
 		SocketFailure failure = Connections.failureOf(channel);
+		if (role == SocketRole.OUTBOUND && this.context.protocol().getInFlightPolicy() == InFlightPolicy.FAIL) {
+			// A protocol that cannot make a re-send safe: what went out on the failed connection fails now, and the
+			// caller decides; what was not sent yet waits for the socket as ever.
+			this.requester.failSent(detached.session(), "lost its outbound connection (" + failure + ") with the "
+					+ "request in flight: it may or may not have run, and protocol " + this.context.protocol().getName()
+					+ " cannot re-send it safely");
+		}
 		// The procedure first: its first steps (a probe, a re-connect) then go out ahead of the diagnosis's, which runs
 		// beside the procedure and never holds it up, and whose start here only delays the procedure's otherwise.
 		this.recovery.socketFailed(role, failure, session);

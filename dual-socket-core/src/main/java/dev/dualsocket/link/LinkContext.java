@@ -10,6 +10,8 @@ import dev.dualsocket.event.DualSocketEvent;
 import dev.dualsocket.event.DualSocketEventListener;
 import dev.dualsocket.ha.ServedRequestStore;
 import dev.dualsocket.observation.RequestObservations;
+import dev.dualsocket.protocol.DualSocketProtocol;
+import dev.dualsocket.protocol.WireProtocol;
 import dev.dualsocket.transport.TransportResources;
 import org.jspecify.annotations.Nullable;
 
@@ -41,6 +43,8 @@ public final class LinkContext {
 	private volatile boolean handlerRunsInline;
 
 	private volatile PayloadCodec codec = new BasicPayloadCodec();
+
+	private volatile WireProtocol protocol = DualSocketProtocol.INSTANCE;
 
 	private volatile RequestObserver observer = RequestObserver.NONE;
 
@@ -130,6 +134,26 @@ public final class LinkContext {
 
 	public PayloadCodec codec() {
 		return this.codec;
+	}
+
+	/**
+	 * The wire protocol the endpoint's connections speak.
+	 * @return the protocol
+	 */
+	public WireProtocol protocol() {
+		return this.protocol;
+	}
+
+	/**
+	 * Sets the wire protocol, and its payload codec where it has one; called by the endpoint before any link exists.
+	 * @param protocol the protocol
+	 */
+	public void setProtocol(WireProtocol protocol) {
+		this.protocol = protocol;
+		PayloadCodec own = protocol.getPayloadCodec();
+		if (own != null) {
+			this.codec = own;
+		}
 	}
 
 	public void setCodec(PayloadCodec codec) {

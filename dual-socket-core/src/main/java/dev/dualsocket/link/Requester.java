@@ -404,6 +404,21 @@ final class Requester {
 		}
 	}
 
+	/**
+	 * Fails the outstanding requests that went out in a session, for a protocol that cannot re-send them safely; those
+	 * not yet sent stay.
+	 * @param session the session whose outbound connection failed
+	 * @param why the end of a sentence that follows the request's name
+	 */
+	void failSent(Session session, String why) {
+		for (Outstanding request : this.outstanding.inIdOrder()) {
+			if (!request.isUnsent()) {
+				this.outstanding.fail(request.id(), new LinkDisconnectedException("Request " + request.id() + " on link '"
+						+ this.linkId + "' of endpoint '" + this.context.endpointName() + "' " + why));
+			}
+		}
+	}
+
 	/** Fails every outstanding request at once with a {@link LinkDisconnectedException} saying why. */
 	void failAll(String why) {
 		this.outstanding.failAll(() -> new LinkDisconnectedException(

@@ -2,6 +2,7 @@ package dev.dualsocket.link;
 
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
@@ -23,6 +24,9 @@ final class Session {
 	private final long id;
 
 	private final ServedRequests served;
+
+	/** Ids for the peer's requests, for a protocol binding whose peer sends none of the engine's kind. */
+	private final AtomicLong peerRequestIds = new AtomicLong();
 
 	/** Empty on a client until the server accepted the session's first connection; written once. */
 	private volatile byte[] token;
@@ -62,6 +66,10 @@ final class Session {
 
 	ServedRequests served() {
 		return this.served;
+	}
+
+	AtomicLong peerRequestIds() {
+		return this.peerRequestIds;
 	}
 
 	/** The server of this client's session said it keeps the answers of keyed requests across sessions. */

@@ -135,6 +135,7 @@ final class SocketPair {
 				throw new UncheckedIOException(interfaceDown, new IOException(interfaceDown));
 			}
 			Connections.label(channel, this.linkId, role);
+			Connections.usePeerRequestIds(channel, session.peerRequestIds());
 			LinkSettings settings = this.context.settings();
 			HeartbeatHandler heartbeat = new HeartbeatHandler(settings.heartbeatInterval(),
 					settings.heartbeatTimeout(), socket.heartbeatObserver(session));

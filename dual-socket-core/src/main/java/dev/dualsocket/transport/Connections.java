@@ -1,5 +1,6 @@
 package dev.dualsocket.transport;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 import dev.dualsocket.FailureCause;
@@ -27,6 +28,9 @@ public final class Connections {
 			"peer-capabilities");
 
 	private static final AttributeKey<Integer> VERSION = AttributeKey.valueOf(Connections.class, "version");
+
+	private static final AttributeKey<AtomicLong> PEER_REQUEST_IDS = AttributeKey.valueOf(Connections.class,
+			"peer-request-ids");
 
 	private Connections() {
 	}
@@ -109,6 +113,32 @@ public final class Connections {
 	public static boolean peerUnderstandsQuiesce(Channel channel) {
 		Integer capabilities = channel.attr(PEER_CAPABILITIES).get();
 		return capabilities != null && (capabilities & Hello.CAPABILITY_QUIESCE) != 0;
+	}
+
+	/**
+	 * Gives a connection the source of ids for the peer's requests of its session; the link does so when it attaches
+	 * the connection, before anything after the handshake is read.
+	 * @param channel the connection
+	 * @param ids the session's source
+	 */
+	public static void usePeerRequestIds(Channel channel, AtomicLong ids) {
+		channel.attr(PEER_REQUEST_IDS).set(ids);
+	}
+
+	/**
+	 * A new id for a request the peer sent, for a protocol binding whose protocol has no request ids of the engine's
+	 * kind (section 6.1): unique within the connection's session, whichever of its connections the request came on, so
+	 * that the record of served requests never takes one request for another.
+	 * @param channel an attached connection
+	 * @return the id, from 1 up
+	 * @throws IllegalStateException if the connection is not attached to a link
+	 */
+	public static long nextPeerRequestId(Channel channel) {
+		AtomicLong ids = channel.attr(PEER_REQUEST_IDS).get();
+		if (ids == null) {
+			throw new IllegalStateException("connection " + describe(channel) + " is not attached to a link");
+		}
+		return ids.incrementAndGet();
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.Objects;
 import java.util.function.Function;
 
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -37,7 +38,7 @@ public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 
 	private final Duration timeout;
 
-	private final FrameDecoder frames;
+	private @Nullable FrameDecoder frames;
 
 	private final Runnable done;
 
@@ -70,6 +71,32 @@ public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 		this.frames = frames;
 		this.done = done;
 		frames.limitUntilHandshake(Hello.MAX_HELLO_LENGTH);
+	}
+
+	/**
+	 * A handler that finds the connection's {@link FrameDecoder} in its pipeline when it is added.
+	 * @param acceptor decides what to do with the handshake
+	 * @param credentials what the endpoint requires connections to prove
+	 * @param timeout how long a connection may take to finish its handshake
+	 * @param done called once when the connection is no longer in its handshake
+	 */
+	public ServerHandshakeHandler(Acceptor acceptor, Credentials credentials, Duration timeout, Runnable done) {
+		this.acceptor = acceptor;
+		this.credentials = credentials;
+		this.timeout = timeout;
+		this.done = done;
+	}
+
+	@Override
+	public void handlerAdded(ChannelHandlerContext ctx) {
+		if (this.frames == null) {
+			FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
+			if (decoder == null) {
+				throw new IllegalStateException("the HELLO handshake needs a FrameDecoder ahead of it in the pipeline");
+			}
+			decoder.limitUntilHandshake(Hello.MAX_HELLO_LENGTH);
+			this.frames = decoder;
+		}
 	}
 
 	@Override
@@ -215,7 +242,7 @@ public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		byte[] token = decision.token();
-		this.frames.handshakeCompleted(hello.version());
+		Objects.requireNonNull(this.frames).handshakeCompleted(hello.version());
 		Connections.handshakeCompleted(ctx.channel(), hello.version(), hello.capabilities());
 		ctx.writeAndFlush(HelloAccept
 			.answering(hello, token, (serverProof != null) ? serverProof.compute(token) : null, decision.epoch(),

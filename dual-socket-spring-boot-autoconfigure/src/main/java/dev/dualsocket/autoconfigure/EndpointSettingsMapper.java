@@ -10,6 +10,7 @@ import dev.dualsocket.EndpointRole;
 import dev.dualsocket.autoconfigure.DualSocketProperties.Endpoint;
 import dev.dualsocket.autoconfigure.DualSocketProperties.LinkProperties;
 import dev.dualsocket.endpoint.EndpointSettings;
+import dev.dualsocket.protocol.DualSocketProtocol;
 import dev.dualsocket.endpoint.EndpointSettings.Address;
 import dev.dualsocket.endpoint.LinkAuthentication;
 import dev.dualsocket.endpoint.LinkSecretResolver;
@@ -90,7 +91,7 @@ final class EndpointSettingsMapper {
 		LinkAuthentication auth = auth(values, role, endpoint.getAuth(), ssl != null);
 		return new EndpointSettings(name, role, (host != null && !host.isBlank()) ? host : "0.0.0.0", port, linkId,
 				linkSettings(values), ssl, standby, maxLinks, maxPendingHandshakes, maxConnectionsPerAddress, auth,
-				failback(values, role, endpoint.getFailback(), !standby.isEmpty()));
+				failback(values, role, endpoint.getFailback(), !standby.isEmpty()), DualSocketProtocol.INSTANCE, 0);
 	}
 
 	/** Failback: only on a client with standby addresses, with positive timings. */
