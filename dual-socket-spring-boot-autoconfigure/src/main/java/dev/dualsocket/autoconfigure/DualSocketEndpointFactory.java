@@ -64,7 +64,10 @@ public final class DualSocketEndpointFactory {
 		DualSocketEndpoint created = (settings.role() == EndpointRole.CLIENT)
 				? new ClientEndpoint(settings, this.transport, this.events)
 				: new ServerEndpoint(settings, this.transport, this.events);
-		created.setPayloadCodec(this.codec);
+		if (settings.protocol().getPayloadCodec() == null) {
+			// A protocol whose messages are a library's objects (ISOMsg, an SMPP PDU) keeps its own codec.
+			created.setPayloadCodec(this.codec);
+		}
 		created.setRequestObserver(this.observer);
 		created.setRequestObservations(this.observations);
 		return created;

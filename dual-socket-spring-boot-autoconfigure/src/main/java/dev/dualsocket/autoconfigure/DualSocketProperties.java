@@ -839,6 +839,55 @@ public class DualSocketProperties {
 		@NestedConfigurationProperty
 		private final Ha ha = new Ha();
 
+		/**
+		 * The wire protocol both connections speak: dual-socket (this project's), iso8583 (needs
+		 * dual-socket-iso8583 and jPOS on the class path) or smpp (needs dual-socket-smpp and jSMPP).
+		 */
+		private Protocol protocol = Protocol.DUAL_SOCKET;
+
+		/**
+		 * For a protocol that pairs connections by port (iso8583). Client: the peer's port for the inbound socket.
+		 * Server: the port the client's inbound connection arrives on, beside port for its outbound one. Unset:
+		 * both sockets use port.
+		 */
+		private @Nullable Integer inboundPort;
+
+		/**
+		 * With protocol iso8583: encoding, framing and correlation of the ISO 8583 messages.
+		 */
+		@NestedConfigurationProperty
+		private final Iso8583 iso8583 = new Iso8583();
+
+		/**
+		 * With protocol smpp: the credentials of the binds.
+		 */
+		@NestedConfigurationProperty
+		private final Smpp smpp = new Smpp();
+
+		public Protocol getProtocol() {
+			return this.protocol;
+		}
+
+		public void setProtocol(Protocol protocol) {
+			this.protocol = protocol;
+		}
+
+		public @Nullable Integer getInboundPort() {
+			return this.inboundPort;
+		}
+
+		public void setInboundPort(@Nullable Integer inboundPort) {
+			this.inboundPort = inboundPort;
+		}
+
+		public Iso8583 getIso8583() {
+			return this.iso8583;
+		}
+
+		public Smpp getSmpp() {
+			return this.smpp;
+		}
+
 		public Ha getHa() {
 			return this.ha;
 		}
@@ -1001,6 +1050,147 @@ public class DualSocketProperties {
 
 		public void setCertificateBinding(boolean certificateBinding) {
 			this.certificateBinding = certificateBinding;
+		}
+
+	}
+
+	/**
+	 * The wire protocols an endpoint can speak.
+	 */
+	public enum Protocol {
+
+		/** This project's protocol ({@code docs/PROTOCOL.md}). */
+		DUAL_SOCKET,
+
+		/** ISO 8583 through jPOS's packagers ({@code docs/ISO8583.md}). */
+		ISO8583,
+
+		/** SMPP 3.4 through jSMPP's PDU codec ({@code docs/SMPP.md}). */
+		SMPP
+
+	}
+
+	/**
+	 * An endpoint's ISO 8583 settings.
+	 */
+	public static class Iso8583 {
+
+		/**
+		 * The jPOS packager: a GenericPackager XML resource (for example classpath:iso87ascii.xml) or the name of a
+		 * jPOS packager class (for example org.jpos.iso.packager.ISO87APackager). Required with protocol iso8583.
+		 */
+		private @Nullable String packager;
+
+		/**
+		 * The length header in front of each message: binary-2 (two bytes, big-endian) or ascii-4 (four ASCII
+		 * digits, as jPOS's ASCIIChannel).
+		 */
+		private String lengthHeader = "binary-2";
+
+		/**
+		 * The data elements that, with the MTI, pair a response with its request. Unset: the STAN (11) and the
+		 * terminal id (41).
+		 */
+		private List<Integer> keyFields = new ArrayList<>();
+
+		public @Nullable String getPackager() {
+			return this.packager;
+		}
+
+		public void setPackager(@Nullable String packager) {
+			this.packager = packager;
+		}
+
+		public String getLengthHeader() {
+			return this.lengthHeader;
+		}
+
+		public void setLengthHeader(String lengthHeader) {
+			this.lengthHeader = lengthHeader;
+		}
+
+		public List<Integer> getKeyFields() {
+			return this.keyFields;
+		}
+
+		public void setKeyFields(List<Integer> keyFields) {
+			this.keyFields = keyFields;
+		}
+
+	}
+
+	/**
+	 * An endpoint's SMPP settings. The link id is the system id.
+	 */
+	public static class Smpp {
+
+		/**
+		 * Client: the password of its binds (at most 8 characters).
+		 */
+		private @Nullable String password;
+
+		/**
+		 * Client: the system type of its binds (at most 12 characters). Unset: empty.
+		 */
+		private @Nullable String systemType;
+
+		/**
+		 * Server: the system id it answers binds with.
+		 */
+		private String smscSystemId = "dual-socket";
+
+		/**
+		 * Server: the ESMEs allowed to bind, by system id. None: any system id binds without a password, and a bind
+		 * cannot replace one that is still up.
+		 */
+		private final Map<String, SmppAccount> accounts = new LinkedHashMap<>();
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
+		}
+
+		public @Nullable String getSystemType() {
+			return this.systemType;
+		}
+
+		public void setSystemType(@Nullable String systemType) {
+			this.systemType = systemType;
+		}
+
+		public String getSmscSystemId() {
+			return this.smscSystemId;
+		}
+
+		public void setSmscSystemId(String smscSystemId) {
+			this.smscSystemId = smscSystemId;
+		}
+
+		public Map<String, SmppAccount> getAccounts() {
+			return this.accounts;
+		}
+
+	}
+
+	/**
+	 * An ESME allowed to bind to an SMPP server endpoint.
+	 */
+	public static class SmppAccount {
+
+		/**
+		 * The password its binds must present (at most 8 characters).
+		 */
+		private @Nullable String password;
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
 		}
 
 	}

@@ -6,6 +6,7 @@ import java.util.Map;
 import dev.dualsocket.autoconfigure.DualSocketPropertyKeys.Key;
 import dev.dualsocket.endpoint.EndpointSettings;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.BeanUtils;
 import org.springframework.beans.BeanWrapperImpl;
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.util.ClassUtils;
@@ -35,7 +36,13 @@ final class KnownDefaults {
 	static @Nullable Object of(Key key) {
 		String name = (key.overrides() != null) ? key.overrides() : key.name();
 		Object value;
-		if (name.startsWith(ENDPOINT)) {
+		int entry = name.lastIndexOf("." + DualSocketPropertyKeys.NAME + ".");
+		if (name.startsWith(ENDPOINT) && entry >= ENDPOINT.length() - 1) {
+			// A key of an entry of a map inside an endpoint (smpp.accounts.<name>.password): a fresh entry's value.
+			value = read(BeanUtils.instantiateClass(key.source()),
+					name.substring(entry + DualSocketPropertyKeys.NAME.length() + 2));
+		}
+		else if (name.startsWith(ENDPOINT)) {
 			String property = name.substring(ENDPOINT.length());
 			value = read(new DualSocketProperties.Endpoint(), property);
 			if (value == null) {
