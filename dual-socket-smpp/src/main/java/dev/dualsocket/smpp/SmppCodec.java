@@ -58,6 +58,15 @@ final class SmppCodec extends ChannelDuplexHandler {
 	/** The peer's requests by the id they were given. */
 	private final Map<Long, PeerRequest> peerRequests = bounded();
 
+	SmppCodec() {
+		this(0);
+	}
+
+	/** A codec whose first sequence number follows the given one, for tests of the wrap. */
+	SmppCodec(int lastSequenceNumber) {
+		this.lastSequenceNumber = lastSequenceNumber;
+	}
+
 	/**
 	 * The next sequence number of this connection.
 	 * @return 1 to 0x7FFFFFFF
