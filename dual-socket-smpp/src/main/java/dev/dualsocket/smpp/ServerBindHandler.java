@@ -36,6 +36,13 @@ final class ServerBindHandler extends ChannelInboundHandlerAdapter {
 
 	private static final RateLimitedLog refusals = new RateLimitedLog(logger, 10, TimeUnit.SECONDS);
 
+	/**
+	 * How long a refused ESME has to read the refusal and close the connection itself before this side closes it.
+	 * An SMSC that closes at once can make an ESME miss the answer: jSMPP's reader sees the end of the stream and
+	 * gives up the bind it is waiting for, which then times out instead of failing with the status.
+	 */
+	static final long REFUSAL_GRACE_MILLIS = 500;
+
 	private final ServerHandshake handshake;
 
 	private final SmppSettings settings;
@@ -172,7 +179,8 @@ final class ServerBindHandler extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
-	 * Answers a bind with a refusal and closes the connection: as a protocol violation (logged and reported like any
+	 * Answers a bind with a refusal and closes the connection after {@link #REFUSAL_GRACE_MILLIS}, unless the ESME
+	 * closed it first: as a protocol violation (logged and reported like any
 	 * other) for a bind that is wrong in itself, as a plain refusal for one the endpoint turned down.
 	 */
 	private void refuse(ChannelHandlerContext ctx, int commandId, int sequenceNumber, int status, String why,
@@ -184,14 +192,14 @@ final class ServerBindHandler extends ChannelInboundHandlerAdapter {
 					+ " with " + Pdus.statusName(status) + ": " + why + ". The ESME may bind again", null);
 		}
 		ctx.writeAndFlush(Unpooled.wrappedBuffer(Pdus.header(commandId | Pdus.RESPONSE_BIT, status, sequenceNumber)))
-			.addListener((future) -> {
+			.addListener((future) -> ctx.executor().schedule(() -> {
 				if (violation) {
 					ctx.fireExceptionCaught(new ProtocolViolationException(why));
 				}
 				else {
 					ctx.close();
 				}
-			});
+			}, REFUSAL_GRACE_MILLIS, TimeUnit.MILLISECONDS));
 	}
 
 }
