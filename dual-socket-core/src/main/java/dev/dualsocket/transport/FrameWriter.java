@@ -32,8 +32,15 @@ public final class FrameWriter {
 
 	private final Runnable drain = this::drain;
 
+	/**
+	 * Whether frames are encoded here, into batches: the connection speaks this project's protocol, whose
+	 * {@link FrameEncoder} is in its pipeline. Another binding's encoder takes each frame through the pipeline.
+	 */
+	private final boolean encodesHere;
+
 	public FrameWriter(Channel channel) {
 		this.channel = channel;
+		this.encodesHere = channel.pipeline().get(FrameEncoder.class) != null;
 	}
 
 	/**
@@ -52,6 +59,14 @@ public final class FrameWriter {
 		this.scheduled.set(false);
 		if (!this.channel.isActive()) {
 			this.queue.clear();
+			return;
+		}
+		if (!this.encodesHere) {
+			Frame next;
+			while ((next = this.queue.poll()) != null) {
+				this.channel.write(next, this.channel.voidPromise());
+			}
+			this.channel.flush();
 			return;
 		}
 		ByteBuf batch = null;

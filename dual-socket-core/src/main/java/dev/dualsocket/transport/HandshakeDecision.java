@@ -60,7 +60,12 @@ public final class HandshakeDecision {
 		return new HandshakeDecision(null, NO_TOKEN, new HelloReject(reason, message), 0, false);
 	}
 
-	@Nullable Runnable attach() {
+	/**
+	 * The step that attaches an accepted connection to its link, for a protocol binding's handshake handler to run
+	 * right after it wrote its answer.
+	 * @return the step, or {@code null} for a refusal
+	 */
+	public @Nullable Runnable attach() {
 		return this.attach;
 	}
 
@@ -68,7 +73,11 @@ public final class HandshakeDecision {
 		return this.token;
 	}
 
-	@Nullable HelloReject rejection() {
+	/**
+	 * Why the connection is refused, for a protocol binding's handshake handler to answer with its protocol's refusal.
+	 * @return the refusal, or {@code null} for an accepted connection
+	 */
+	public @Nullable HelloReject rejection() {
 		return this.reject;
 	}
 
