@@ -96,6 +96,7 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 			throw new IllegalArgumentException("Endpoint '" + settings.name() + "' authenticates but has no secret of at "
 					+ "least " + Authentication.MIN_SECRET_LENGTH + " bytes for link '" + settings.linkId() + "'");
 		}
+		settings.protocol().validate(settings);
 		this.errors = EndpointSupport.errorHandler(settings.name(), this.context);
 		this.addresses = settings.addresses();
 		this.bootstrap = new Bootstrap().group(transport.eventLoopGroup())

@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param role client or server
  * @param host client: the peer's host; server: the address to listen on
  * @param port client: the peer's port; server: the port to listen on (0 picks a free one)
- * @param linkId client: the link id it presents; ignored by a server
+ * @param linkId client: the link id it presents; server: the one link it serves where its protocol pairs connections by
+ * port, else ignored
  * @param link timing and recovery of the endpoint's links
  * @param ssl TLS for both sockets (a client or server context to match the role), or {@code null} for plain TCP
  * @param standby client: addresses tried after {@code host:port}, in order, when the link must be established anew
@@ -102,6 +103,18 @@ public record EndpointSettings(String name, EndpointRole role, String host, int 
 		return new EndpointSettings(this.name, this.role, this.host, this.port, this.linkId, this.link, this.ssl,
 				this.standby, this.maxLinks, this.maxPendingHandshakes, this.maxConnectionsPerAddress, this.auth,
 				failback, this.protocol, this.inboundPort);
+	}
+
+	/**
+	 * The same endpoint with a link id: a client's, or the one link a server serves where its protocol pairs
+	 * connections by port.
+	 * @param linkId the link id
+	 * @return the settings
+	 */
+	public EndpointSettings withLinkId(String linkId) {
+		return new EndpointSettings(this.name, this.role, this.host, this.port, linkId, this.link, this.ssl,
+				this.standby, this.maxLinks, this.maxPendingHandshakes, this.maxConnectionsPerAddress, this.auth,
+				this.failback, this.protocol, this.inboundPort);
 	}
 
 	/**
