@@ -32,8 +32,15 @@ public final class FrameWriter {
 
 	private final Runnable drain = this::drain;
 
+	/**
+	 * Whether the connection speaks this project's protocol, whose frames this writer encodes itself; another
+	 * binding's encoder takes the frames as they are.
+	 */
+	private final boolean encodesItself;
+
 	public FrameWriter(Channel channel) {
 		this.channel = channel;
+		this.encodesItself = channel.pipeline().get(FrameEncoder.class) != null;
 	}
 
 	/**
@@ -54,6 +61,10 @@ public final class FrameWriter {
 			this.queue.clear();
 			return;
 		}
+		if (!this.encodesItself) {
+			drainFrames();
+			return;
+		}
 		ByteBuf batch = null;
 		Frame frame;
 		while ((frame = this.queue.poll()) != null) {
@@ -68,6 +79,21 @@ public final class FrameWriter {
 		}
 		if (batch != null) {
 			this.channel.writeAndFlush(batch, this.channel.voidPromise());
+		}
+	}
+
+	/**
+	 * Hands every queued frame to the pipeline as it is, for a protocol binding's encoder to translate, and flushes once.
+	 */
+	private void drainFrames() {
+		Frame frame;
+		boolean wrote = false;
+		while ((frame = this.queue.poll()) != null) {
+			this.channel.write(frame, this.channel.voidPromise());
+			wrote = true;
+		}
+		if (wrote) {
+			this.channel.flush();
 		}
 	}
 

@@ -60,7 +60,11 @@ public final class HandshakeDecision {
 		return new HandshakeDecision(null, NO_TOKEN, new HelloReject(reason, message), 0, false);
 	}
 
-	@Nullable Runnable attach() {
+	/**
+	 * What attaches an accepted connection, for a protocol binding's handshake handler to run right after it answered.
+	 * @return the attach step, or {@code null} for a refusal
+	 */
+	public @Nullable Runnable attach() {
 		return this.attach;
 	}
 
@@ -68,7 +72,11 @@ public final class HandshakeDecision {
 		return this.token;
 	}
 
-	@Nullable HelloReject rejection() {
+	/**
+	 * Why the connection is refused, for a protocol binding's handshake handler to log or answer in its own terms.
+	 * @return the refusal, or {@code null} for an acceptance
+	 */
+	public @Nullable HelloReject rejection() {
 		return this.reject;
 	}
 
