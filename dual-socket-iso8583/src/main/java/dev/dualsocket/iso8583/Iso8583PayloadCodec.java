@@ -35,7 +35,7 @@ public final class Iso8583PayloadCodec implements PayloadCodec {
 					+ ((value != null) ? value.getClass().getName() : "null"));
 		}
 		try {
-			return this.packager.pack(message);
+			return pack(this.packager, message);
 		}
 		catch (ISOException | RuntimeException ex) {
 			throw new PayloadCodecException("cannot pack ISO 8583 message " + mtiOf(message) + " with "
@@ -59,6 +59,16 @@ public final class Iso8583PayloadCodec implements PayloadCodec {
 			throw new PayloadCodecException("cannot unpack " + bytes.length + " bytes as an ISO 8583 message with "
 					+ this.packager.getClass().getSimpleName() + ": " + ex.getMessage(), ex);
 		}
+	}
+
+	/**
+	 * Packs a message with its bitmap made for the fields it holds (a packager alone packs the bitmap as it finds it),
+	 * leaving the message as it was.
+	 */
+	static byte[] pack(ISOPackager packager, ISOMsg message) throws ISOException {
+		ISOMsg copy = (ISOMsg) message.clone();
+		copy.recalcBitMap();
+		return packager.pack(copy);
 	}
 
 	/**

@@ -286,7 +286,7 @@ final class Iso8583Translator extends ChannelDuplexHandler {
 			}
 		}
 		answer.set(39, responseCode);
-		return this.packager.pack(answer);
+		return Iso8583PayloadCodec.pack(this.packager, answer);
 	}
 
 	private void writeEchoTest(ChannelHandlerContext ctx, long nonce, ChannelPromise promise) throws ISOException {
@@ -296,7 +296,7 @@ final class Iso8583Translator extends ChannelDuplexHandler {
 		echo.set(11, String.format("%06d", this.stan));
 		echo.set(70, ECHO_TEST);
 		this.echoes.put(this.stan, nonce);
-		writeMessage(ctx, this.packager.pack(echo), promise);
+		writeMessage(ctx, Iso8583PayloadCodec.pack(this.packager, echo), promise);
 	}
 
 	private void writeEchoAnswer(ChannelHandlerContext ctx, long id, ChannelPromise promise) throws ISOException {
@@ -308,7 +308,7 @@ final class Iso8583Translator extends ChannelDuplexHandler {
 		ISOMsg answer = (ISOMsg) echo.clone();
 		answer.setMTI(Mti.responseTo(echo.getMTI()));
 		answer.set(39, "00");
-		writeMessage(ctx, this.packager.pack(answer), promise);
+		writeMessage(ctx, Iso8583PayloadCodec.pack(this.packager, answer), promise);
 	}
 
 	private void writeMessage(ChannelHandlerContext ctx, byte[] bytes, ChannelPromise promise) {
