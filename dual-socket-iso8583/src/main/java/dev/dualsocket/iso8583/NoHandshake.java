@@ -39,7 +39,8 @@ final class NoHandshake {
 		@Override
 		public void handlerAdded(ChannelHandlerContext ctx) {
 			if (ctx.channel().isActive()) {
-				accept(ctx);
+				// Not from here: the pipeline is still being built, and attaching adds handlers before its last one.
+				ctx.executor().execute(() -> accept(ctx));
 			}
 		}
 
@@ -50,7 +51,7 @@ final class NoHandshake {
 		}
 
 		private void accept(ChannelHandlerContext ctx) {
-			if (ctx.isRemoved()) {
+			if (ctx.isRemoved() || !ctx.channel().isActive()) {
 				return;
 			}
 			ctx.pipeline().remove(this);
@@ -88,7 +89,9 @@ final class NoHandshake {
 		@Override
 		public void handlerAdded(ChannelHandlerContext ctx) {
 			if (ctx.channel().isActive()) {
-				decide(ctx);
+				// An accepted connection is active already; its pipeline is still being built, though, and attaching
+				// adds handlers before its last one. Whichever of this and channelActive comes first decides.
+				ctx.executor().execute(() -> decide(ctx));
 			}
 		}
 
@@ -99,7 +102,7 @@ final class NoHandshake {
 		}
 
 		private void decide(ChannelHandlerContext ctx) {
-			if (this.finished) {
+			if (this.finished || !ctx.channel().isActive()) {
 				return;
 			}
 			finish();
@@ -128,7 +131,7 @@ final class NoHandshake {
 				}
 				catch (RuntimeException ex) {
 					logger.info("Closing connection " + Connections.describe(ctx.channel()) + " for link '" + linkId
-							+ "': " + ex.getMessage());
+							+ "': it could not be attached (" + ex + ")");
 					ctx.close();
 				}
 			}
