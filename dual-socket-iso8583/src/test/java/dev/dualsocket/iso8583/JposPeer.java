@@ -20,6 +20,9 @@ import org.jpos.util.ThreadPool;
  */
 final class JposPeer implements ISORequestListener, AutoCloseable {
 
+	/** The STAN of requests the peer keeps without answering. */
+	static final String UNANSWERED = "999999";
+
 	final List<ISOMsg> received = new CopyOnWriteArrayList<>();
 
 	private final ISOServer server;
@@ -104,7 +107,7 @@ final class JposPeer implements ISORequestListener, AutoCloseable {
 		this.received.add(message);
 		try {
 			String mti = message.getMTI();
-			if (mti.equals("0200") || mti.equals("0800")) {
+			if ((mti.equals("0200") && !UNANSWERED.equals(message.getString(11))) || mti.equals("0800")) {
 				ISOMsg answer = (ISOMsg) message.clone();
 				answer.setResponseMTI();
 				answer.set(39, "00");

@@ -1,13 +1,17 @@
 package dev.dualsocket.iso8583;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.dualsocket.LinkDisconnectedException;
 import dev.dualsocket.LinkState;
 import dev.dualsocket.RecoveryProcedure;
+import dev.dualsocket.RemoteRequestException;
 import dev.dualsocket.SocketRole;
 import dev.dualsocket.endpoint.ClientEndpoint;
 import dev.dualsocket.event.LinkStateChangedEvent;
@@ -137,6 +141,27 @@ class JposServerInteropTests {
 		assertThat(this.link.snapshot().inbound().localAddress()).isEqualTo(inboundBefore);
 		assertThat(this.link.snapshot().inbound().connects()).isOne();
 		assertRequestAnswered("000003");
+	}
+
+	@Test
+	void aRequestInFlightOnAKilledOutboundConnectionFailsAndIsNotSentAgain() throws Exception {
+		CompletableFuture<ISOMsg> held = this.link.request(
+				Iso8583CodecTests.message("0200", JposPeer.UNANSWERED, "TERM0001"), ISOMsg.class);
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> this.serverA.hasReceived(JposPeer.message("0200", JposPeer.UNANSWERED)));
+
+		// The same MTI and key fields while the first is in flight: not sent, failed at once.
+		assertThatThrownBy(() -> this.link.request(Iso8583CodecTests.message("0200", JposPeer.UNANSWERED, "TERM0001"),
+				ISOMsg.class).get(5, TimeUnit.SECONDS))
+			.cause()
+			.isInstanceOf(RemoteRequestException.class)
+			.hasMessageContaining("not sent: a request with the same MTI and key fields");
+
+		KernelFaults.kill(Sockets.localPort(this.link.snapshot().outbound()), this.portA);
+
+		assertThatThrownBy(() -> held.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(LinkDisconnectedException.class);
+		awaitRecovered(SocketRole.OUTBOUND);
+		assertThat(this.serverA.received.stream().filter(JposPeer.message("0200", JposPeer.UNANSWERED))).hasSize(1);
 	}
 
 	private void assertRequestAnswered(String stan) throws Exception {
