@@ -1,0 +1,49 @@
+package dev.dualsocket.iso8583;
+
+import java.util.List;
+
+import dev.dualsocket.Limit;
+import dev.dualsocket.transport.ProtocolViolationException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+
+/**
+ * Cuts a connection's bytes into ISO 8583 messages by their length header, handing each on as a {@code byte[]} of
+ * the packed message. A header that announces more than the maximum frame size is refused as soon as it is read,
+ * before any of the message is buffered; the connection is then closed.
+ */
+final class Iso8583FrameDecoder extends ByteToMessageDecoder {
+
+	private final LengthHeader header;
+
+	private final int maxLength;
+
+	Iso8583FrameDecoder(LengthHeader header, int maxFrameSize) {
+		this.header = header;
+		this.maxLength = Math.min(maxFrameSize, header.maxLength());
+	}
+
+	@Override
+	protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+		if (in.readableBytes() < this.header.bytes()) {
+			return;
+		}
+		int length = this.header.peek(in);
+		if (length > this.maxLength) {
+			throw new ProtocolViolationException("ISO 8583 length header announces " + length
+					+ " bytes, more than the maximum frame size of " + this.maxLength, Limit.FRAME_SIZE);
+		}
+		if (length == 0) {
+			throw new ProtocolViolationException("ISO 8583 length header announces an empty message");
+		}
+		if (in.readableBytes() < this.header.bytes() + length) {
+			return;
+		}
+		in.skipBytes(this.header.bytes());
+		byte[] message = new byte[length];
+		in.readBytes(message);
+		out.add(message);
+	}
+
+}
