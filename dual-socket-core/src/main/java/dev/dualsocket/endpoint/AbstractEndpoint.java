@@ -82,6 +82,11 @@ abstract class AbstractEndpoint implements DualSocketEndpoint {
 	}
 
 	@Override
+	public PayloadCodec getPayloadCodec() {
+		return this.context.codec();
+	}
+
+	@Override
 	public void setRequestObserver(RequestObserver observer) {
 		this.context.setObserver(observer);
 	}

@@ -97,6 +97,13 @@ public interface DualSocketEndpoint {
 	void setPayloadCodec(PayloadCodec codec);
 
 	/**
+	 * How payload objects are converted now: the one set, or the one of the endpoint's wire protocol (jPOS's
+	 * {@code ISOMsg}, SMPP PDUs), which listeners of the endpoint use too.
+	 * @return the codec
+	 */
+	PayloadCodec getPayloadCodec();
+
+	/**
 	 * Whether a request handler is set: without one, every request a peer sends is answered {@code NO_HANDLER}.
 	 * @return whether {@link #setRequestHandler} was called
 	 */

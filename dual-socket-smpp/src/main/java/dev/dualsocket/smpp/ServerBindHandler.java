@@ -132,7 +132,7 @@ final class ServerBindHandler extends ChannelInboundHandlerAdapter {
 			// The ESME is told only that the password is wrong; the log says whether the system_id is known.
 			refuse(ctx, commandId, sequenceNumber, Pdus.ESME_RINVPASWD, "authentication failed for system_id '"
 					+ systemId + "': " + (this.settings.passwords().containsKey(systemId) ? "wrong password"
-							: "no password is configured for it (smpp.passwords)"), true);
+							: "no password is configured for it (smpp.accounts)"), true);
 			return;
 		}
 		finish();

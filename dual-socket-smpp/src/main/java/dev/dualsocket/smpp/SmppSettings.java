@@ -39,10 +39,10 @@ public record SmppSettings(String password, String systemType, Map<String, Strin
 		passwords = Map.copyOf(passwords);
 		passwords.forEach((systemId, secret) -> {
 			if (systemId.isEmpty()) {
-				throw new IllegalArgumentException("smpp.passwords holds an empty system_id");
+				throw new IllegalArgumentException("smpp.accounts holds an empty system_id");
 			}
-			check("the system_id '" + systemId + "' of smpp.passwords", systemId, MAX_SYSTEM_ID_LENGTH);
-			check("smpp.passwords." + systemId, secret, MAX_PASSWORD_LENGTH);
+			check("the system_id '" + systemId + "' of smpp.accounts", systemId, MAX_SYSTEM_ID_LENGTH);
+			check("smpp.accounts." + systemId + ".password", secret, MAX_PASSWORD_LENGTH);
 		});
 	}
 

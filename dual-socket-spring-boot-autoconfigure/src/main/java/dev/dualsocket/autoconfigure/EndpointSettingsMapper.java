@@ -10,15 +10,19 @@ import dev.dualsocket.EndpointRole;
 import dev.dualsocket.autoconfigure.DualSocketProperties.Endpoint;
 import dev.dualsocket.autoconfigure.DualSocketProperties.LinkProperties;
 import dev.dualsocket.endpoint.EndpointSettings;
-import dev.dualsocket.protocol.DualSocketProtocol;
 import dev.dualsocket.endpoint.EndpointSettings.Address;
 import dev.dualsocket.endpoint.LinkAuthentication;
 import dev.dualsocket.endpoint.LinkSecretResolver;
 import dev.dualsocket.link.LinkSettings;
+import dev.dualsocket.protocol.DualSocketProtocol;
+import dev.dualsocket.protocol.Pairing;
+import dev.dualsocket.protocol.WireProtocol;
 import dev.dualsocket.transport.Authentication;
 import dev.dualsocket.transport.Hello;
 import io.netty.handler.ssl.SslContext;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.BeanUtils;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -57,7 +61,7 @@ final class EndpointSettingsMapper {
 					(role == EndpointRole.CLIENT) ? "1 to 65535" : "0 to 65535 (0 picks a free port)");
 		}
 		String linkId = null;
-		if (role == EndpointRole.CLIENT) {
+		if (role == EndpointRole.CLIENT || endpoint.getProtocol() == DualSocketProperties.Protocol.ISO8583) {
 			linkId = values.required("link-id", endpoint.getLinkId(), "1 to 255 bytes of UTF-8");
 			int length = linkId.getBytes(StandardCharsets.UTF_8).length;
 			if (length == 0 || length > Hello.MAX_LINK_ID_LENGTH) {
@@ -89,9 +93,147 @@ final class EndpointSettingsMapper {
 		int maxConnectionsPerAddress = serverLimit(values, role, "max-connections-per-address",
 				endpoint.getMaxConnectionsPerAddress(), EndpointSettings.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
 		LinkAuthentication auth = auth(values, role, endpoint.getAuth(), ssl != null);
+		WireProtocol protocol = protocol(values, role, endpoint);
+		if (protocol != DualSocketProtocol.INSTANCE && auth.isRequired()) {
+			throw new InvalidDualSocketPropertyException(values.endpointProperty(
+					(endpoint.getAuth().getSecret() != null) ? "auth.secret" : "auth.certificate-binding"), "set",
+					"unset with protocol " + protocol.getName() + ": it authenticates this project's HELLO handshake"
+							+ ((protocol.getName().equals("smpp")) ? "; SMPP binds prove smpp.password" : "")
+							+ "; use TLS with client certificates (ssl.bundle) to keep strangers off the link");
+		}
+		int inboundPort = inboundPort(values, role, endpoint, protocol, port);
 		return new EndpointSettings(name, role, (host != null && !host.isBlank()) ? host : "0.0.0.0", port, linkId,
 				linkSettings(values), ssl, standby, maxLinks, maxPendingHandshakes, maxConnectionsPerAddress, auth,
-				failback(values, role, endpoint.getFailback(), !standby.isEmpty()), DualSocketProtocol.INSTANCE, 0);
+				failback(values, role, endpoint.getFailback(), !standby.isEmpty()), protocol, inboundPort);
+	}
+
+	/**
+	 * The endpoint's wire protocol, with its own settings checked. A binding is only loaded when it is chosen, so that
+	 * an application without jPOS or jSMPP never needs them.
+	 */
+	private static WireProtocol protocol(Values values, EndpointRole role, Endpoint endpoint) {
+		return switch (endpoint.getProtocol()) {
+			case DUAL_SOCKET -> DualSocketProtocol.INSTANCE;
+			case ISO8583 -> {
+				values.requireBinding("iso8583", "dev.dualsocket.iso8583.Iso8583Protocol", "dual-socket-iso8583",
+						"org.jpos.iso.ISOMsg", "org.jpos:jpos");
+				yield Iso8583Binding.create(values, endpoint.getIso8583());
+			}
+			case SMPP -> {
+				values.requireBinding("smpp", "dev.dualsocket.smpp.SmppProtocol", "dual-socket-smpp",
+						"org.jsmpp.bean.Command", "org.jsmpp:jsmpp");
+				yield SmppBinding.create(values, role, endpoint.getSmpp());
+			}
+		};
+	}
+
+	/**
+	 * The port of the inbound socket: required by a protocol that pairs connections by port, refused by the others.
+	 */
+	private static int inboundPort(Values values, EndpointRole role, Endpoint endpoint, WireProtocol protocol,
+			int port) {
+		Integer inboundPort = endpoint.getInboundPort();
+		if (protocol.getPairing() != Pairing.PORT) {
+			if (inboundPort != null) {
+				throw new InvalidDualSocketPropertyException(values.endpointProperty("inbound-port"), inboundPort,
+						"unset with protocol " + protocol.getName() + ", whose handshake names each connection; only a "
+								+ "protocol that pairs connections by port (iso8583) takes one");
+			}
+			return 0;
+		}
+		String allowed = "1 to 65535, other than port (protocol " + protocol.getName()
+				+ " pairs connections by the port they arrive on)";
+		int value = values.required("inbound-port", inboundPort, allowed);
+		if (value < 1 || value > 65535 || (value == port && role == EndpointRole.SERVER)) {
+			throw new InvalidDualSocketPropertyException(values.endpointProperty("inbound-port"), value, allowed);
+		}
+		return value;
+	}
+
+	/** The ISO 8583 binding, loaded only when chosen. */
+	private static final class Iso8583Binding {
+
+		private static final String LENGTH_HEADERS = "binary-2 (two bytes, big-endian) or ascii-4 (four ASCII digits)";
+
+		static WireProtocol create(Values values, DualSocketProperties.Iso8583 iso) {
+			String location = values.required("iso8583.packager", iso.getPackager(), "a GenericPackager XML resource "
+					+ "(classpath:iso87binary.xml) or a jPOS packager class (org.jpos.iso.packager.ISO87BPackager)");
+			org.jpos.iso.ISOPackager packager = packager(values, location);
+			dev.dualsocket.iso8583.LengthHeader header;
+			try {
+				header = dev.dualsocket.iso8583.LengthHeader
+					.valueOf(iso.getLengthHeader().trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidDualSocketPropertyException(values.endpointProperty("iso8583.length-header"),
+						iso.getLengthHeader(), LENGTH_HEADERS);
+			}
+			List<Integer> keyFields = iso.getKeyFields().isEmpty()
+					? dev.dualsocket.iso8583.Iso8583Settings.DEFAULT_KEY_FIELDS : iso.getKeyFields();
+			try {
+				return new dev.dualsocket.iso8583.Iso8583Protocol(
+						new dev.dualsocket.iso8583.Iso8583Settings(packager, header, keyFields));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidDualSocketPropertyException(values.endpointProperty("iso8583.key-fields"), keyFields,
+						ex.getMessage());
+			}
+		}
+
+		private static org.jpos.iso.ISOPackager packager(Values values, String location) {
+			String property = values.endpointProperty("iso8583.packager");
+			boolean xml = location.contains(":") || location.endsWith(".xml");
+			try {
+				if (xml) {
+					org.springframework.core.io.Resource resource = new org.springframework.core.io.DefaultResourceLoader()
+						.getResource(location);
+					try (java.io.InputStream in = resource.getInputStream()) {
+						return new org.jpos.iso.packager.GenericPackager(in);
+					}
+				}
+				Object packager = BeanUtils.instantiateClass(
+						ClassUtils.forName(location, EndpointSettingsMapper.class.getClassLoader()));
+				if (packager instanceof org.jpos.iso.ISOPackager isoPackager) {
+					return isoPackager;
+				}
+				throw new InvalidDualSocketPropertyException(property, location,
+						"a class that implements org.jpos.iso.ISOPackager");
+			}
+			catch (java.io.IOException | org.jpos.iso.ISOException | ClassNotFoundException | LinkageError
+					| org.springframework.beans.BeanInstantiationException ex) {
+				throw new InvalidDualSocketPropertyException(property, location,
+						"a GenericPackager XML resource that can be read, or a jPOS packager class on the class path ("
+								+ ex.getClass().getSimpleName() + ": " + ex.getMessage() + ")");
+			}
+		}
+
+	}
+
+	/** The SMPP binding, loaded only when chosen. */
+	private static final class SmppBinding {
+
+		static WireProtocol create(Values values, EndpointRole role, DualSocketProperties.Smpp smpp) {
+			java.util.Map<String, String> passwords = new java.util.LinkedHashMap<>();
+			smpp.getAccounts().forEach((systemId, account) -> passwords.put(systemId, values.required(
+					"smpp.accounts." + systemId + ".password", account.getPassword(), "the password of that system id, "
+							+ "at most " + dev.dualsocket.smpp.SmppSettings.MAX_PASSWORD_LENGTH + " characters")));
+			String password = smpp.getPassword();
+			try {
+				dev.dualsocket.smpp.SmppSettings settings = (role == EndpointRole.CLIENT)
+						? new dev.dualsocket.smpp.SmppSettings((password != null) ? password : "",
+								(smpp.getSystemType() != null) ? smpp.getSystemType() : "", java.util.Map.of(),
+								smpp.getSmscSystemId())
+						: dev.dualsocket.smpp.SmppSettings.server(passwords, smpp.getSmscSystemId());
+				return new dev.dualsocket.smpp.SmppProtocol(settings);
+			}
+			catch (IllegalArgumentException ex) {
+				// The binding names the setting first ("smpp.password is at most 8 characters ..."); never its value.
+				String message = String.valueOf(ex.getMessage());
+				String setting = message.startsWith("smpp.") ? message.substring(0, message.indexOf(' ')) : "smpp";
+				throw new InvalidDualSocketPropertyException(values.endpointProperty(setting), null, message);
+			}
+		}
+
 	}
 
 	/** Failback: only on a client with standby addresses, with positive timings. */
@@ -247,6 +389,19 @@ final class EndpointSettingsMapper {
 
 		String endpointProperty(String property) {
 			return PREFIX + "endpoints." + this.name + "." + property;
+		}
+
+		/**
+		 * Fails unless a protocol's binding and the library it is built on are on the class path.
+		 */
+		void requireBinding(String protocol, String bindingClass, String artifact, String libraryClass,
+				String library) {
+			ClassLoader loader = EndpointSettingsMapper.class.getClassLoader();
+			if (!ClassUtils.isPresent(bindingClass, loader) || !ClassUtils.isPresent(libraryClass, loader)) {
+				throw new InvalidDualSocketPropertyException(endpointProperty("protocol"), protocol,
+						"dual-socket, or " + protocol + " with dev.dualsocket:" + artifact + " and " + library
+								+ " on the class path (add the dependency " + artifact + ")");
+			}
 		}
 
 		<T> T required(String property, @Nullable T value, String allowed) {

@@ -63,7 +63,6 @@ public class DualSocketListenerMethodProcessor implements BeanPostProcessor, Sma
 		}
 		DualSocketEndpointRegistry registry = beans.getBean(DualSocketEndpointRegistry.class);
 		if (!this.found.isEmpty()) {
-			PayloadCodec codec = beans.getBean(PayloadCodec.class);
 			DualSocketListenerErrorHandler errors = beans.getBean(DualSocketListenerErrorHandler.class);
 			Map<String, List<Found>> byEndpoint = new LinkedHashMap<>();
 			for (Found listener : this.found) {
@@ -76,9 +75,11 @@ public class DualSocketListenerMethodProcessor implements BeanPostProcessor, Sma
 				}
 				byEndpoint.computeIfAbsent(listener.endpoint, (name) -> new ArrayList<>()).add(listener);
 			}
-			byEndpoint.forEach((name, listeners) -> registry.find(name)
-				.orElseThrow()
-				.setRequestHandler(handlerOf(name, listeners, codec, errors)));
+			// Each endpoint's own codec: the application's, or its protocol's (ISOMsg, SMPP PDUs).
+			byEndpoint.forEach((name, listeners) -> {
+				DualSocketEndpoint endpoint = registry.find(name).orElseThrow();
+				endpoint.setRequestHandler(handlerOf(name, listeners, endpoint.getPayloadCodec(), errors));
+			});
 			this.found.clear();
 		}
 		for (DualSocketEndpoint endpoint : registry.all()) {

@@ -74,6 +74,75 @@ class DualSocketConfigurationFailureTests {
 	}
 
 	@Test
+	void iso8583WithoutAPackager() {
+		assertInvalid("dual-socket.endpoints.exchange.iso8583.packager", null,
+				"a GenericPackager XML resource (classpath:iso87binary.xml) or a jPOS packager class "
+						+ "(org.jpos.iso.packager.ISO87BPackager)",
+				with(CLIENT, "dual-socket.endpoints.exchange.protocol=iso8583",
+						"dual-socket.endpoints.exchange.inbound-port=7801"));
+	}
+
+	@Test
+	void iso8583WithAnUnknownLengthHeader() {
+		assertInvalid("dual-socket.endpoints.exchange.iso8583.length-header", "binary-4",
+				"binary-2 (two bytes, big-endian) or ascii-4 (four ASCII digits)",
+				with(CLIENT, "dual-socket.endpoints.exchange.protocol=iso8583",
+						"dual-socket.endpoints.exchange.inbound-port=7801",
+						"dual-socket.endpoints.exchange.iso8583.packager=org.jpos.iso.packager.ISO87BPackager",
+						"dual-socket.endpoints.exchange.iso8583.length-header=binary-4"));
+	}
+
+	@Test
+	void iso8583WithAPackagerThatIsNone() {
+		assertInvalid("dual-socket.endpoints.exchange.iso8583.packager", "java.lang.StringBuilder",
+				"a class that implements org.jpos.iso.ISOPackager",
+				with(CLIENT, "dual-socket.endpoints.exchange.protocol=iso8583",
+						"dual-socket.endpoints.exchange.inbound-port=7801",
+						"dual-socket.endpoints.exchange.iso8583.packager=java.lang.StringBuilder"));
+	}
+
+	@Test
+	void iso8583ClientWithoutAnInboundPort() {
+		assertInvalid("dual-socket.endpoints.exchange.inbound-port", null,
+				"1 to 65535, other than port (protocol iso8583 pairs connections by the port they arrive on)",
+				with(CLIENT, "dual-socket.endpoints.exchange.protocol=iso8583",
+						"dual-socket.endpoints.exchange.iso8583.packager=org.jpos.iso.packager.ISO87BPackager"));
+	}
+
+	@Test
+	void iso8583ServerWithoutALinkId() {
+		assertInvalid("dual-socket.endpoints.hub.link-id", null, "1 to 255 bytes of UTF-8",
+				"dual-socket.endpoints.hub.role=server", "dual-socket.endpoints.hub.port=0",
+				"dual-socket.endpoints.hub.protocol=iso8583", "dual-socket.endpoints.hub.inbound-port=7801",
+				"dual-socket.endpoints.hub.iso8583.packager=org.jpos.iso.packager.ISO87BPackager");
+	}
+
+	@Test
+	void inboundPortWithAProtocolWhoseHandshakeNamesTheConnections() {
+		assertInvalid("dual-socket.endpoints.exchange.inbound-port", 7801,
+				"unset with protocol dual-socket, whose handshake names each connection; only a protocol that pairs "
+						+ "connections by port (iso8583) takes one",
+				with(CLIENT, "dual-socket.endpoints.exchange.inbound-port=7801"));
+	}
+
+	@Test
+	void sharedSecretWithSmpp() {
+		assertInvalid("dual-socket.endpoints.exchange.auth.secret", "set",
+				"unset with protocol smpp: it authenticates this project's HELLO handshake; SMPP binds prove "
+						+ "smpp.password; use TLS with client certificates (ssl.bundle) to keep strangers off the link",
+				with(CLIENT, "dual-socket.endpoints.exchange.protocol=smpp",
+						"dual-socket.endpoints.exchange.auth.secret=a secret of sixteen bytes or more"));
+	}
+
+	@Test
+	void smppPasswordLongerThanSmppAllows() {
+		assertInvalid("dual-socket.endpoints.exchange.smpp.password", null,
+				"smpp.password is at most 8 characters in SMPP 3.4, was 9",
+				with(CLIENT, "dual-socket.endpoints.exchange.protocol=smpp",
+						"dual-socket.endpoints.exchange.smpp.password=123456789"));
+	}
+
+	@Test
 	void maxLinksOnAClient() {
 		assertInvalid("dual-socket.endpoints.exchange.max-links", 5, "max-links only on a server endpoint",
 				with(CLIENT, "dual-socket.endpoints.exchange.max-links=5"));
