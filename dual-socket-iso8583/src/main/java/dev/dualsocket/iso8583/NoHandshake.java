@@ -1,10 +1,12 @@
 package dev.dualsocket.iso8583;
 
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 
 import dev.dualsocket.protocol.ClientHandshake;
 import dev.dualsocket.protocol.JoinRequest;
 import dev.dualsocket.protocol.ServerHandshake;
+import dev.dualsocket.support.RateLimitedLog;
 import dev.dualsocket.transport.ChannelKind;
 import dev.dualsocket.transport.Connections;
 import dev.dualsocket.transport.HandshakeDecision;
@@ -21,6 +23,9 @@ import org.apache.commons.logging.LogFactory;
 final class NoHandshake {
 
 	private static final Log logger = LogFactory.getLog(NoHandshake.class);
+
+	/** A stranger can be refused as often as it connects: one line per 10 s, with a count of the rest. */
+	private static final RateLimitedLog refusals = new RateLimitedLog(logger, 10, TimeUnit.SECONDS);
 
 	private NoHandshake() {
 	}
@@ -119,8 +124,8 @@ final class NoHandshake {
 					JoinRequest.withoutSession(linkId, kind, false));
 			HelloReject rejection = decision.rejection();
 			if (rejection != null) {
-				logger.info("Closing connection " + Connections.describe(ctx.channel()) + " for the "
-						+ kind.serverSocket().label() + " socket of link '" + linkId + "': " + rejection.message());
+				refusals.info(() -> "Closing connection " + Connections.describe(ctx.channel()) + " for the "
+						+ kind.serverSocket().label() + " socket of link '" + linkId + "': " + rejection.message(), null);
 				ctx.close();
 				return;
 			}

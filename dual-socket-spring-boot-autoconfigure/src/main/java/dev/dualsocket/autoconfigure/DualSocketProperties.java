@@ -1076,7 +1076,7 @@ public class DualSocketProperties {
 	public static class Iso8583 {
 
 		/**
-		 * The jPOS packager: a GenericPackager XML resource (for example classpath:iso87ascii.xml) or the name of a
+		 * The jPOS packager: a GenericPackager XML resource (for example classpath:packager/iso87binary.xml, which jPOS ships) or the name of a
 		 * jPOS packager class (for example org.jpos.iso.packager.ISO87APackager). Required with protocol iso8583.
 		 */
 		private @Nullable String packager;

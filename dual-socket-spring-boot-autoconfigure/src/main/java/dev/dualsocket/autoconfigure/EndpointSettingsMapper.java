@@ -157,7 +157,7 @@ final class EndpointSettingsMapper {
 
 		static WireProtocol create(Values values, DualSocketProperties.Iso8583 iso) {
 			String location = values.required("iso8583.packager", iso.getPackager(), "a GenericPackager XML resource "
-					+ "(classpath:iso87binary.xml) or a jPOS packager class (org.jpos.iso.packager.ISO87BPackager)");
+					+ "(classpath:packager/iso87binary.xml) or a jPOS packager class (org.jpos.iso.packager.ISO87BPackager)");
 			org.jpos.iso.ISOPackager packager = packager(values, location);
 			dev.dualsocket.iso8583.LengthHeader header;
 			try {

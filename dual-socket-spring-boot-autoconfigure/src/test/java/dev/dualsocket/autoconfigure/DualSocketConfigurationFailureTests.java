@@ -76,7 +76,7 @@ class DualSocketConfigurationFailureTests {
 	@Test
 	void iso8583WithoutAPackager() {
 		assertInvalid("dual-socket.endpoints.exchange.iso8583.packager", null,
-				"a GenericPackager XML resource (classpath:iso87binary.xml) or a jPOS packager class "
+				"a GenericPackager XML resource (classpath:packager/iso87binary.xml) or a jPOS packager class "
 						+ "(org.jpos.iso.packager.ISO87BPackager)",
 				with(CLIENT, "dual-socket.endpoints.exchange.protocol=iso8583",
 						"dual-socket.endpoints.exchange.inbound-port=7801"));
