@@ -1,14 +1,17 @@
 package dev.dualsocket.iso8583;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import dev.dualsocket.EndpointRole;
 import dev.dualsocket.LinkState;
+import dev.dualsocket.SocketRole;
 import dev.dualsocket.endpoint.ClientEndpoint;
 import dev.dualsocket.endpoint.DualSocketEndpoint;
 import dev.dualsocket.endpoint.EndpointSettings;
@@ -18,8 +21,10 @@ import dev.dualsocket.event.DualSocketEvent;
 import dev.dualsocket.event.LinkStateChangedEvent;
 import dev.dualsocket.link.DualSocketLink;
 import dev.dualsocket.link.LinkSettings;
+import dev.dualsocket.link.SocketSnapshot;
 import dev.dualsocket.transport.TransportResources;
 import dev.dualsocket.transport.TransportSettings;
+import org.jpos.iso.ISOMsg;
 
 /**
  * Real endpoints on 127.0.0.1 speaking ISO 8583, sharing one transport, with every event recorded.
@@ -74,6 +79,29 @@ final class Bed implements AutoCloseable {
 	void clearEvents() {
 		this.transport.eventThreads().awaitDelivered(Duration.ofSeconds(5));
 		this.events.clear();
+	}
+
+	/**
+	 * Sends an 0200 on a link and checks its 0210: same STAN, approved.
+	 */
+	static void assertAnswered(DualSocketLink link, String stan) throws Exception {
+		ISOMsg answer = link.request(Iso8583CodecTests.message("0200", stan, "TERM0001"), ISOMsg.class)
+			.get(5, TimeUnit.SECONDS);
+		assertThat(answer.getMTI()).isEqualTo("0210");
+		assertThat(answer.getString(11)).isEqualTo(stan);
+		assertThat(answer.getString(39)).isEqualTo("00");
+	}
+
+	/**
+	 * Waits for a link to be NORMAL again with a second connection on the socket that failed.
+	 */
+	static void awaitRecovered(DualSocketLink link, SocketRole socket) {
+		await().atMost(Duration.ofSeconds(10)).until(() -> link.getState() == LinkState.NORMAL
+				&& snapshot(link, socket).connects() == 2 && snapshot(link, socket).up());
+	}
+
+	static SocketSnapshot snapshot(DualSocketLink link, SocketRole socket) {
+		return (socket == SocketRole.OUTBOUND) ? link.snapshot().outbound() : link.snapshot().inbound();
 	}
 
 	static void awaitNormal(DualSocketLink link) {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import dev.dualsocket.LinkState;
 import dev.dualsocket.RecoveryProcedure;
@@ -81,7 +80,7 @@ class JposClientInteropTests {
 	@Test
 	void requestsBothWaysAndEchoTests() throws Exception {
 		assertJposRequestAnswered(this.toPort, "400001");
-		assertOurRequestAnswered("500001");
+		Bed.assertAnswered(this.link, "500001");
 		await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(4))
 			.until(() -> this.link.getState() == LinkState.NORMAL);
 		assertThat(this.toPort.received.stream().filter(JposPeer.echoTest())).hasSizeGreaterThan(3);
@@ -98,14 +97,14 @@ class JposClientInteropTests {
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.link.getState() != LinkState.NORMAL);
 		JposPeer again = connect(this.port);
 
-		awaitRecovered(SocketRole.INBOUND);
+		Bed.awaitRecovered(this.link, SocketRole.INBOUND);
 		assertThat(this.bed.stateChanges("iso-server")).extracting(LinkStateChangedEvent::getProcedure)
 			.isNotEmpty()
 			.containsOnly(RecoveryProcedure.SERVER_INBOUND);
 		assertThat(this.link.snapshot().outbound().localAddress()).isEqualTo(outboundBefore);
 		assertThat(this.link.snapshot().outbound().connects()).isOne();
 		assertJposRequestAnswered(again, "400002");
-		assertOurRequestAnswered("500002");
+		Bed.assertAnswered(this.link, "500002");
 	}
 
 	@Test
@@ -117,36 +116,19 @@ class JposClientInteropTests {
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.link.getState() != LinkState.NORMAL);
 		this.toInboundPort = connect(this.inboundPort);
 
-		awaitRecovered(SocketRole.OUTBOUND);
+		Bed.awaitRecovered(this.link, SocketRole.OUTBOUND);
 		assertThat(this.bed.stateChanges("iso-server")).extracting(LinkStateChangedEvent::getProcedure)
 			.isNotEmpty()
 			.containsOnly(RecoveryProcedure.SERVER_OUTBOUND);
 		assertThat(this.link.snapshot().inbound().localAddress()).isEqualTo(inboundBefore);
 		assertThat(this.link.snapshot().inbound().connects()).isOne();
-		assertOurRequestAnswered("500003");
+		Bed.assertAnswered(this.link, "500003");
 		assertJposRequestAnswered(this.toPort, "400003");
 	}
 
 	private void assertJposRequestAnswered(JposPeer peer, String stan) throws Exception {
 		peer.channel().send(Iso8583CodecTests.message("0200", stan, "JPOS0001"));
 		await().atMost(Duration.ofSeconds(5)).until(() -> peer.hasReceived(JposPeer.message("0210", stan)));
-	}
-
-	private void assertOurRequestAnswered(String stan) throws Exception {
-		ISOMsg answer = this.link.request(Iso8583CodecTests.message("0200", stan, "TERM0001"), ISOMsg.class)
-			.get(5, TimeUnit.SECONDS);
-		assertThat(answer.getMTI()).isEqualTo("0210");
-		assertThat(answer.getString(11)).isEqualTo(stan);
-		assertThat(answer.getString(39)).isEqualTo("00");
-	}
-
-	private void awaitRecovered(SocketRole socket) {
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.link.getState() == LinkState.NORMAL
-				&& snapshot(socket).connects() == 2 && snapshot(socket).up());
-	}
-
-	private SocketSnapshot snapshot(SocketRole socket) {
-		return (socket == SocketRole.OUTBOUND) ? this.link.snapshot().outbound() : this.link.snapshot().inbound();
 	}
 
 }

@@ -16,7 +16,6 @@ import dev.dualsocket.SocketRole;
 import dev.dualsocket.endpoint.ClientEndpoint;
 import dev.dualsocket.event.LinkStateChangedEvent;
 import dev.dualsocket.link.DualSocketLink;
-import dev.dualsocket.link.SocketSnapshot;
 import dev.dualsocket.test.KernelFaults;
 import dev.dualsocket.test.Sockets;
 import org.jpos.iso.ISOMsg;
@@ -73,7 +72,7 @@ class JposServerInteropTests {
 
 	@Test
 	void ourRequestGetsJposAnswer() throws Exception {
-		assertRequestAnswered("000001");
+		Bed.assertAnswered(this.link, "000001");
 	}
 
 	@Test
@@ -115,14 +114,14 @@ class JposServerInteropTests {
 
 		KernelFaults.kill(Sockets.localPort(this.link.snapshot().inbound()), this.portB);
 
-		awaitRecovered(SocketRole.INBOUND);
+		Bed.awaitRecovered(this.link, SocketRole.INBOUND);
 		assertThat(this.bed.stateChanges("iso-client")).isNotEmpty().allSatisfy((change) -> {
 			assertThat(change.getProcedure()).isEqualTo(RecoveryProcedure.CLIENT_INBOUND);
 			assertThat(change.getSocket()).isEqualTo(SocketRole.INBOUND);
 		});
 		assertThat(this.link.snapshot().outbound().localAddress()).isEqualTo(outboundBefore);
 		assertThat(this.link.snapshot().outbound().connects()).isOne();
-		assertRequestAnswered("000002");
+		Bed.assertAnswered(this.link, "000002");
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.serverB.channel() != null
 				&& this.serverB.channel().isConnected());
 	}
@@ -134,13 +133,13 @@ class JposServerInteropTests {
 
 		KernelFaults.kill(Sockets.localPort(this.link.snapshot().outbound()), this.portA);
 
-		awaitRecovered(SocketRole.OUTBOUND);
+		Bed.awaitRecovered(this.link, SocketRole.OUTBOUND);
 		assertThat(this.bed.stateChanges("iso-client")).extracting(LinkStateChangedEvent::getProcedure)
 			.isNotEmpty()
 			.containsOnly(RecoveryProcedure.CLIENT_OUTBOUND);
 		assertThat(this.link.snapshot().inbound().localAddress()).isEqualTo(inboundBefore);
 		assertThat(this.link.snapshot().inbound().connects()).isOne();
-		assertRequestAnswered("000003");
+		Bed.assertAnswered(this.link, "000003");
 	}
 
 	@Test
@@ -160,25 +159,8 @@ class JposServerInteropTests {
 		KernelFaults.kill(Sockets.localPort(this.link.snapshot().outbound()), this.portA);
 
 		assertThatThrownBy(() -> held.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(LinkDisconnectedException.class);
-		awaitRecovered(SocketRole.OUTBOUND);
+		Bed.awaitRecovered(this.link, SocketRole.OUTBOUND);
 		assertThat(this.serverA.received.stream().filter(JposPeer.message("0200", JposPeer.UNANSWERED))).hasSize(1);
-	}
-
-	private void assertRequestAnswered(String stan) throws Exception {
-		ISOMsg answer = this.link.request(Iso8583CodecTests.message("0200", stan, "TERM0001"), ISOMsg.class)
-			.get(5, TimeUnit.SECONDS);
-		assertThat(answer.getMTI()).isEqualTo("0210");
-		assertThat(answer.getString(11)).isEqualTo(stan);
-		assertThat(answer.getString(39)).isEqualTo("00");
-	}
-
-	private void awaitRecovered(SocketRole socket) {
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.link.getState() == LinkState.NORMAL
-				&& snapshot(socket).connects() == 2 && snapshot(socket).up());
-	}
-
-	private SocketSnapshot snapshot(SocketRole socket) {
-		return (socket == SocketRole.OUTBOUND) ? this.link.snapshot().outbound() : this.link.snapshot().inbound();
 	}
 
 }
