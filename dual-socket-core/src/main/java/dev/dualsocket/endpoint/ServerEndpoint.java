@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -327,7 +326,7 @@ public final class ServerEndpoint extends AbstractEndpoint {
 			else {
 				if (request.joinsLiveSession()) {
 					// The first connection of a new session of a protocol without sessions: the server names it.
-					sessionId = newSessionId();
+					sessionId = Link.newSessionId();
 				}
 				if (link == null || !restart(link, sessionId)) {
 					if (link == null && this.links.size() >= this.settings.maxLinks()) {
@@ -352,15 +351,6 @@ public final class ServerEndpoint extends AbstractEndpoint {
 		return HandshakeDecision.accept(sessionToken,
 				() -> accepted.attach(request.channel().serverSocket(), channel, joined, sessionToken),
 				this.context.fencingEpoch(), this.context.servedRequestStore() != null);
-	}
-
-	private static long newSessionId() {
-		long id;
-		do {
-			id = ThreadLocalRandom.current().nextLong();
-		}
-		while (id == 0);
-		return id;
 	}
 
 	/**

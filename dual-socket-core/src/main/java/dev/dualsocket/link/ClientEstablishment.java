@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -228,7 +227,7 @@ final class ClientEstablishment implements Requester.Establishment {
 		run.throwIfCancelled();
 		this.link.closeSocket(session, OUTBOUND);
 		this.link.closeSocket(session, INBOUND);
-		this.link.beginSession(newSessionId());
+		this.link.beginSession(Session.newId());
 		try {
 			this.connector.connect(this.link, OUTBOUND, run.cancelled());
 			run.throwIfCancelled();
@@ -328,15 +327,6 @@ final class ClientEstablishment implements Requester.Establishment {
 	@Override
 	public ConnectAttempts attempts() {
 		return this.attempts;
-	}
-
-	private static long newSessionId() {
-		long id;
-		do {
-			id = ThreadLocalRandom.current().nextLong();
-		}
-		while (id == 0);
-		return id;
 	}
 
 }

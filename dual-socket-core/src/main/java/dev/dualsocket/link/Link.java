@@ -125,6 +125,14 @@ public final class Link implements DualSocketLink {
 	}
 
 	/**
+	 * A fresh session id, for a server that names the sessions of a protocol without them.
+	 * @return a random id, never 0
+	 */
+	public static long newSessionId() {
+		return Session.newId();
+	}
+
+	/**
 	 * The client's id for the current incarnation of this link.
 	 * @return the session id
 	 */

@@ -2,6 +2,7 @@ package dev.dualsocket.link;
 
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
@@ -38,6 +39,18 @@ final class Session {
 		this.id = id;
 		this.token = token;
 		this.served = new ServedRequests(settings.duplicateCacheSize(), settings.duplicateCacheBytes());
+	}
+
+	/**
+	 * A fresh session id: random, never 0 (which names no session).
+	 */
+	static long newId() {
+		long id;
+		do {
+			id = ThreadLocalRandom.current().nextLong();
+		}
+		while (id == 0);
+		return id;
 	}
 
 	/**
