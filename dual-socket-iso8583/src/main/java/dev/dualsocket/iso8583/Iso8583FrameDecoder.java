@@ -11,13 +11,17 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 /**
  * Cuts a connection's bytes into ISO 8583 messages by their length header, handing each on as a {@code byte[]} of
  * the packed message. A header that announces more than the maximum frame size is refused as soon as it is read,
- * before any of the message is buffered; the connection is then closed.
+ * before any of the message is buffered; the connection is then closed. From the refusal on, the bytes that still
+ * arrive (and the close) are dropped unread: nothing past the refused header is kept, and the refusal is not thrown
+ * again.
  */
 final class Iso8583FrameDecoder extends ByteToMessageDecoder {
 
 	private final LengthHeader header;
 
 	private final int maxLength;
+
+	private boolean refused;
 
 	Iso8583FrameDecoder(LengthHeader header, int maxFrameSize) {
 		this.header = header;
@@ -26,16 +30,26 @@ final class Iso8583FrameDecoder extends ByteToMessageDecoder {
 
 	@Override
 	protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+		if (this.refused) {
+			in.skipBytes(in.readableBytes());
+			return;
+		}
 		if (in.readableBytes() < this.header.bytes()) {
 			return;
 		}
-		int length = this.header.peek(in);
+		int length;
+		try {
+			length = this.header.peek(in);
+		}
+		catch (ProtocolViolationException ex) {
+			throw refuse(in, ex);
+		}
 		if (length > this.maxLength) {
-			throw new ProtocolViolationException("ISO 8583 length header announces " + length
-					+ " bytes, more than the maximum frame size of " + this.maxLength, Limit.FRAME_SIZE);
+			throw refuse(in, new ProtocolViolationException("ISO 8583 length header announces " + length
+					+ " bytes, more than the maximum frame size of " + this.maxLength, Limit.FRAME_SIZE));
 		}
 		if (length == 0) {
-			throw new ProtocolViolationException("ISO 8583 length header announces an empty message");
+			throw refuse(in, new ProtocolViolationException("ISO 8583 length header announces an empty message"));
 		}
 		if (in.readableBytes() < this.header.bytes() + length) {
 			return;
@@ -44,6 +58,13 @@ final class Iso8583FrameDecoder extends ByteToMessageDecoder {
 		byte[] message = new byte[length];
 		in.readBytes(message);
 		out.add(message);
+	}
+
+	/** Drops what is buffered and all that follows; the connection is closed for the violation. */
+	private ProtocolViolationException refuse(ByteBuf in, ProtocolViolationException violation) {
+		this.refused = true;
+		in.skipBytes(in.readableBytes());
+		return violation;
 	}
 
 }
