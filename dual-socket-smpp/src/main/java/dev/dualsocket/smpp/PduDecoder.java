@@ -47,11 +47,11 @@ final class PduDecoder extends ByteToMessageDecoder {
 		}
 		long length = in.getUnsignedInt(in.readerIndex());
 		if (length < Pdus.HEADER_LENGTH) {
-			throw refuse("command_length " + length + " is shorter than the 16-byte SMPP header", null);
+			throw refuse(in, "command_length " + length + " is shorter than the 16-byte SMPP header", null);
 		}
 		if (length > this.limit) {
 			boolean binding = this.limit < this.maxFrameSize;
-			throw refuse(binding
+			throw refuse(in, binding
 					? "PDU of " + length + " bytes before the bind; at most " + this.limit + " are read until then"
 					: "PDU of " + length + " bytes exceeds max-frame-size of " + this.maxFrameSize + " bytes",
 					binding ? Limit.HANDSHAKE_FRAME_SIZE : Limit.FRAME_SIZE);
@@ -64,8 +64,10 @@ final class PduDecoder extends ByteToMessageDecoder {
 		out.add(pdu);
 	}
 
-	private ProtocolViolationException refuse(String why, @org.jspecify.annotations.Nullable Limit limit) {
+	/** Drops what is buffered, the refused length's bytes and those after them; later reads are dropped too. */
+	private ProtocolViolationException refuse(ByteBuf in, String why, @org.jspecify.annotations.Nullable Limit limit) {
 		this.refused = true;
+		in.skipBytes(in.readableBytes());
 		return new ProtocolViolationException(why, limit);
 	}
 
