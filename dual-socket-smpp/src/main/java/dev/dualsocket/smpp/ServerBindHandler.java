@@ -193,6 +193,11 @@ final class ServerBindHandler extends ChannelInboundHandlerAdapter {
 		}
 		ctx.writeAndFlush(Unpooled.wrappedBuffer(Pdus.header(commandId | Pdus.RESPONSE_BIT, status, sequenceNumber)))
 			.addListener((future) -> ctx.executor().schedule(() -> {
+				if (!ctx.channel().isOpen()) {
+					// The ESME (or a later violation) closed it first: the pipeline is gone, and the violation would
+					// reach Netty's tail as an unhandled exception.
+					return;
+				}
 				if (violation) {
 					ctx.fireExceptionCaught(new ProtocolViolationException(why));
 				}
