@@ -32,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  * After the handshake the binding's decoder hands the engine these frames, and its encoder takes them:
  * <ul>
  * <li>{@code REQUEST} (id, payload; optionally the message-type header field, by which listeners are chosen): only
- * on the socket where the peer sends requests;</li>
+ * on the socket where the peer sends requests (the engine refuses one on the other socket as a protocol violation,
+ * and a {@code RESPONSE} or {@code ERROR} on this one, so a binding that cannot tell its sockets apart need not);</li>
  * <li>{@code RESPONSE} and {@code ERROR} (the id of the request answered; an {@code ERROR}'s payload is an
  * {@link dev.dualsocket.transport.ErrorReply}): only on the socket where this side sends requests. The encoder turns
  * an engine {@code ERROR} into its protocol's negative answer;</li>
