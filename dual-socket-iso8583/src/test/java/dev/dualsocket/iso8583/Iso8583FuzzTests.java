@@ -1,14 +1,16 @@
 package dev.dualsocket.iso8583;
 
+import static dev.dualsocket.test.FuzzStreams.buffered;
+import static dev.dualsocket.test.FuzzStreams.chunks;
+import static dev.dualsocket.test.FuzzStreams.concat;
+import static dev.dualsocket.test.FuzzStreams.hex;
+import static dev.dualsocket.test.FuzzStreams.isProtocolViolation;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,10 +26,8 @@ import dev.dualsocket.link.LinkSettings;
 import dev.dualsocket.protocol.ConnectionSetup;
 import dev.dualsocket.transport.Connections;
 import dev.dualsocket.transport.Frame;
-import dev.dualsocket.transport.FrameType;
 import dev.dualsocket.transport.ProtocolViolationException;
 import dev.dualsocket.transport.RequestFields;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -81,18 +81,6 @@ class Iso8583FuzzTests {
 	private static final long REQUEST_ID = 7;
 
 	private static final long NONCE = 42;
-
-	private static final Field CUMULATION;
-
-	static {
-		try {
-			CUMULATION = ByteToMessageDecoder.class.getDeclaredField("cumulation");
-			CUMULATION.setAccessible(true);
-		}
-		catch (ReflectiveOperationException ex) {
-			throw new ExceptionInInitializerError(ex);
-		}
-	}
 
 	private static @Nullable Level translatorLogLevel;
 
@@ -234,40 +222,6 @@ class Iso8583FuzzTests {
 				assertThat(decoded).as("decoded " + hex(bytes)).isInstanceOf(ISOMsg.class);
 			}
 		}
-	}
-
-	/** The bytes the decoder holds, not yet cut into a message. */
-	private static int buffered(ByteToMessageDecoder decoder) throws IllegalAccessException {
-		ByteBuf cumulation = (ByteBuf) CUMULATION.get(decoder);
-		return (cumulation != null) ? cumulation.readableBytes() : 0;
-	}
-
-	/** The protocol-violation path: the exception itself, or a wrapping of it. */
-	private static boolean isProtocolViolation(Throwable ex) {
-		return ex instanceof ProtocolViolationException
-				|| (ex instanceof DecoderException && ex.getCause() instanceof ProtocolViolationException);
-	}
-
-	/** The chunks of the stream, as laid out in the class description. */
-	private static List<byte[]> chunks(FuzzedDataProvider data) {
-		List<byte[]> chunks = new ArrayList<>();
-		while (data.remainingBytes() > 0) {
-			byte[] chunk = data.consumeBytes(data.consumeInt(1, 255));
-			if (chunk.length > 0) {
-				chunks.add(chunk);
-			}
-		}
-		return chunks;
-	}
-
-	private static byte[] concat(List<byte[]> chunks) {
-		ByteArrayOutputStream stream = new ByteArrayOutputStream();
-		chunks.forEach(stream::writeBytes);
-		return stream.toByteArray();
-	}
-
-	private static String hex(byte[] bytes) {
-		return HexFormat.of().formatHex(bytes);
 	}
 
 	/**

@@ -1,15 +1,17 @@
 package dev.dualsocket.smpp;
 
+import static dev.dualsocket.test.FuzzStreams.buffered;
+import static dev.dualsocket.test.FuzzStreams.chunks;
+import static dev.dualsocket.test.FuzzStreams.concat;
+import static dev.dualsocket.test.FuzzStreams.hex;
+import static dev.dualsocket.test.FuzzStreams.isProtocolViolation;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.lang.reflect.Field;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +25,7 @@ import dev.dualsocket.codec.PayloadCodecException;
 import dev.dualsocket.endpoint.EndpointSettings;
 import dev.dualsocket.protocol.JoinRequest;
 import dev.dualsocket.protocol.ServerHandshake;
+import dev.dualsocket.test.FuzzStreams;
 import dev.dualsocket.transport.ChannelKind;
 import dev.dualsocket.transport.Connections;
 import dev.dualsocket.transport.Frame;
@@ -37,7 +40,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderException;
 import org.jsmpp.bean.Command;
 import org.jsmpp.bean.DataSm;
@@ -103,18 +105,6 @@ class SmppFuzzTests {
 	private static final long NONCE = 42;
 
 	private static final List<String> QUIET = List.of(SmppCodec.class.getName(), ServerBindHandler.class.getName());
-
-	private static final Field CUMULATION;
-
-	static {
-		try {
-			CUMULATION = ByteToMessageDecoder.class.getDeclaredField("cumulation");
-			CUMULATION.setAccessible(true);
-		}
-		catch (ReflectiveOperationException ex) {
-			throw new ExceptionInInitializerError(ex);
-		}
-	}
 
 	private static final List<@Nullable Level> levels = new ArrayList<>();
 
@@ -266,7 +256,7 @@ class SmppFuzzTests {
 		String what = " after " + hex(stream);
 
 		assertThat(last.errors).as("failures that reached the last handler" + what)
-			.allMatch(SmppFuzzTests::isProtocolViolation);
+			.allMatch(FuzzStreams::isProtocolViolation);
 		assertThat(handshake.finished).as("times the handshake was given back" + what).isEqualTo(1);
 		assertThat(handshake.asked).as("binds the endpoint was asked about" + what).hasSizeLessThanOrEqualTo(1);
 		byte[] first = expected.pdus.isEmpty() ? null : Arrays.copyOfRange(stream, 0, expected.pdus.get(0)[1]);
@@ -400,40 +390,6 @@ class SmppFuzzTests {
 			}
 		}
 		return pdus;
-	}
-
-	/** The bytes the decoder holds, not yet cut into a PDU. */
-	private static int buffered(ByteToMessageDecoder decoder) throws IllegalAccessException {
-		ByteBuf cumulation = (ByteBuf) CUMULATION.get(decoder);
-		return (cumulation != null) ? cumulation.readableBytes() : 0;
-	}
-
-	/** The protocol-violation path: the exception itself, or a wrapping of it. */
-	private static boolean isProtocolViolation(Throwable ex) {
-		return ex instanceof ProtocolViolationException
-				|| (ex instanceof DecoderException && ex.getCause() instanceof ProtocolViolationException);
-	}
-
-	/** The chunks of the stream, as laid out in the class description. */
-	private static List<byte[]> chunks(FuzzedDataProvider data) {
-		List<byte[]> chunks = new ArrayList<>();
-		while (data.remainingBytes() > 0) {
-			byte[] chunk = data.consumeBytes(data.consumeInt(1, 255));
-			if (chunk.length > 0) {
-				chunks.add(chunk);
-			}
-		}
-		return chunks;
-	}
-
-	private static byte[] concat(List<byte[]> chunks) {
-		ByteArrayOutputStream stream = new ByteArrayOutputStream();
-		chunks.forEach(stream::writeBytes);
-		return stream.toByteArray();
-	}
-
-	private static String hex(byte[] bytes) {
-		return HexFormat.of().formatHex(bytes);
 	}
 
 	/**

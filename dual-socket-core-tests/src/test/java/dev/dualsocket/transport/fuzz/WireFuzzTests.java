@@ -1,9 +1,12 @@
 package dev.dualsocket.transport.fuzz;
 
+import static dev.dualsocket.test.FuzzStreams.chunks;
+import static dev.dualsocket.test.FuzzStreams.concat;
+import static dev.dualsocket.test.FuzzStreams.hex;
+import static dev.dualsocket.test.FuzzStreams.isProtocolViolation;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -20,6 +23,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.dualsocket.test.FuzzStreams;
 import dev.dualsocket.transport.Authentication;
 import dev.dualsocket.transport.ChannelKind;
 import dev.dualsocket.transport.FieldList;
@@ -246,7 +250,7 @@ class WireFuzzTests {
 		feedUntilTheHandshakeTimedOut(channel, chunks);
 		List<Frame> written = writtenFrames(channel);
 		assertThat(last.errors).as("failures that reached the last handler")
-			.allMatch(WireFuzzTests::isProtocolViolation);
+			.allMatch(FuzzStreams::isProtocolViolation);
 		assertThat(acceptor.asked).as("handshakes the acceptor was asked about").hasSizeLessThanOrEqualTo(1);
 		Frame first = expected.frames.isEmpty() ? null : frameAt(stream, expected.frames.get(0));
 		if (first == null || first.type() != FrameType.HELLO) {
@@ -313,7 +317,7 @@ class WireFuzzTests {
 					HelloReject.Reason.UNSUPPORTED_VERSION);
 		}
 		assertThat(last.errors).as("failures that reached the last handler")
-			.allMatch(WireFuzzTests::isProtocolViolation);
+			.allMatch(FuzzStreams::isProtocolViolation);
 		assertThat(channel.isOpen()).as("connection still open once the handshake timed out").isFalse();
 		assertThat(done[0]).as("times the pending handshake was given back").isEqualTo(1);
 		channel.finishAndReleaseAll();
@@ -544,30 +548,6 @@ class WireFuzzTests {
 		return codePoint <= 0x1F || (codePoint >= 0x7F && codePoint <= 0x9F);
 	}
 
-	/** The protocol-violation path: the exception itself, or the decoder's wrapping of it. */
-	private static boolean isProtocolViolation(Throwable ex) {
-		return ex instanceof ProtocolViolationException
-				|| (ex instanceof DecoderException && ex.getCause() instanceof ProtocolViolationException);
-	}
-
-	/** The chunks of the stream, as laid out in the class description. */
-	private static List<byte[]> chunks(FuzzedDataProvider data) {
-		List<byte[]> chunks = new ArrayList<>();
-		while (data.remainingBytes() > 0) {
-			byte[] chunk = data.consumeBytes(data.consumeInt(1, 255));
-			if (chunk.length > 0) {
-				chunks.add(chunk);
-			}
-		}
-		return chunks;
-	}
-
-	private static byte[] concat(List<byte[]> chunks) {
-		ByteArrayOutputStream stream = new ByteArrayOutputStream();
-		chunks.forEach(stream::writeBytes);
-		return stream.toByteArray();
-	}
-
 	private static byte[] encode(EmbeddedChannel encoder, Frame frame) {
 		assertThat(encoder.writeOutbound(frame)).isTrue();
 		ByteBuf encoded = encoder.readOutbound();
@@ -603,10 +583,6 @@ class WireFuzzTests {
 	private static int compareFrames(Frame a, Frame b) {
 		boolean same = a.type() == b.type() && a.id() == b.id() && Arrays.equals(a.payload(), b.payload());
 		return same ? 0 : 1;
-	}
-
-	private static String hex(byte[] bytes) {
-		return HexFormat.of().formatHex(bytes);
 	}
 
 	/**
