@@ -153,7 +153,7 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 		// out for the session joins it (the second connection, and every re-connect of a socket).
 		EndpointSettings.Address address = this.addresses.get(this.currentAddress);
 		int port = this.settings.portFor(address, socket);
-		Handshake handshake = new Handshake(link, socket, address, link.sessionId(), link.sessionToken());
+		Handshake handshake = new Handshake(link, socket, address);
 		SslContext ssl = this.settings.ssl();
 		WireProtocol protocol = this.settings.protocol();
 		CompletableFuture<Channel> accepted = handshake.result;
@@ -192,9 +192,9 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 			if (ex.getCause() instanceof HandshakeRejectedException rejected
 					&& rejected.getReason() == HelloReject.Reason.STALE_EPOCH) {
 				this.fenced.warn(() -> "Endpoint '" + getName() + "' is fenced off link '" + link.getId() + "' at "
-						+ address + " with epoch " + handshake.epoch() + ": " + rejected.getMessage() + ". Another instance of this "
-						+ "service leads the endpoint now; this one stays off the link (it tries again after its interval "
-						+ "and stops when it no longer leads)", null);
+						+ address + " with epoch " + handshake.epoch() + ": " + rejected.getMessage() + ". Another "
+						+ "instance of this service leads the endpoint now; this one stays off the link (it tries again "
+						+ "after its interval and stops when it no longer leads)", null);
 			}
 			throw (ex.getCause() instanceof Exception cause) ? cause : ex;
 		}
@@ -237,12 +237,12 @@ public final class ClientEndpoint extends AbstractEndpoint implements SocketConn
 
 		private final long epoch;
 
-		Handshake(Link link, SocketRole socket, EndpointSettings.Address address, long sessionId, byte[] sessionToken) {
+		Handshake(Link link, SocketRole socket, EndpointSettings.Address address) {
 			this.link = link;
 			this.socket = socket;
 			this.address = address;
-			this.sessionId = sessionId;
-			this.sessionToken = sessionToken;
+			this.sessionId = link.sessionId();
+			this.sessionToken = link.sessionToken();
 			this.secret = ClientEndpoint.this.settings.auth().secretFor(ClientEndpoint.this.settings.name(), link.getId());
 			this.epoch = ClientEndpoint.this.context.fencingEpoch();
 		}

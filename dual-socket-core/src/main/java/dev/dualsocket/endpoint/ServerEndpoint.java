@@ -28,10 +28,10 @@ import dev.dualsocket.protocol.ServerHandshake;
 import dev.dualsocket.protocol.WireProtocol;
 import dev.dualsocket.support.RateLimitedLog;
 import dev.dualsocket.transport.BackPressureHandler;
+import dev.dualsocket.transport.ChannelKind;
 import dev.dualsocket.transport.ConnectionErrorHandler;
 import dev.dualsocket.transport.HandshakeDecision;
 import dev.dualsocket.transport.HelloReject;
-import dev.dualsocket.transport.ChannelKind;
 import dev.dualsocket.transport.TransportResources;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -308,7 +308,6 @@ public final class ServerEndpoint extends AbstractEndpoint {
 							+ "failed");
 				}
 				sessionId = link.sessionId();
-				token = link.sessionToken();
 			}
 			else if (token.length > 0) {
 				// A connection re-joining a session: only into the very session it names, never into a new one, or
@@ -339,15 +338,12 @@ public final class ServerEndpoint extends AbstractEndpoint {
 					}
 					link = newLink(linkId, sessionId);
 				}
-				if (request.joinsLiveSession()) {
-					token = link.sessionToken();
-				}
 			}
 			this.epochs.accepted(linkId, epoch);
 		}
 		Link accepted = link;
 		long joined = sessionId;
-		byte[] sessionToken = request.joinsLiveSession() ? token : accepted.sessionToken();
+		byte[] sessionToken = accepted.sessionToken();
 		return HandshakeDecision.accept(sessionToken,
 				() -> accepted.attach(request.channel().serverSocket(), channel, joined, sessionToken),
 				this.context.fencingEpoch(), this.context.servedRequestStore() != null);

@@ -308,7 +308,7 @@ public final class Link implements DualSocketLink {
 		if (role == SocketRole.OUTBOUND && this.context.protocol().getInFlightPolicy() == InFlightPolicy.FAIL) {
 			// A protocol that cannot make a re-send safe: what went out on the failed connection fails now, and the
 			// caller decides; what was not sent yet waits for the socket as ever.
-			this.requester.failSent(detached.session(), "lost its outbound connection (" + failure + ") with the "
+			this.requester.failSent("lost its outbound connection (" + failure + ") with the "
 					+ "request in flight: it may or may not have run, and protocol " + this.context.protocol().getName()
 					+ " cannot re-send it safely");
 		}

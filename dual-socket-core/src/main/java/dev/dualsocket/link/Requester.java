@@ -405,12 +405,11 @@ final class Requester {
 	}
 
 	/**
-	 * Fails the outstanding requests that went out in a session, for a protocol that cannot re-send them safely; those
-	 * not yet sent stay.
-	 * @param session the session whose outbound connection failed
+	 * Fails the outstanding requests that went out, for a protocol that cannot re-send them safely; those not yet sent
+	 * stay.
 	 * @param why the end of a sentence that follows the request's name
 	 */
-	void failSent(Session session, String why) {
+	void failSent(String why) {
 		for (Outstanding request : this.outstanding.inIdOrder()) {
 			if (!request.isUnsent()) {
 				this.outstanding.fail(request.id(), new LinkDisconnectedException("Request " + request.id() + " on link '"
