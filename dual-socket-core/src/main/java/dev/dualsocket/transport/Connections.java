@@ -4,9 +4,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 import dev.dualsocket.FailureCause;
+import dev.dualsocket.RemoteRequestException;
 import dev.dualsocket.SocketFailure;
 import dev.dualsocket.SocketRole;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.AttributeKey;
 import org.jspecify.annotations.Nullable;
 
@@ -139,6 +141,24 @@ public final class Connections {
 			throw new IllegalStateException("connection " + describe(channel) + " is not attached to a link");
 		}
 		return ids.incrementAndGet();
+	}
+
+	/**
+	 * Fails one of this side's requests without sending it, for a protocol binding's encoder that finds it cannot go
+	 * out (its payload is no message of the protocol, its answer could not be told from another's): the engine gets an
+	 * {@code ERROR} {@code HANDLER_FAILED} for it as if from the peer, so that its caller fails at once, and the
+	 * connection carries on. The frame is handed on after the write in progress, never from inside it, where the
+	 * link's writer is still draining its queue.
+	 * @param ctx the binding's handler's context
+	 * @param requestId the engine's id of the request
+	 * @param why a sentence for the caller, starting with "not sent: "
+	 */
+	public static void refuseRequest(ChannelHandlerContext ctx, long requestId, String why) {
+		Frame error = new ErrorReply(RemoteRequestException.Reason.HANDLER_FAILED, why).toFrame(requestId);
+		ctx.executor().execute(() -> {
+			ctx.fireChannelRead(error);
+			ctx.fireChannelReadComplete();
+		});
 	}
 
 	/**

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import dev.dualsocket.RemoteRequestException;
 import dev.dualsocket.support.RateLimitedLog;
 import dev.dualsocket.transport.Connections;
 import dev.dualsocket.transport.ErrorReply;
@@ -74,18 +73,13 @@ final class Iso8583Translator extends ChannelDuplexHandler {
 	private final Map<Key, Pending> outstanding = new HashMap<>();
 
 	/** The peer's requests not yet answered, by the engine's id for them. */
-	private final Map<Long, ISOMsg> peerRequests = new LinkedHashMap<>(16, 0.75f, false) {
-		@Override
-		protected boolean removeEldestEntry(Map.Entry<Long, ISOMsg> eldest) {
-			return size() > MAX_PEER_REQUESTS;
-		}
-	};
+	private final Map<Long, ISOMsg> peerRequests = bounded(MAX_PEER_REQUESTS);
 
 	/** This side's echo tests in flight: STAN to the engine's nonce. */
-	private final Map<Integer, Long> echoes = bounded();
+	private final Map<Integer, Long> echoes = bounded(MAX_ECHOES);
 
 	/** The peer's echo tests not yet answered: the local id given to the engine, to the 0800. */
-	private final Map<Long, ISOMsg> peerEchoes = bounded();
+	private final Map<Long, ISOMsg> peerEchoes = bounded(MAX_ECHOES);
 
 	private int stan;
 
@@ -102,11 +96,12 @@ final class Iso8583Translator extends ChannelDuplexHandler {
 		this.clock = clock;
 	}
 
-	private static <K, V> Map<K, V> bounded() {
+	/** A map that forgets its eldest entry once it holds more than {@code max}. */
+	private static <K, V> Map<K, V> bounded(int max) {
 		return new LinkedHashMap<>(16, 0.75f, false) {
 			@Override
 			protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-				return size() > MAX_ECHOES;
+				return size() > max;
 			}
 		};
 	}
@@ -139,7 +134,7 @@ final class Iso8583Translator extends ChannelDuplexHandler {
 	}
 
 	private void readResponse(ChannelHandlerContext ctx, ISOMsg message, String mti, byte[] bytes) {
-		if (mti.startsWith("08") && ECHO_TEST.equals(message.getString(70))) {
+		if (isEchoTest(message, mti)) {
 			Integer stanOf = stanOf(message);
 			Long nonce = (stanOf != null) ? this.echoes.remove(stanOf) : null;
 			if (nonce != null) {
@@ -239,12 +234,7 @@ final class Iso8583Translator extends ChannelDuplexHandler {
 	 */
 	private void refuse(ChannelHandlerContext ctx, long id, ChannelPromise promise, String why) {
 		promise.trySuccess();
-		Frame error = new ErrorReply(RemoteRequestException.Reason.HANDLER_FAILED, why).toFrame(id);
-		// Not from inside the write: the engine's writer is still draining its queue.
-		ctx.executor().execute(() -> {
-			ctx.fireChannelRead(error);
-			ctx.fireChannelReadComplete();
-		});
+		Connections.refuseRequest(ctx, id, why);
 	}
 
 	private void writeResponse(ChannelHandlerContext ctx, Frame frame, ChannelPromise promise) throws ISOException {

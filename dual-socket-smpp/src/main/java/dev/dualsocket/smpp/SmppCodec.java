@@ -183,8 +183,8 @@ final class SmppCodec extends ChannelDuplexHandler {
 				String wrong = Pdus.notWhole(frame.payload());
 				if (wrong != null) {
 					// Not sent: the request alone fails, the connection carries on.
-					ctx.fireChannelRead(new ErrorReply(RemoteRequestException.Reason.HANDLER_FAILED,
-							"not sent: a request's payload is one whole SMPP PDU; " + wrong).toFrame(frame.id()));
+					Connections.refuseRequest(ctx, frame.id(), "not sent: a request's payload is one whole SMPP PDU; "
+							+ wrong);
 					return null;
 				}
 				int sequenceNumber = nextSequenceNumber();
