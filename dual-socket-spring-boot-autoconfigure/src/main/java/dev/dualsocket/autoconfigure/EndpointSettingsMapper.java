@@ -98,7 +98,8 @@ final class EndpointSettingsMapper {
 			throw new InvalidDualSocketPropertyException(values.endpointProperty(
 					(endpoint.getAuth().getSecret() != null) ? "auth.secret" : "auth.certificate-binding"), "set",
 					"unset with protocol " + protocol.getName() + ": it authenticates this project's HELLO handshake"
-							+ ((protocol.getName().equals("smpp")) ? "; SMPP binds prove smpp.password" : "")
+							+ ((endpoint.getProtocol() == DualSocketProperties.Protocol.SMPP)
+									? "; SMPP binds prove smpp.password" : "")
 							+ "; use TLS with client certificates (ssl.bundle) to keep strangers off the link");
 		}
 		int inboundPort = inboundPort(values, role, endpoint, protocol, port);
