@@ -32,7 +32,7 @@ public interface ServerHandshake {
 	/**
 	 * Decides where the connection goes, once it passed every check of the protocol's handshake. Call on the
 	 * connection's event loop. An accepted connection is attached by running {@link HandshakeDecision#attach()} right
-	 * after the handler wrote its answer; a refused one is answered and closed.
+	 * after the handler wrote its answer and before it flushes it; a refused one is answered and closed.
 	 * @param channel the connection
 	 * @param request what the handshake learned
 	 * @return the decision

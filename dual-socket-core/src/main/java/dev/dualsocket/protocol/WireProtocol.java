@@ -104,8 +104,9 @@ public interface WireProtocol {
 
 	/**
 	 * Makes the handler that runs the server's side of an accepted connection's handshake. It asks
-	 * {@link ServerHandshake#decide} where the connection goes, answers the client, runs the decision's attach step,
-	 * calls {@link ServerHandshake#finished} once, and removes itself; a connection that does not finish within
+	 * {@link ServerHandshake#decide} where the connection goes, writes its answer, runs the decision's attach step and
+	 * only then flushes the answer (so that a client acting on it at once finds the connection attached), calls
+	 * {@link ServerHandshake#finished} once, and removes itself; a connection that does not finish within
 	 * {@link ServerHandshake#timeout()} is closed.
 	 * @param handshake the endpoint's side of the handshake
 	 * @return a new handler, for this connection only

@@ -244,7 +244,10 @@ public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 		byte[] token = decision.token();
 		Objects.requireNonNull(this.frames).handshakeCompleted(hello.version());
 		Connections.handshakeCompleted(ctx.channel(), hello.version(), hello.capabilities());
-		ctx.writeAndFlush(HelloAccept
+		// Written, and flushed only once the connection is attached: a client that acted on the accept at once (a
+		// second connection, a request) would otherwise find the link without it.
+		Channel channel = ctx.channel();
+		ctx.write(HelloAccept
 			.answering(hello, token, (serverProof != null) ? serverProof.compute(token) : null, decision.epoch(),
 					decision.keepsAnswers())
 			.toFrame());
@@ -256,11 +259,15 @@ public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 			}
 			catch (RuntimeException ex) {
 				// The link changed state between the decision and now (given up, closed); the client tries again.
-				logger.info("Closing connection " + Connections.describe(ctx.channel()) + " for link '" + hello.linkId()
+				logger.info("Closing connection " + Connections.describe(channel) + " for link '" + hello.linkId()
 						+ "': " + ex.getMessage());
-				ctx.close();
+				// The answer goes out as ever, and the close behind it tells the client.
+				channel.flush();
+				channel.close();
+				return;
 			}
 		}
+		channel.flush();
 	}
 
 	/**

@@ -13,6 +13,7 @@ import dev.dualsocket.transport.HandshakeDecision;
 import dev.dualsocket.transport.HelloReject;
 import dev.dualsocket.transport.ProtocolViolationException;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -154,7 +155,10 @@ final class ServerBindHandler extends ChannelInboundHandlerAdapter {
 		}
 		ctx.pipeline().get(SmppCodec.class).bound();
 		ctx.pipeline().get(PduDecoder.class).bound();
-		ctx.writeAndFlush(Unpooled.wrappedBuffer(answer));
+		// Flushed only once the connection is attached, so that an ESME acting on the bind_resp at once (its other
+		// bind, a submit_sm) finds the link with it.
+		Channel channel = ctx.channel();
+		ctx.write(Unpooled.wrappedBuffer(answer));
 		ctx.pipeline().remove(this);
 		Runnable attach = decision.attach();
 		if (attach != null) {
@@ -163,11 +167,15 @@ final class ServerBindHandler extends ChannelInboundHandlerAdapter {
 			}
 			catch (RuntimeException ex) {
 				// The link changed state between the decision and now (given up, closed); the ESME binds again.
-				logger.info("Closing connection " + Connections.describe(ctx.channel()) + " for link '" + systemId
+				logger.info("Closing connection " + Connections.describe(channel) + " for link '" + systemId
 						+ "': " + ex.getMessage());
-				ctx.close();
+				// The answer goes out as ever, and the close behind it tells the client.
+				channel.flush();
+				channel.close();
+				return;
 			}
 		}
+		channel.flush();
 	}
 
 	private boolean passwordMatches(String systemId, @Nullable String presented) {
